@@ -1,0 +1,158 @@
+"""One call from inputs to results: the ``planner analyse`` job as a function.
+
+:func:`analyse` reads nothing and writes nothing: it takes loaded inputs and
+returns an :class:`Analysis` (the model, the per-unit gap table, the target
+scores).  :func:`service_area_layer` builds the service-area polygons lazily,
+only for what is shown or exported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from planner.coverage import TargetScore, district_summary, gap_table, score_profile, scores_frame
+from planner.isochrones import DEFAULT_BUFFER, service_area
+from planner.model import Model, build_model
+from planner.network import WalkNetwork
+from planner.schema import FACILITY_TYPES
+from planner.standards import Profile
+from planner.travel import to_metres
+
+DEFAULT_MINUTES = (5, 10, 15)
+
+
+@dataclass(frozen=True, eq=False)
+class Analysis:
+    """Results of one analysis.
+
+    Attributes
+    ----------
+    model : Model
+    units : GeoDataFrame
+        Per-unit coverage and gaps (WGS-84), see :func:`planner.coverage.gap_table`.
+    scores : list of TargetScore
+    districts : DataFrame
+        Target values per street/township.
+    """
+
+    model: Model
+    units: gpd.GeoDataFrame
+    scores: list[TargetScore]
+    districts: pd.DataFrame
+
+    def scores_frame(self, lang: str = "zh") -> pd.DataFrame:
+        """Target scores as a table."""
+        return scores_frame(self.scores, lang)
+
+    def summary(self) -> dict:
+        """A JSON-ready summary: settings, each target, warnings."""
+        m = self.model
+        targets = []
+        for s in self.scores:
+            t = s.target
+            targets.append({
+                "id": t.id, "label_zh": t.label_zh, "label_en": t.label_en,
+                "facility_types": list(t.facility_types), "unit_kind": t.unit_kind,
+                "rule": t.rule, "measure": t.measure, "minutes": t.minutes,
+                "metres": None if t.minutes is None else round(float(to_metres(t.minutes, m.speed)), 1),
+                "value": None if not np.isfinite(s.value) else round(s.value, 6),
+                "target": t.min_count if t.measure == "count" else t.share,
+                "met": s.met, "n_units": s.n_units, "n_units_met": s.n_met,
+                "pop60": round(s.pop60, 1),
+                "pop60_covered": None if not np.isfinite(s.pop60_covered) else round(s.pop60_covered, 1),
+                "note": s.note, "source": t.source, "tag": t.tag,
+            })
+        kinds = self.units["kind"].value_counts().to_dict()
+        return {
+            "profile": m.profile.name,
+            "profile_title": m.profile.title_zh,
+            "speed_mps": m.speed,
+            "speed_source": m.profile.speed_source,
+            "network": {"nodes": m.network.n_nodes, "segments": m.network.n_edges,
+                        "source": m.network.report.source,
+                        "dropped_nodes": m.network.report.dropped_nodes},
+            "units": {k: int(v) for k, v in sorted(kinds.items())},
+            "population": float(self.units["population"].sum()),
+            "pop60": float(self.units["pop60"].sum()),
+            "facilities": {t: int(((m.facilities["type"] == t) & m.active).sum()) for t in FACILITY_TYPES},
+            "demand_points": len(m.demand),
+            "gap_units": int(self.units["gap"].sum()),
+            "targets": targets,
+            "warnings": list(m.warnings),
+        }
+
+
+def analyse(
+    units: gpd.GeoDataFrame,
+    facilities: gpd.GeoDataFrame,
+    network: WalkNetwork,
+    *,
+    profile: Profile | str = "national",
+    speed: float | None = None,
+    **model_options,
+) -> Analysis:
+    """Coverage and gap analysis of units against a standards profile.
+
+    Parameters
+    ----------
+    units, facilities : GeoDataFrame
+        As returned by :func:`planner.io.read_boundaries` and
+        :func:`planner.io.read_facilities`.
+    network : WalkNetwork
+    profile : Profile or str
+        Standards profile (default the national one).
+    speed : float, optional
+        Walking speed (m/s); default the profile's.
+    **model_options
+        Passed to :func:`planner.model.build_model`.
+
+    Returns
+    -------
+    Analysis
+    """
+    model = build_model(units, facilities, network, profile=profile, speed=speed, **model_options)
+    return analysis_of(model)
+
+
+def analysis_of(model: Model) -> Analysis:
+    """Tables and scores of an (edited) model."""
+    return Analysis(model=model, units=gap_table(model), scores=score_profile(model),
+                    districts=district_summary(model))
+
+
+def service_area_layer(
+    model: Model,
+    facility_types: Iterable[str] | None = None,
+    minutes: Iterable[float] = DEFAULT_MINUTES,
+    *,
+    buffer: float = DEFAULT_BUFFER,
+    crs: str | None = "EPSG:4326",
+) -> gpd.GeoDataFrame:
+    """Service-area polygons (one per facility type and walk) as a GeoDataFrame.
+
+    Columns ``facility_type``, ``type_zh``, ``minutes``, ``metres``,
+    ``area_km2``, geometry (WGS-84 unless ``crs`` says otherwise).
+    """
+    types = list(facility_types) if facility_types is not None else sorted(model.fields)
+    rows, geoms = [], []
+    for t in types:
+        fld = model.fields.get(t)
+        if fld is None:
+            continue
+        idx = np.nonzero(model.type_mask(t))[0]
+        sites = model.facility_snap.take(idx)
+        for m in sorted(minutes):
+            lim = float(to_metres(m, model.speed))
+            poly = service_area(model.network, fld.dist, lim, sites=sites, buffer=buffer)
+            rows.append({"facility_type": t, "type_zh": FACILITY_TYPES[t].zh, "minutes": float(m),
+                         "metres": lim, "area_km2": poly.area / 1e6})
+            geoms.append(poly)
+    gdf = gpd.GeoDataFrame(rows, geometry=geoms, crs=model.network.crs) if rows else gpd.GeoDataFrame(
+        {"facility_type": [], "type_zh": [], "minutes": [], "metres": [], "area_km2": []},
+        geometry=[], crs=model.network.crs)
+    return gdf.to_crs(crs) if crs else gdf

@@ -1,0 +1,197 @@
+"""The ``planner`` command line (batch work and scripts).
+
+``planner analyse`` runs the whole coverage and gap analysis (the built-in demo
+county when no inputs are given); ``planner travel-times`` gives walking
+minutes from any points to the nearest facility of each type.  Errors a user
+can fix are printed as one message (no traceback) and exit with code 2.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import pandas as pd
+import typer
+
+from planner._errors import PlannerError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="养老服务设施步行覆盖与选址 — elderly-care facility coverage on the walking network.",
+)
+
+
+class _Stages:
+    """Prints each stage with its time (progress for long work)."""
+
+    def __init__(self, quiet: bool = False):
+        self.quiet = quiet
+        self.t0 = time.perf_counter()
+
+    def __call__(self, text: str) -> None:
+        if not self.quiet:
+            typer.echo(f"[{time.perf_counter() - self.t0:6.1f}s] {text}", err=True)
+
+
+def _fail(exc: PlannerError) -> None:
+    typer.secho(f"错误 / error: {exc}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code=2)
+
+
+def _load_inputs(boundaries, facilities, network, coord_system, stage):
+    from planner.demo import demo_paths
+    from planner.io import read_boundaries, read_facilities
+    from planner.network import load_network
+
+    demo = None
+    if boundaries is None or facilities is None or network is None:
+        demo = demo_paths()
+    b = boundaries or demo.boundaries
+    f = facilities or demo.facilities
+    n = network or demo.network
+    stage(f"boundaries: {b}")
+    units = read_boundaries(b, layer="units" if demo and b == demo.boundaries else None)
+    stage(f"facilities: {f}")
+    fac = read_facilities(f, coord_system=coord_system)
+    stage(f"network: {n}")
+    net = load_network(n)
+    stage(net.report.summary())
+    return units, fac, net, (b, f, n)
+
+
+@app.command()
+def analyse(
+    out: Annotated[Path, typer.Option("--out", help="output folder / 输出文件夹")] = Path("out"),
+    boundaries: Annotated[Path | None, typer.Option(help="communities/villages layer (GPKG, GeoJSON, SHP, ZIP)")] = None,
+    facilities: Annotated[Path | None, typer.Option(help="facilities (layer, CSV or XLSX)")] = None,
+    network: Annotated[Path | None, typer.Option(help="walking network (.osm.pbf, .osm, .graphml)")] = None,
+    profile: Annotated[str, typer.Option(help="standards profile name or .toml file")] = "national",
+    speed: Annotated[float | None, typer.Option(help="walking speed in m/s (default: the profile's, 1.0)")] = None,
+    coord_system: Annotated[str, typer.Option(help="coordinates of CSV/XLSX facilities: wgs84, cgcs2000, gcj02, bd09")] = "wgs84",
+    lang: Annotated[str, typer.Option(help="zh or en (table headers)")] = "zh",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """Coverage and gap analysis (the built-in demo county by default).
+
+    Writes coverage.gpkg, gaps.xlsx, gaps.csv, targets.csv, service_areas.gpkg
+    and summary.json into --out, and prints the target scores.
+    """
+    from planner.analysis import analyse as run
+    from planner.export import check_output_dir, write_analysis
+
+    stage = _Stages(quiet)
+    try:
+        units, fac, net, paths = _load_inputs(boundaries, facilities, network, coord_system, stage)
+        check_output_dir(out, list(paths))
+        stage("snapping and walking times")
+        result = run(units, fac, net, profile=profile, speed=speed)
+        stage("writing results")
+        write_analysis(result, out, lang=lang)
+    except PlannerError as exc:
+        _fail(exc)
+    stage(f"done: {out}")
+    _print_summary(result, lang)
+
+
+def _print_summary(result, lang: str) -> None:
+    m = result.model
+    typer.echo(f"\n{m.profile.title(lang)} — {m.speed:g} m/s "
+               f"(15 min ≈ {15 * 60 * m.speed:,.0f} m)")
+    for s in result.scores:
+        t = s.target
+        if not np.isfinite(s.value):
+            typer.echo(f"  ?  {t.label(lang)}: {s.note}")
+            continue
+        mark = "✔" if s.met else "✘"
+        if t.measure == "count":
+            val = f"{s.count} (≥ {t.min_count})"
+        else:
+            val = f"{s.value:.1%} / {t.share:.0%}  ({s.n_met}/{s.n_units})"
+            if t.measure == "population":
+                val = f"{s.value:.1%} / {t.share:.0%}  ({s.pop60_covered:,.0f} / {s.pop60:,.0f} 60+)"
+        typer.echo(f"  {mark}  {t.label(lang)}: {val}")
+    n_gap = int(result.units["gap"].sum())
+    typer.echo(f"  gap units / 缺口单元: {n_gap} of {len(result.units)}")
+    for w in m.warnings:
+        typer.secho(f"  ! {w}", fg=typer.colors.YELLOW)
+
+
+@app.command("travel-times")
+def travel_times(
+    network: Annotated[Path | None, typer.Option(help="walking network (.osm.pbf, .osm, .graphml)")] = None,
+    facilities: Annotated[Path | None, typer.Option(help="facilities (layer, CSV or XLSX)")] = None,
+    points: Annotated[Path | None, typer.Option(help="points (CSV/XLSX with id, longitude, latitude, or a layer)")] = None,
+    out: Annotated[Path, typer.Option("--out", help="output CSV")] = Path("travel_times.csv"),
+    speed: Annotated[float, typer.Option(help="walking speed in m/s")] = 1.0,
+    max_minutes: Annotated[float, typer.Option(help="blank beyond this walk")] = 120.0,
+    coord_system: Annotated[str, typer.Option(help="coordinates of CSV/XLSX inputs: wgs84, cgcs2000, gcj02, bd09")] = "wgs84",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """Walking minutes from each point to the nearest facility of each type.
+
+    Output columns: point_id, snap_m (metres to the street), far_from_street,
+    and minutes_<type> for each facility type present (blank when none is
+    reachable within --max-minutes).
+    """
+    from planner.demo import demo_paths
+    from planner.export import write_csv
+    from planner.io import read_facilities, read_points
+    from planner.network import load_network
+    from planner.travel import nearest_sites, point_distances, snap_points, to_metres, to_minutes
+
+    stage = _Stages(quiet)
+    try:
+        if points is None:
+            raise PlannerError("--points is required", hint="a CSV with id, longitude, latitude columns")
+        demo = demo_paths() if network is None or facilities is None else None
+        net = load_network(network or demo.network)
+        stage(net.report.summary())
+        fac = read_facilities(facilities or demo.facilities, coord_system=coord_system)
+        pts = read_points(points, coord_system=coord_system)
+        for p in (points, facilities, network):
+            if p is not None and Path(p).resolve() == Path(out).resolve():
+                raise PlannerError("--out would overwrite an input", path=out, hint="choose another file")
+        fac = fac[fac["status"].isin(["existing", "planned"])].reset_index(drop=True)
+        px, py = net.project(pts.geometry.x.to_numpy(), pts.geometry.y.to_numpy())
+        psnap = snap_points(net, px, py)
+        fx, fy = net.project(fac.geometry.x.to_numpy(), fac.geometry.y.to_numpy())
+        fsnap = snap_points(net, fx, fy)
+        limit = float(to_metres(max_minutes, speed))
+        table = pd.DataFrame({"point_id": pts["point_id"].astype(str).to_numpy(),
+                              "snap_m": np.round(psnap.access, 1), "far_from_street": psnap.far})
+        for t in sorted(fac["type"].unique()):
+            idx = np.nonzero(fac["type"].to_numpy() == t)[0]
+            sites = fsnap.take(idx)
+            d, _ = point_distances(net, nearest_sites(net, sites, limit=limit), psnap, sites)
+            mins = to_minutes(d, speed)
+            table[f"minutes_{t}"] = np.where(np.isfinite(mins), np.round(mins, 2), np.nan)
+        write_csv(table, out, lang=None)
+    except PlannerError as exc:
+        _fail(exc)
+    stage(f"wrote {out} ({len(table)} points)")
+
+
+@app.command()
+def profiles() -> None:
+    """List the shipped standards profiles and their targets."""
+    from planner.standards import list_profiles, load_profile
+
+    for name in list_profiles():
+        p = load_profile(name)
+        typer.echo(f"{name}: {p.title_zh} / {p.title_en}")
+        for t in p.targets:
+            typer.echo(f"    {t.id}: {t.label_zh} — {t.share:g} [{t.tag}]")
+
+
+def main() -> None:  # pragma: no cover - console entry
+    """Entry point for ``python -m planner``."""
+    app(prog_name="planner")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -43,25 +43,39 @@ def _fail(exc: PlannerError) -> None:
     raise typer.Exit(code=2)
 
 
-def _load_inputs(boundaries, facilities, network, coord_system, stage):
+def _load_inputs(boundaries, facilities, network, coord_system, stage, place=None):
     from planner.demo import demo_paths
     from planner.io import read_boundaries, read_facilities
-    from planner.network import load_network
+    from planner.network import download_network, load_network
 
     demo = None
-    if boundaries is None or facilities is None or network is None:
+    if boundaries is None or facilities is None or (network is None and place is None):
         demo = demo_paths()
     b = boundaries or demo.boundaries
     f = facilities or demo.facilities
-    n = network or demo.network
+    n = network or (None if place else demo.network)
     stage(f"boundaries: {b}")
     units = read_boundaries(b, layer="units" if demo and b == demo.boundaries else None)
     stage(f"facilities: {f}")
     fac = read_facilities(f, coord_system=coord_system)
-    stage(f"network: {n}")
-    net = load_network(n)
+    if n is None:
+        stage(f"downloading the walking network of {place!r} with osmnx (cached)")
+        net = download_network(place)
+    else:
+        stage(f"network: {n}")
+        net = load_network(n)
     stage(net.report.summary())
     return units, fac, net, (b, f, n)
+
+
+def _minutes_list(text: str) -> tuple[float, ...]:
+    try:
+        values = tuple(sorted({float(x) for x in text.replace("，", ",").split(",") if x.strip()}))
+    except ValueError as exc:
+        raise PlannerError(f"--minutes must be numbers separated by commas, got {text!r}") from exc
+    if not values or min(values) <= 0:
+        raise PlannerError(f"--minutes must be positive, got {text!r}")
+    return values
 
 
 @app.command()
@@ -73,6 +87,8 @@ def analyse(
     profile: Annotated[str, typer.Option(help="standards profile name or .toml file")] = "national",
     speed: Annotated[float | None, typer.Option(help="walking speed in m/s (default: the profile's, 1.0)")] = None,
     coord_system: Annotated[str, typer.Option(help="coordinates of CSV/XLSX facilities: wgs84, cgcs2000, gcj02, bd09")] = "wgs84",
+    minutes: Annotated[str, typer.Option(help="service-area walks in minutes, e.g. 5,10,15")] = "5,10,15",
+    place: Annotated[str | None, typer.Option(help="download the network of this place with osmnx (online; cached) instead of --network")] = None,
     lang: Annotated[str, typer.Option(help="zh or en (table headers)")] = "zh",
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
@@ -86,12 +102,13 @@ def analyse(
 
     stage = _Stages(quiet)
     try:
-        units, fac, net, paths = _load_inputs(boundaries, facilities, network, coord_system, stage)
+        walks = _minutes_list(minutes)
+        units, fac, net, paths = _load_inputs(boundaries, facilities, network, coord_system, stage, place)
         check_output_dir(out, list(paths))
         stage("snapping and walking times")
         result = run(units, fac, net, profile=profile, speed=speed)
         stage("writing results")
-        write_analysis(result, out, lang=lang)
+        write_analysis(result, out, lang=lang, minutes=walks)
     except PlannerError as exc:
         _fail(exc)
     stage(f"done: {out}")

@@ -606,4 +606,6 @@ def download_network(
                            hint="check the internet connection and the place name, or load a local .osm.pbf file") from exc
     target.parent.mkdir(parents=True, exist_ok=True)
     ox.save_graphml(G, target)
+    if use_cache:  # builds the compact cache too, so the next call is fast and offline
+        return load_network(target, crs=crs)
     return network_from_graph(G, crs=crs, source=f"osmnx:{place or 'polygon'}")

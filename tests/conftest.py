@@ -36,3 +36,17 @@ def monaco():
     from planner.network import load_network
 
     return load_network(DATA / "monaco.osm.pbf")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--run-web", action="store_true", default=False,
+                     help="run tests that need the internet (osmnx downloads)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--run-web"):
+        return
+    skip = pytest.mark.skip(reason="needs the internet: run with --run-web")
+    for item in items:
+        if "web" in item.keywords:
+            item.add_marker(skip)

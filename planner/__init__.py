@@ -2,8 +2,9 @@
 
 The public API: load inputs, build the walking network, compute walking
 distances and service areas, score coverage against a standards profile, edit
-facilities, export.  Every result is a plain (Geo)DataFrame or numpy array
-aligned to its input.
+facilities, get site suggestions, export.  Every result is a plain
+(Geo)DataFrame or numpy array aligned to its input.  See ``docs/api.md`` and
+``notebooks/``.
 """
 
 from planner._errors import (
@@ -24,9 +25,12 @@ from planner.coverage import (
     unit_coverage,
 )
 from planner.demo import demo_paths
+from planner.export import write_analysis
 from planner.io import read_boundaries, read_facilities, read_points
+from planner.maps import coverage_map
 from planner.model import Model, build_model
-from planner.network import WalkNetwork, download_network, load_network
+from planner.network import WalkNetwork, download_network, load_network, network_from_graph
+from planner.optimize import Suggestion, add_suggestions, suggest_sites
 from planner.standards import Profile, Target, list_profiles, load_profile
 from planner.travel import nearest_sites, point_distances, snap_points, to_metres, to_minutes
 
@@ -43,11 +47,14 @@ __all__ = [
     "Profile",
     "ProfileError",
     "SolverError",
+    "Suggestion",
     "Target",
     "WalkNetwork",
+    "add_suggestions",
     "analyse",
     "analysis_of",
     "build_model",
+    "coverage_map",
     "demo_paths",
     "district_summary",
     "download_network",
@@ -56,6 +63,7 @@ __all__ = [
     "load_network",
     "load_profile",
     "nearest_sites",
+    "network_from_graph",
     "point_distances",
     "read_boundaries",
     "read_facilities",
@@ -64,7 +72,9 @@ __all__ = [
     "scores_frame",
     "service_area_layer",
     "snap_points",
+    "suggest_sites",
     "to_metres",
     "to_minutes",
     "unit_coverage",
+    "write_analysis",
 ]

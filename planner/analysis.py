@@ -114,13 +114,47 @@ def analyse(
     Returns
     -------
     Analysis
+
+    Examples
+    --------
+    >>> from planner import demo_paths, load_network, read_boundaries, read_facilities
+    >>> p = demo_paths()
+    >>> units = read_boundaries(p.boundaries, layer="units")
+    >>> result = analyse(units, read_facilities(p.facilities), load_network(p.network))
+    >>> result.units.index.equals(units.index)
+    True
+    >>> scores = result.scores_frame("en").set_index("target_id")
+    >>> round(float(scores.loc["circle15", "value"]), 3), bool(scores.loc["county_nursing_home", "met"])
+    (0.856, True)
     """
     model = build_model(units, facilities, network, profile=profile, speed=speed, **model_options)
     return analysis_of(model)
 
 
 def analysis_of(model: Model) -> Analysis:
-    """Tables and scores of an (edited) model."""
+    """Tables and scores of an (edited) model.
+
+    Parameters
+    ----------
+    model : Model
+        E.g. ``analysis.model.add_facility(...)``.
+
+    Returns
+    -------
+    Analysis
+
+    Examples
+    --------
+    >>> from planner import analyse, demo_paths, load_network, read_boundaries, read_facilities
+    >>> p = demo_paths()
+    >>> before = analyse(read_boundaries(p.boundaries, layer="units"),
+    ...                  read_facilities(p.facilities), load_network(p.network))
+    >>> after = analysis_of(before.model.add_facility("day_care", 117.19, 29.29))
+    >>> len(after.model.facilities) - len(before.model.facilities)
+    1
+    >>> bool((after.units["day_care_share"] >= before.units["day_care_share"] - 1e-12).all())
+    True
+    """
     return Analysis(model=model, units=gap_table(model), scores=score_profile(model),
                     districts=district_summary(model))
 
@@ -137,6 +171,18 @@ def service_area_layer(
 
     Columns ``facility_type``, ``type_zh``, ``minutes``, ``metres``,
     ``area_km2``, geometry (WGS-84 unless ``crs`` says otherwise).
+
+    Examples
+    --------
+    >>> from planner import analyse, demo_paths, load_network, read_boundaries, read_facilities
+    >>> p = demo_paths()
+    >>> result = analyse(read_boundaries(p.boundaries, layer="units"),
+    ...                  read_facilities(p.facilities), load_network(p.network))
+    >>> areas = service_area_layer(result.model, ["day_care"], minutes=(5, 15))
+    >>> areas[["facility_type", "minutes", "metres"]].values.tolist()
+    [['day_care', 5.0, 300.0], ['day_care', 15.0, 900.0]]
+    >>> bool(areas["area_km2"].is_monotonic_increasing), areas.crs.to_epsg()
+    (True, 4326)
     """
     types = list(facility_types) if facility_types is not None else sorted(model.fields)
     rows, geoms = [], []

@@ -45,8 +45,8 @@ def _fail(exc: PlannerError) -> None:
 
 def _load_inputs(boundaries, facilities, network, coord_system, stage, place=None):
     from planner.demo import demo_paths
-    from planner.io import read_boundaries, read_facilities
-    from planner.network import download_network, load_network
+    from planner.network import download_network
+    from planner.validate import validate_inputs
 
     demo = None
     if boundaries is None or facilities is None or (network is None and place is None):
@@ -54,18 +54,16 @@ def _load_inputs(boundaries, facilities, network, coord_system, stage, place=Non
     b = boundaries or demo.boundaries
     f = facilities or demo.facilities
     n = network or (None if place else demo.network)
-    stage(f"boundaries: {b}")
-    units = read_boundaries(b, layer="units" if demo and b == demo.boundaries else None)
-    stage(f"facilities: {f}")
-    fac = read_facilities(f, coord_system=coord_system)
+    net = n
     if n is None:
         stage(f"downloading the walking network of {place!r} with osmnx (cached)")
         net = download_network(place)
-    else:
-        stage(f"network: {n}")
-        net = load_network(n)
-    stage(net.report.summary())
-    return units, fac, net, (b, f, n)
+    # every problem of the inputs at once (planner.validate); fatal ones stop here
+    report = validate_inputs(b, f, net, coord_system=coord_system, progress=stage,
+                             boundaries_layer="units" if demo and b == demo.boundaries else None)
+    report.raise_if_fatal()
+    stage(report.network.report.summary())
+    return report.units, report.facilities, report.network, (b, f, n), report
 
 
 def _minutes_list(text: str) -> tuple[float, ...]:
@@ -99,14 +97,17 @@ def analyse(
     """
     from planner.analysis import analyse as run
     from planner.export import check_output_dir, write_analysis
+    from planner.validate import MODEL_REPORTED
 
     stage = _Stages(quiet)
     try:
         walks = _minutes_list(minutes)
-        units, fac, net, paths = _load_inputs(boundaries, facilities, network, coord_system, stage, place)
+        units, fac, net, paths, report = _load_inputs(boundaries, facilities, network, coord_system,
+                                                      stage, place)
         check_output_dir(out, list(paths))
         stage("snapping and walking times")
-        result = run(units, fac, net, profile=profile, speed=speed)
+        result = run(units, fac, net, profile=profile, speed=speed,
+                     input_warnings=report.warning_texts(lang, exclude=MODEL_REPORTED))
         stage("writing results")
         write_analysis(result, out, lang=lang, minutes=walks)
     except PlannerError as exc:
@@ -191,6 +192,154 @@ def travel_times(
     except PlannerError as exc:
         _fail(exc)
     stage(f"wrote {out} ({len(table)} points)")
+
+
+@app.command()
+def validate(
+    boundaries: Annotated[Path | None, typer.Option(help="communities/villages layer (GPKG, GeoJSON, SHP, ZIP)")] = None,
+    facilities: Annotated[Path | None, typer.Option(help="facilities (layer, CSV or XLSX)")] = None,
+    network: Annotated[Path | None, typer.Option(help="walking network (.osm.pbf, .osm, .graphml)")] = None,
+    points: Annotated[Path | None, typer.Option(help="points (CSV/XLSX with id, longitude, latitude, or a layer)")] = None,
+    coord_system: Annotated[str, typer.Option(help="coordinates of CSV/XLSX inputs: wgs84, cgcs2000, gcj02, bd09")] = "wgs84",
+    max_snap: Annotated[float, typer.Option(help="metres from a street before points/units are reported")] = 300.0,
+    report: Annotated[Path | None, typer.Option("--report", help="also write the report as CSV")] = None,
+    lang: Annotated[str, typer.Option(help="zh or en")] = "zh",
+) -> None:
+    """Check the inputs and list every problem with its rows and the fix.
+
+    Inputs not given are the demo county's (as in ``planner analyse``).
+    Exits with code 2 when a problem is fatal (the analysis would stop).
+    """
+    from planner.demo import demo_paths
+    from planner.export import write_csv
+    from planner.validate import validate_inputs
+
+    demo = demo_paths() if None in (boundaries, facilities, network) else None
+    b = boundaries or demo.boundaries
+    try:
+        rep = validate_inputs(b, facilities or demo.facilities, network or demo.network, points=points,
+                              coord_system=coord_system, max_snap=max_snap,
+                              boundaries_layer="units" if demo and b == demo.boundaries else None)
+        typer.echo(rep.to_text(lang))
+        if report is not None:
+            write_csv(rep.to_frame(lang), report, lang=None)
+        rep.raise_if_fatal()
+    except PlannerError as exc:
+        _fail(exc)
+
+
+@app.command()
+def suggest(
+    facility_type: Annotated[str, typer.Option("--type", help="facility type, e.g. day_care, mutual_aid")],
+    out: Annotated[Path, typer.Option("--out", help="output folder / 输出文件夹")] = Path("out"),
+    count: Annotated[int | None, typer.Option("--count", help="choose K new sites (maximal covering)")] = None,
+    target: Annotated[float | None, typer.Option("--target", help="fewest sites reaching this share, 0-1 (set covering)")] = None,
+    minutes: Annotated[float | None, typer.Option(help="catchment walk (default: the profile's)")] = None,
+    speed: Annotated[float | None, typer.Option(help="walking speed in m/s (default: the profile's, 1.0)")] = None,
+    boundaries: Annotated[Path | None, typer.Option(help="communities/villages layer (GPKG, GeoJSON, SHP, ZIP)")] = None,
+    facilities: Annotated[Path | None, typer.Option(help="facilities (layer, CSV or XLSX)")] = None,
+    network: Annotated[Path | None, typer.Option(help="walking network (.osm.pbf, .osm, .graphml)")] = None,
+    candidates: Annotated[Path | None, typer.Option(help="candidate points (CSV with id, longitude, latitude, or a layer); default: facilities with status candidate, else generated")] = None,
+    demand: Annotated[Path | None, typer.Option(help="weighted demand points (CSV with id, longitude, latitude, weight)")] = None,
+    profile: Annotated[str, typer.Option(help="standards profile name or .toml file")] = "national",
+    objective: Annotated[str, typer.Option(help="auto, population or units")] = "auto",
+    method: Annotated[str, typer.Option(help="auto, milp (exact) or greedy (approximate)")] = "auto",
+    capacitated: Annotated[bool, typer.Option("--capacitated", help="a site's places cap the people it serves")] = False,
+    time_limit: Annotated[float, typer.Option(help="seconds for the exact solver")] = 60.0,
+    coord_system: Annotated[str, typer.Option(help="coordinates of CSV/XLSX inputs: wgs84, cgcs2000, gcj02, bd09")] = "wgs84",
+    lang: Annotated[str, typer.Option(help="zh or en (table headers)")] = "zh",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """Suggest new sites of a type, existing ones kept (the demo county by default).
+
+    Writes suggestions.csv (candidate id, order chosen, demand gained, why),
+    suggestions.gpkg and summary.json (covered before/after, share, target
+    met, solver, optimal or approximate) into --out.
+    """
+    from planner.export import check_output_dir
+    from planner.io import read_points
+    from planner.model import build_model
+    from planner.optimize import suggest_sites, write_suggestion
+
+    stage = _Stages(quiet)
+    try:
+        loaded = _load_inputs(boundaries, facilities, network, coord_system, stage)
+        units, fac, net, paths = loaded[:4]
+        check_output_dir(out, [*paths, candidates, demand])
+        cand = read_points(candidates, coord_system=coord_system) if candidates else None
+        dem = read_points(demand, coord_system=coord_system) if demand else None
+        stage("snapping and walking times")
+        model = build_model(units, fac, net, profile=profile, speed=speed)
+        stage("candidate coverage and optimisation")
+        result = suggest_sites(model, facility_type, count=count, target=target, minutes=minutes,
+                               candidates=cand, demand=dem, objective=objective, method=method,
+                               capacitated=capacitated, time_limit=time_limit)
+        write_suggestion(result, out, lang=lang)
+    except PlannerError as exc:
+        _fail(exc)
+    stage(f"done: {out}")
+    for line in result.report_lines(lang):
+        typer.echo(line)
+
+
+@app.command()
+def report(
+    by: Annotated[str, typer.Option("--by", help="street, township or county / 按街道、乡镇或全县")] = "street",
+    out: Annotated[Path, typer.Option("--out", help="output folder / 输出文件夹")] = Path("report"),
+    boundaries: Annotated[Path | None, typer.Option(help="communities/villages layer (GPKG, GeoJSON, SHP, ZIP)")] = None,
+    facilities: Annotated[Path | None, typer.Option(help="facilities (layer, CSV or XLSX)")] = None,
+    network: Annotated[Path | None, typer.Option(help="walking network (.osm.pbf, .osm, .graphml)")] = None,
+    profile: Annotated[str, typer.Option(help="standards profile name or .toml file")] = "national",
+    speed: Annotated[float | None, typer.Option(help="walking speed in m/s (default: the profile's, 1.0)")] = None,
+    facility_type: Annotated[str | None, typer.Option(help="facility type mapped (default: day_care; mutual_aid with --by township)")] = None,
+    minutes: Annotated[float | None, typer.Option(help="walk in minutes (default: the profile's catchment)")] = None,
+    map_format: Annotated[str, typer.Option("--format", help="png, pdf or png,pdf")] = "png,pdf",
+    paper: Annotated[str, typer.Option(help="A4 or A3")] = "A4",
+    orientation: Annotated[str, typer.Option(help="landscape or portrait")] = "landscape",
+    dpi: Annotated[int, typer.Option(help="PNG resolution")] = 300,
+    coord_system: Annotated[str, typer.Option(help="coordinates of CSV/XLSX facilities: wgs84, cgcs2000, gcj02, bd09")] = "wgs84",
+    lang: Annotated[str, typer.Option(help="zh or en")] = "zh",
+    workers: Annotated[int, typer.Option(help="districts rendered in parallel")] = 1,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """One gap map and one table per street/township (or the county), plus index.html/index.csv.
+
+    The analysis runs once over the whole county; a district that fails is
+    listed in the index and printed, the others still finish (exit code 1).
+    """
+    from planner.analysis import analyse as run
+    from planner.export import check_output_dir
+    from planner.printmap import context_layers
+    from planner.report import ReportSettings, run_report
+
+    stage = _Stages(quiet)
+    try:
+        fmts = tuple(f.strip().lower() for f in map_format.split(",") if f.strip())
+        if not fmts or any(f not in ("png", "pdf") for f in fmts):
+            raise PlannerError(f"--format must be png, pdf or png,pdf, got {map_format!r}")
+        loaded = _load_inputs(boundaries, facilities, network, coord_system, stage)
+        units, fac, net, paths = loaded[:4]
+        check_output_dir(out, list(paths))
+        stage("snapping and walking times")
+        result = run(units, fac, net, profile=profile, speed=speed)
+        ctx = context_layers(paths[0])
+        county = str(ctx["county"]["name"].iloc[0]) if "county" in ctx and "name" in ctx["county"] else ""
+        ftype = facility_type or ("mutual_aid" if by == "township" else "day_care")
+        settings = ReportSettings(facility_type=ftype, minutes=minutes, map_formats=fmts, paper=paper,
+                                  orientation=orientation, lang=lang, dpi=dpi, county_name=county,
+                                  sources={"boundaries": str(paths[0]), "facilities": str(paths[1]),
+                                           "network": str(paths[2])})
+        stage(f"writing one map and table per {by}")
+        index = run_report(result, out, by, settings=settings, context=ctx, workers=workers,
+                           progress=not quiet)
+    except PlannerError as exc:
+        _fail(exc)
+    failed = index[index["status"] == "failed"]
+    for _, r in failed.iterrows():
+        typer.secho(f"  ✘ {r['district']}: {r['error']}", fg=typer.colors.RED, err=True)
+    stage(f"done: {out / 'index.html'} ({len(index) - len(failed)} ok, {len(failed)} failed)")
+    if len(failed):
+        raise typer.Exit(code=1)
 
 
 @app.command()

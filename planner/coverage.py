@@ -33,6 +33,18 @@ def unit_coverage(model: Model, facility_types: list[str] | None = None) -> pd.D
     Returns
     -------
     DataFrame indexed like ``model.units``.
+
+    Examples
+    --------
+    >>> from planner import build_model, demo_paths, load_network, read_boundaries, read_facilities
+    >>> p = demo_paths()
+    >>> model = build_model(read_boundaries(p.boundaries, layer="units"),
+    ...                     read_facilities(p.facilities), load_network(p.network))
+    >>> cov = unit_coverage(model, ["day_care"])
+    >>> list(cov.columns)
+    ['day_care_inside', 'day_care_share', 'day_care_minutes', 'day_care_nearest_id', 'day_care_nearest']
+    >>> cov.index.equals(model.units.index), bool(cov["day_care_share"].between(0, 1).all())
+    (True, True)
     """
     types = facility_types or list(model.profile.catchments) or list(FACILITY_TYPES)
     n = len(model.units)
@@ -59,17 +71,22 @@ def _weighted_median_by(group: np.ndarray, values: np.ndarray, w: np.ndarray, n:
     out = np.full(n, np.nan)
     if group.size == 0:
         return out
-    order = np.lexsort((values, group))
+    # order by value within each group; the order among equal values cannot change the
+    # median's value, so a quick unstable value sort plus a stable (radix) group sort will do
+    order = np.argsort(values)
+    gkey = group.astype(np.int16) if n < 2**15 else group
+    order = order[np.argsort(gkey[order], kind="stable")]
     g, v, ww = group[order], values[order], w[order]
     starts = np.r_[0, np.nonzero(np.diff(g))[0] + 1]
     ends = np.r_[starts[1:], g.size]
     cum = np.cumsum(ww)
     base = np.r_[0.0, cum][starts]
-    for s, e, b in zip(starts, ends, base, strict=True):
-        half = b + (cum[e - 1] - b) / 2.0
-        k = s + int(np.searchsorted(cum[s:e], half))
-        val = v[min(k, e - 1)]
-        out[g[s]] = val if np.isfinite(val) else np.nan
+    half = base + (cum[ends - 1] - base) / 2.0
+    # weights are non-negative, so one search over the whole cumulative sum finds each group's
+    # first point at or past half its weight
+    k = np.clip(np.searchsorted(cum, half, side="left"), starts, ends - 1)
+    val = v[k]
+    out[g[starts]] = np.where(np.isfinite(val), val, np.nan)
     return out
 
 
@@ -215,13 +232,44 @@ def street_status(model: Model, target: Target) -> pd.DataFrame:
 
 def score_profile(model: Model, profile: Profile | None = None,
                   units_mask: np.ndarray | None = None) -> list[TargetScore]:
-    """Score every target of the profile (default: the model's)."""
+    """Score every target of the profile (default: the model's).
+
+    Parameters
+    ----------
+    model : Model
+    profile : Profile, optional
+        Default: the model's profile.
+    units_mask : ndarray of bool, optional
+        Score only these units (one per ``model.units`` row), e.g. one
+        street/township.
+
+    Returns
+    -------
+    list of TargetScore
+        In the profile's order; see :func:`scores_frame` for a table.
+    """
     prof = profile or model.profile
     return [score_target(model, t, units_mask) for t in prof.targets]
 
 
 def scores_frame(scores: list[TargetScore], lang: str = "zh") -> pd.DataFrame:
-    """Target scores as a table (one row per target)."""
+    """Target scores as a table (one row per target).
+
+    Parameters
+    ----------
+    scores : list of TargetScore
+        From :func:`score_profile`.
+    lang : {'zh', 'en'}
+        Language of the ``label`` column.
+
+    Returns
+    -------
+    DataFrame
+        ``target_id``, ``label``, ``facility_types``, ``unit_kind``,
+        ``rule``, ``minutes``, ``measure``, ``value`` (share 0–1, or a count),
+        ``target``, ``met``, ``n_units``, ``n_met``, ``pop60``,
+        ``pop60_covered``, ``note``, ``source``, ``tag``.
+    """
     rows = []
     for s in scores:
         t = s.target
@@ -254,6 +302,18 @@ def gap_table(model: Model, profile: Profile | None = None) -> gpd.GeoDataFrame:
     the per-type columns of :func:`unit_coverage`, and per target
     ``met_<id>``/``reason_<id>``; then ``gap`` (any target of the unit's kind
     not met) and ``gap_reason_zh``/``gap_reason_en``.  Geometry in WGS-84.
+
+    Parameters
+    ----------
+    model : Model
+    profile : Profile, optional
+        Targets to flag gaps against (default: the model's profile).
+
+    Returns
+    -------
+    GeoDataFrame
+        One row per unit, indexed like ``model.units`` (so like the
+        boundaries that were read), EPSG:4326.
     """
     prof = profile or model.profile
     units = model.units
@@ -280,7 +340,22 @@ def gap_table(model: Model, profile: Profile | None = None) -> gpd.GeoDataFrame:
 
 
 def district_summary(model: Model, profile: Profile | None = None) -> pd.DataFrame:
-    """Target values per street/township (rows) and target (columns)."""
+    """Target values per street/township (rows) and target (columns).
+
+    Parameters
+    ----------
+    model : Model
+    profile : Profile, optional
+        Default: the model's profile.
+
+    Returns
+    -------
+    DataFrame
+        One row per street/township: ``street``, ``n_units``,
+        ``population``, ``pop60``, then one column per community/village
+        target (its value over that street's units; NaN where the target
+        has no units there).  Empty when the boundaries have no street column.
+    """
     prof = profile or model.profile
     if "street" not in model.units.columns:
         return pd.DataFrame()

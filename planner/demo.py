@@ -1136,6 +1136,12 @@ def demo_paths() -> DemoPaths:
     DemoPaths
         Paths of the boundaries and facilities GeoPackages, the OSM network
         and the facility CSV.
+
+    Examples
+    --------
+    >>> p = demo_paths()
+    >>> p.boundaries.name, p.facilities.name, p.network.name
+    ('demo_county.gpkg', 'demo_facilities.gpkg', 'demo_county.osm')
     """
     repo = _repo_data_dir()
     if all((repo / rel).is_file() for key, rel in _REL_PATHS.items() if key != "readme"):

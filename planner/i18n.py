@@ -20,6 +20,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "gap": ("存在缺口", "Gap"),
     "gap_reason_zh": ("缺口原因", "Gap reason (zh)"),
     "gap_reason_en": ("缺口原因(英文)", "Gap reason"),
+    "gap_reason": ("缺口原因", "Gap reason"),
     "facility_id": ("设施编号", "Facility id"),
     "type": ("设施类型", "Facility type"),
     "capacity": ("床位/名额", "Places/beds"),
@@ -44,6 +45,15 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "point_id": ("点编号", "Point id"),
     "snap_m": ("距道路距离(米)", "Distance to street (m)"),
     "n_units_street": ("单元数", "Units"),
+    "candidate_id": ("候选点编号", "Candidate id"),
+    "order": ("选入顺序", "Order chosen"),
+    "demand_gained": ("新增覆盖(60岁以上人口/需求权重)", "Demand gained (60+ or weight)"),
+    "gain_units": ("新增达标单元数", "Units brought to target"),
+    "served": ("按名额服务人数", "Served within places"),
+    "reason": ("选址理由", "Why chosen"),
+    "unit": ("所在单元", "Unit"),
+    "lon": ("经度", "Longitude"),
+    "lat": ("纬度", "Latitude"),
 }
 
 _TYPE_SUFFIX = {
@@ -52,6 +62,7 @@ _TYPE_SUFFIX = {
     "minutes": ("最近步行分钟", "nearest (min)"),
     "nearest": ("最近设施", "nearest facility"),
     "nearest_id": ("最近设施编号", "nearest id"),
+    "own": ("单元内有设施", "own facility"),
 }
 
 MESSAGES: dict[str, tuple[str, str]] = {

@@ -219,6 +219,9 @@ def _zip_member(p: Path, layer: str | None) -> tuple[str, str | None, bool]:
                 hint="re-create the zip with plain relative file names",
                 path=p.name,
             )
+    from planner.uploads import check_zip  # size and compression-ratio limits (zip bombs)
+
+    check_zip(p, allowed=None)
     datasets = [
         n for n in names
         if PurePosixPath(n).suffix.lower() in (".shp", ".gpkg", ".geojson", ".json")
@@ -300,11 +303,31 @@ def _redecode(gdf: gpd.GeoDataFrame, encoding: str) -> gpd.GeoDataFrame | None:
     return gpd.GeoDataFrame(data, geometry=geom_name, crs=gdf.crs)
 
 
+def _read_unclosed(source: str, name: str, **kwargs: Any) -> gpd.GeoDataFrame:
+    """Read a layer whose polygon rings do not close (GEOS refuses them): close them."""
+    import pyogrio.raw
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*[Nn]on closed ring.*")
+        attrs = gpd.read_file(source, engine="pyogrio", read_geometry=False, **kwargs)
+        meta, _, wkb, _ = pyogrio.raw.read(source, **kwargs)
+    geoms = shapely.from_wkb(wkb, on_invalid="fix")  # closes open rings
+    _warn(f"{name}: polygon rings that do not close (首尾不闭合) were closed at "
+          f"{len(geoms)} feature(s); check the boundaries in QGIS.")
+    return gpd.GeoDataFrame(pd.DataFrame(attrs), geometry=geoms, crs=meta.get("crs"))
+
+
 def _read_file(source: str, name: str, **kwargs: Any) -> gpd.GeoDataFrame:
     try:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*More than one layer found.*")
-            return gpd.read_file(source, engine="pyogrio", **kwargs)
+            warnings.filterwarnings("ignore", message=".*[Nn]on closed ring.*")
+            try:
+                return gpd.read_file(source, engine="pyogrio", **kwargs)
+            except shapely.errors.GEOSException as exc:
+                if "closed linestring" not in str(exc):
+                    raise
+        return _read_unclosed(source, name, **kwargs)
     except (InputError, KeyboardInterrupt):
         raise
     except UnicodeDecodeError as exc:
@@ -851,6 +874,15 @@ def read_boundaries(
     PlannerWarning
         Invalid polygons repaired, codes that are not 12 digits, kinds
         inferred from names/codes.
+
+    Examples
+    --------
+    >>> from planner.demo import demo_paths
+    >>> units = read_boundaries(demo_paths().boundaries, layer="units")
+    >>> units[["code", "name", "kind", "street"]].iloc[0].tolist()
+    ['360999001001', '东门社区', 'community', '城东街道']
+    >>> len(units), units.crs.to_epsg()
+    (44, 4326)
     """
     p = Path(path)
     name = p.name
@@ -987,6 +1019,42 @@ def _assemble(
 # points (facilities, arbitrary points)
 
 
+_ADDRESS_NAMES = {"address", "addr", "地址", "详细地址", "地点", "位置", "门牌地址"}
+_TITLE_ROWS = 10  # rows searched for the real header below a title or merged cells
+
+
+def _header_below_title(
+    df: pd.DataFrame,
+    found: dict[str, str],
+    aliases: Mapping[str, Sequence[str]],
+    columns: Mapping[str, str] | None,
+    name: str,
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Use a row below a title (Excel merged title cells) as the header, if one has lon/lat."""
+    for i in range(min(_TITLE_ROWS, len(df))):
+        header = [str(v).strip() if not _is_blank(v) else f"Unnamed: {j}"
+                  for j, v in enumerate(df.iloc[i].tolist())]
+        if len(set(header)) != len(header):
+            continue
+        try:
+            hit = _match_columns(header, aliases, columns, name)
+        except InputError:
+            continue
+        if {"longitude", "latitude"} <= hit.keys():
+            body = df.iloc[i + 1:].copy()
+            body.columns = header
+            body = body.drop(columns=[c for c in header if c.startswith("Unnamed:")
+                                      and body[c].map(_is_blank).all()])
+            body = body.dropna(how="all").reset_index(drop=True)
+            if len(body) == 0:
+                break
+            _warn(f"{name}: the first {i + 1} row(s) look like a title (标题行/合并单元格); "
+                  f"row {i + 2} of the sheet was used as the header. Delete the title rows to "
+                  "silence this warning.")
+            return body, hit
+    return df, found
+
+
 def _table_points(
     df: pd.DataFrame,
     found: dict[str, str],
@@ -995,6 +1063,15 @@ def _table_points(
     crs: Any,
 ) -> gpd.GeoDataFrame:
     """Build a point GeoDataFrame (EPSG:4326) from a table's lon/lat columns."""
+    if not {"longitude", "latitude"} <= found.keys():
+        address = [c for c in df.columns if normalise_column_name(c) in _ADDRESS_NAMES]
+        if address:
+            raise InputError(
+                f"has addresses (column {address[0]!r}) but no longitude/latitude (经度/纬度) columns",
+                hint="geocode the addresses first (e.g. Amap/Baidu batch geocoding), add the "
+                "经度/纬度 columns and pass coord_system='gcj02' (Amap) or 'bd09' (Baidu)",
+                path=name,
+            )
     for key in ("longitude", "latitude"):
         if key not in found:
             raise InputError(
@@ -1109,6 +1186,8 @@ def _read_points_source(
     if p.suffix.lower() in SUPPORTED_TABLE_SUFFIXES:
         df = read_table(p, sheet=sheet, dtype=str)
         found = _match_columns(list(df.columns), aliases, columns, name)
+        if not {"longitude", "latitude"} <= found.keys():
+            df, found = _header_below_title(df, found, aliases, columns, name)
         gdf = _table_points(df, found, name, coord_system, crs)
         return gdf.reset_index(drop=True), found, name, "row"
     if p.exists() and p.suffix.lower() not in SUPPORTED_LAYER_SUFFIXES:
@@ -1211,6 +1290,22 @@ def read_facilities(
         ids, missing/swapped/out-of-range coordinates (rows listed).
     CRSError
         Layer without CRS and no ``crs``; unknown ``coord_system``.
+
+    Examples
+    --------
+    A table with Chinese headers; the same coordinates read as GCJ-02 (e.g.
+    picked on Amap) are shifted back to WGS-84:
+
+    >>> import pathlib, tempfile
+    >>> csv = pathlib.Path(tempfile.mkdtemp()) / "facilities.csv"
+    >>> _ = csv.write_text("名称,类型,经度,纬度\\n东门日间照料中心,日间照料中心,117.2,29.3\\n",
+    ...                    encoding="utf-8")
+    >>> fac = read_facilities(csv)
+    >>> fac[["name", "type", "status"]].iloc[0].tolist(), fac.crs.to_epsg()
+    (['东门日间照料中心', 'day_care', 'existing'], 4326)
+    >>> gcj = read_facilities(csv, coord_system="gcj02")
+    >>> round(float(gcj.geometry.x[0]), 4), round(float(gcj.geometry.y[0]), 4)
+    (117.1947, 29.3026)
     """
     type_lookup = _vocab_lookup(FACILITY_TYPE_ALIASES)
     status_lookup = _vocab_lookup(STATUS_ALIASES)

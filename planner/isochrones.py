@@ -15,6 +15,7 @@ from planner.network import WalkNetwork
 from planner.travel import Snapped
 
 DEFAULT_BUFFER = 25.0  # metres around reached streets
+DEFAULT_TILE = 1000.0  # metres: dissolve tile by tile first (faster on large areas)
 
 
 def reached_pieces(net: WalkNetwork, dist: np.ndarray, limit: float,
@@ -87,8 +88,15 @@ def reached_pieces(net: WalkNetwork, dist: np.ndarray, limit: float,
 
 
 def service_area(net: WalkNetwork, dist: np.ndarray, limit: float, *, sites: Snapped | None = None,
-                 buffer: float = DEFAULT_BUFFER, quad_segs: int = 4):
+                 buffer: float = DEFAULT_BUFFER, quad_segs: int = 4, tile: float | None = DEFAULT_TILE):
     """One service-area polygon: the reached pieces buffered and dissolved.
+
+    Parameters
+    ----------
+    tile : float or None
+        Dissolve tile by tile (squares of this many metres), then the tiles
+        together: the same polygon, about a third faster on large areas than
+        one dissolve of everything.  ``None`` dissolves everything at once.
 
     Returns
     -------
@@ -98,7 +106,22 @@ def service_area(net: WalkNetwork, dist: np.ndarray, limit: float, *, sites: Sna
     if pieces.size == 0:
         return shapely.Polygon()
     polys = shapely.buffer(pieces, buffer, quad_segs=quad_segs)
-    return shapely.union_all(polys)
+    if tile is None or pieces.size < 2000:
+        return shapely.union_all(polys)
+    return _tiled_union(pieces, polys, float(tile))
+
+
+def _tiled_union(pieces: np.ndarray, polys: np.ndarray, tile: float):
+    """Union of ``polys`` grouped by the tile of their piece's first point."""
+    xy = shapely.get_coordinates(shapely.get_point(pieces, 0))
+    cell = np.floor(xy / tile).astype(np.int64)
+    key = (cell[:, 0] - cell[:, 0].min()) * (int(cell[:, 1].max() - cell[:, 1].min()) + 1) + (
+        cell[:, 1] - cell[:, 1].min())
+    order = np.argsort(key, kind="stable")
+    k = key[order]
+    cuts = np.r_[0, np.nonzero(k[1:] != k[:-1])[0] + 1, k.size]
+    parts = [shapely.union_all(polys[order[a:b]]) for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
+    return shapely.union_all(np.array(parts, dtype=object))
 
 
 def service_areas(net: WalkNetwork, dist: np.ndarray, limits: list[float], *,

@@ -27,6 +27,7 @@ from planner.travel import (
     add_site,
     nearest_sites,
     point_distances,
+    remove_sites,
     snap_points,
     to_metres,
     to_minutes,
@@ -76,6 +77,9 @@ class Model:
     limit: float
     active_statuses: tuple[str, ...] = ACTIVE_STATUSES
     warnings: tuple[str, ...] = field(default=())
+    # per-type demand-point distances, computed on first use; edits carry the
+    # unchanged types' entries over to the new model
+    _demand_cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     # -- queries ------------------------------------------------------------
     @property
@@ -112,6 +116,15 @@ class Model:
 
     def point_distance(self, points: Snapped, facility_type: str) -> tuple[np.ndarray, np.ndarray]:
         """Metres from snapped points to the nearest active facility of one type."""
+        if points is self.demand_snap:
+            hit = self._demand_cache.get(facility_type)
+            if hit is None:
+                hit = self._point_distance(points, facility_type)
+                self._demand_cache[facility_type] = hit
+            return hit[0].copy(), hit[1].copy()
+        return self._point_distance(points, facility_type)
+
+    def _point_distance(self, points: Snapped, facility_type: str) -> tuple[np.ndarray, np.ndarray]:
         fld = self.fields.get(facility_type)
         if fld is None:
             return np.full(len(points), np.inf), np.full(len(points), -1, np.int64)
@@ -165,33 +178,38 @@ class Model:
         if status in self.active_statuses:
             base = fields.get(facility_type, NearestField.empty(self.network.n_nodes, self.limit))
             fields[facility_type] = add_site(self.network, base, site, pos)
-        return replace(self, facilities=facilities, facility_snap=snap, fields=fields)
+        new_model = replace(self, facilities=facilities, facility_snap=snap, fields=fields)
+        return self._carry_cache(new_model, changed=facility_type if status in self.active_statuses else None)
 
     def remove_facility(self, facility_id: str) -> Model:
-        """A model without the facility (its type's distances recomputed)."""
+        """A model without the facility (only the nodes it served are searched again)."""
         pos = self._position(facility_id)
         ftype = self.facilities["type"].iloc[pos]
+        was_active = bool(self.active[pos])
         keep = np.ones(len(self.facilities), dtype=bool)
         keep[pos] = False
+        fields = dict(self.fields)
+        if was_active and ftype in fields:
+            fields[ftype] = self._without(fields[ftype], ftype, pos)
         facilities = self.facilities[keep].reset_index(drop=True)
         snap = self.facility_snap.take(keep)
-        fields = dict(self.fields)
         # positions after the removed one shift down by one
         for t, fld in fields.items():
-            if t != ftype:
-                src = fld.source.copy()
-                src[src > pos] -= 1
-                fields[t] = NearestField(fld.dist, src, fld.limit)
+            src = fld.source.copy()
+            src[src > pos] -= 1
+            fields[t] = NearestField(fld.dist, src, fld.limit)
         m = replace(self, facilities=facilities, facility_snap=snap, fields=fields)
-        return m._recompute(ftype)
+        return self._carry_cache(m, changed=ftype if was_active else None, removed=pos)
 
     def move_facility(self, facility_id: str, x: float, y: float, *, lonlat: bool = True) -> Model:
-        """A model with the facility at a new place (its type's distances recomputed)."""
+        """A model with the facility at a new place (its old area searched again, then one search)."""
         pos = self._position(facility_id)
         if lonlat:
             x, y = self.network.project(np.array([x]), np.array([y]))
         x, y = float(np.ravel(x)[0]), float(np.ravel(y)[0])
         site = snap_points(self.network, [x], [y], max_snap=self.facility_snap.max_snap)
+        ftype = self.facilities["type"].iloc[pos]
+        was_active = bool(self.active[pos])
         facilities = self.facilities.copy()
         facilities.loc[pos, "geometry"] = shapely.Point(x, y)
         facilities.loc[pos, "unit"] = _unit_of(self.units, np.array([x]), np.array([y]))[0]
@@ -199,16 +217,45 @@ class Model:
         snap = self.facility_snap.take(keep)
         for k in ("x", "y", "edge", "along", "access", "to_u", "to_v", "far"):
             getattr(snap, k)[pos] = getattr(site, k)[0]
-        m = replace(self, facilities=facilities, facility_snap=snap)
-        return m._recompute(facilities["type"].iloc[pos])
+        fields = dict(self.fields)
+        if was_active and ftype in fields:
+            fields[ftype] = add_site(self.network, self._without(fields[ftype], ftype, pos), site, pos)
+        m = replace(self, facilities=facilities, facility_snap=snap, fields=fields)
+        return self._carry_cache(m, changed=ftype if was_active else None)
 
     def with_status(self, facility_id: str, status: str) -> Model:
         """A model with one facility's status changed (e.g. candidate → planned)."""
         pos = self._position(facility_id)
+        ftype = self.facilities["type"].iloc[pos]
+        was_active = bool(self.active[pos])
+        now_active = status in self.active_statuses
         facilities = self.facilities.copy()
         facilities.loc[pos, "status"] = status
-        m = replace(self, facilities=facilities)
-        return m._recompute(facilities["type"].iloc[pos])
+        fields = dict(self.fields)
+        if was_active and not now_active and ftype in fields:
+            fields[ftype] = self._without(fields[ftype], ftype, pos)
+        elif now_active and not was_active:
+            base = fields.get(ftype, NearestField.empty(self.network.n_nodes, self.limit))
+            fields[ftype] = add_site(self.network, base, self.facility_snap.take([pos]), pos)
+        m = replace(self, facilities=facilities, fields=fields)
+        return self._carry_cache(m, changed=ftype if was_active != now_active else None)
+
+    def _without(self, fld: NearestField, facility_type: str, pos: int) -> NearestField:
+        """The type's field without facility ``pos`` (labels unchanged)."""
+        idx = np.nonzero(self.type_mask(facility_type))[0]
+        idx = idx[idx != pos]
+        return remove_sites(self.network, fld, [pos], self.facility_snap.take(idx), idx)
+
+    def _carry_cache(self, new: Model, changed: str | None, removed: int | None = None) -> Model:
+        """Hand the demand distances of the unchanged types over to an edited model."""
+        for t, (d, s) in self._demand_cache.items():
+            if t == changed:
+                continue
+            if removed is not None:
+                s = s.copy()
+                s[s > removed] -= 1
+            new._demand_cache[t] = (d, s)
+        return new
 
     def _position(self, facility_id: str) -> int:
         hit = np.nonzero(self.facilities["facility_id"].to_numpy() == facility_id)[0]
@@ -271,6 +318,7 @@ def build_model(
     spacing: float = DEFAULT_SPACING,
     buildings: gpd.GeoDataFrame | None = None,
     active_statuses: tuple[str, ...] = ACTIVE_STATUSES,
+    input_warnings: tuple[str, ...] | list[str] = (),
 ) -> Model:
     """Snap units' demand and the facilities onto the network and compute distances.
 
@@ -295,10 +343,28 @@ def build_model(
         Residential buildings to place demand on.
     active_statuses : tuple of str
         Facility statuses that count toward coverage.
+    input_warnings : sequence of str
+        Problems found in the inputs beforehand (e.g. the validation
+        report's warnings); they lead ``Model.warnings``.
 
     Returns
     -------
     Model
+
+    Examples
+    --------
+    >>> from planner import demo_paths, load_network, read_boundaries, read_facilities
+    >>> p = demo_paths()
+    >>> model = build_model(read_boundaries(p.boundaries, layer="units"),
+    ...                     read_facilities(p.facilities), load_network(p.network), speed=0.9)
+    >>> model.speed, model.limit  # metres searched: 60 minutes at 0.9 m/s
+    (0.9, 3240.0)
+    >>> minutes, nearest = model.demand_minutes("day_care")
+    >>> len(minutes) == len(model.demand) == len(nearest)
+    True
+    >>> planned = model.add_facility("day_care", 117.19, 29.29, name="新建日间照料中心")
+    >>> len(planned.facilities) - len(model.facilities)  # the original model is unchanged
+    1
     """
     prof = load_profile(profile) if isinstance(profile, str) else profile
     if speed is not None:
@@ -317,7 +383,7 @@ def build_model(
     active = f["status"].isin(active_statuses).to_numpy() if len(f) else np.empty(0, bool)
     fields = {t: _type_field(network, fsnap, active & (f["type"].to_numpy() == t), limit)
               for t in FACILITY_TYPES if len(f) and np.any(f["type"].to_numpy() == t)}
-    warnings = _snap_warnings(u, f, demand, fsnap, dsnap, max_snap)
+    warnings = [*input_warnings, *_snap_warnings(u, f, demand, fsnap, dsnap, max_snap)]
     return Model(network=network, units=u, demand=demand, demand_snap=dsnap, facilities=f,
                  facility_snap=fsnap, fields=fields, profile=prof, speed=speed, limit=limit,
                  active_statuses=tuple(active_statuses), warnings=tuple(warnings))

@@ -311,6 +311,35 @@ def network_from_graph(G, *, crs=None, source: str = "graph", largest_component:
 
     Edges with a ``geometry`` attribute are split at every vertex; the new
     interior vertices get negative ids.
+
+    Parameters
+    ----------
+    G : networkx graph
+        E.g. ``osmnx.graph_from_place(..., network_type="walk")``.  A
+        projected graph (``G.graph["crs"]``) is converted back to WGS-84.
+    crs : optional
+        Metric CRS to work in; chosen automatically when omitted.
+    source : str
+        Where the graph came from, for the report.
+    largest_component : bool
+        Keep only the largest connected component (default).
+
+    Returns
+    -------
+    WalkNetwork
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.MultiDiGraph(crs="EPSG:4326")
+    >>> G.add_node(1, x=0.0, y=0.0)
+    >>> G.add_node(2, x=0.001, y=0.0)
+    >>> G.add_node(3, x=0.001, y=0.001)
+    >>> _ = G.add_edge(1, 2, highway="footway")
+    >>> _ = G.add_edge(2, 3, highway="residential")
+    >>> net = network_from_graph(G, crs="EPSG:32631")
+    >>> net.n_nodes, net.n_edges, round(float(net.length.sum()))
+    (3, 2, 222)
     """
     if G.number_of_nodes() == 0:
         raise NetworkError("the graph has no nodes", path=source)
@@ -388,38 +417,57 @@ def read_osm_xml(path: str | Path, *, crs=None, largest_component: bool = True) 
     to nodes missing from a clipped extract are dropped (the way is cut there).
     """
     path = Path(path)
-    node_xy: dict[int, tuple[float, float]] = {}
+    node_ids: list[int] = []
+    node_lon: list[float] = []
+    node_lat: list[float] = []
     pairs_u: list[int] = []
     pairs_v: list[int] = []
     try:
         for _, elem in ET.iterparse(str(path), events=("end",)):
-            if elem.tag == "node":
-                node_xy[int(elem.get("id"))] = (float(elem.get("lon")), float(elem.get("lat")))
+            tag = elem.tag
+            if tag == "node":
+                get = elem.get
+                node_ids.append(int(get("id")))
+                node_lon.append(float(get("lon")))
+                node_lat.append(float(get("lat")))
                 elem.clear()
-            elif elem.tag == "way":
-                tags = {t.get("k"): t.get("v") for t in elem.findall("tag")}
+            elif tag == "way":
+                tags = {t.get("k"): t.get("v") for t in elem.iterfind("tag")}
                 if _walkable(tags):
-                    refs = [int(nd.get("ref")) for nd in elem.findall("nd")]
+                    refs = [int(nd.get("ref")) for nd in elem.iterfind("nd")]
                     pairs_u.extend(refs[:-1])
                     pairs_v.extend(refs[1:])
                 elem.clear()
-            elif elem.tag == "relation":
+            elif tag == "relation":
                 elem.clear()
     except ET.ParseError as exc:
         raise NetworkError(f"not a valid OSM XML file ({exc})", path=path,
                            hint="export .osm from JOSM/Overpass or use .osm.pbf or .graphml") from exc
     u = np.array(pairs_u, dtype=np.int64)
     v = np.array(pairs_v, dtype=np.int64)
-    present = np.array([a in node_xy and b in node_xy for a, b in zip(pairs_u, pairs_v, strict=True)],
-                       dtype=bool)
+    ids = np.array(node_ids, dtype=np.int64)
+    lon_all = np.array(node_lon, dtype=float)
+    lat_all = np.array(node_lat, dtype=float)
+    del node_ids, node_lon, node_lat, pairs_u, pairs_v
+    # a node listed twice: the last one counts (as a dict would keep it)
+    order = np.argsort(ids, kind="stable")
+    sid = ids[order]
+    last = np.ones(sid.size, dtype=bool)
+    last[:-1] = sid[1:] != sid[:-1]
+    sid, order = sid[last], order[last]
+
+    def known(a: np.ndarray) -> np.ndarray:
+        pos = np.clip(np.searchsorted(sid, a), 0, max(sid.size - 1, 0))
+        return (sid[pos] == a) if sid.size else np.zeros(a.size, dtype=bool)
+
+    present = known(u) & known(v)
     if not present.any():
         raise NetworkError("no walkable ways (highway=*) with their nodes in the file", path=path,
                            hint="check the extract covers the study area")
     u, v = u[present], v[present]
-    ids = np.unique(np.concatenate([u, v]))
-    lon = np.array([node_xy[i][0] for i in ids.tolist()])
-    lat = np.array([node_xy[i][1] for i in ids.tolist()])
-    return network_from_arrays(ids, lon, lat, u, v, crs=crs, source=str(path),
+    used = np.unique(np.concatenate([u, v]))
+    at = order[np.searchsorted(sid, used)]
+    return network_from_arrays(used, lon_all[at], lat_all[at], u, v, crs=crs, source=str(path),
                                largest_component=largest_component)
 
 
@@ -533,6 +581,13 @@ def load_network(path: str | Path, *, crs=None, use_cache: bool = True) -> WalkN
     NetworkError
         If the file is missing, of an unknown kind, unreadable or has no
         walkable streets.
+
+    Examples
+    --------
+    >>> from planner.demo import demo_paths
+    >>> net = load_network(demo_paths().network)
+    >>> net.n_nodes, net.n_edges, net.crs
+    (1845, 2249, 'EPSG:4548')
     """
     path = Path(path)
     if not path.is_file():

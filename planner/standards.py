@@ -27,11 +27,10 @@ facilities.
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
-
-import tomllib
 
 from planner._errors import ProfileError
 from planner.schema import FACILITY_TYPES
@@ -91,7 +90,14 @@ class Profile:
         return float(self.catchments.get(facility_type, 15.0))
 
     def with_minutes(self, minutes: float) -> Profile:
-        """A copy with every walk-based target and catchment set to ``minutes``."""
+        """A copy with every walk-based target and catchment set to ``minutes``.
+
+        Examples
+        --------
+        >>> p = load_profile("national").with_minutes(10)
+        >>> sorted({t.minutes for t in p.targets if t.uses_walk}), p.catchment("day_care")
+        ([10.0], 10.0)
+        """
         targets = tuple(
             replace(t, minutes=float(minutes)) if t.uses_walk else t for t in self.targets
         )
@@ -99,7 +105,13 @@ class Profile:
         return replace(self, targets=targets, catchments=catch)
 
     def with_speed(self, speed_mps: float) -> Profile:
-        """A copy with another walking speed (metres per second)."""
+        """A copy with another walking speed (metres per second).
+
+        Examples
+        --------
+        >>> load_profile("national").with_speed(0.8).speed_mps
+        0.8
+        """
         if not speed_mps > 0:
             raise ProfileError(f"walking speed must be positive, got {speed_mps}")
         return replace(self, speed_mps=float(speed_mps))

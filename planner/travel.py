@@ -92,6 +92,20 @@ def snap_points(net: WalkNetwork, x, y, *, max_snap: float = DEFAULT_MAX_SNAP) -
     Returns
     -------
     Snapped
+
+    Examples
+    --------
+    A street of two segments along the equator (about 111 m each) and a point
+    20 m off the street, 50 m along the first segment:
+
+    >>> from planner.network import network_from_arrays
+    >>> net = network_from_arrays([1, 2, 3], [0, 0.001, 0.002], [0, 0, 0], [1, 2], [2, 3],
+    ...                           crs="EPSG:32631")
+    >>> s = snap_points(net, [net.x[0] + 50], [net.y[0] + 20])
+    >>> int(s.edge[0]), round(float(s.access[0]), 1), round(float(s.along[0]), 1)
+    (0, 20.0, 50.0)
+    >>> round(float(s.to_u[0]), 1), round(float(s.to_v[0]), 1), bool(s.far[0])
+    (70.0, 81.4, False)
     """
     x = np.atleast_1d(np.asarray(x, dtype=float))
     y = np.atleast_1d(np.asarray(y, dtype=float))
@@ -196,11 +210,14 @@ def single_site_distances(net: WalkNetwork, site: Snapped, *, limit: float = np.
     """Node distances (metres) from one site by one bounded search; ``inf`` beyond ``limit``."""
     e = int(site.edge[0])
     ends = np.array([net.u[e], net.v[e]])
-    off = np.array([site.to_u[0], site.to_v[0]])
+    # the same tiny positive wiring as nearest_sites, so that adding a site equals a recompute
+    off = np.maximum(np.array([site.to_u[0], site.to_v[0]]), MIN_EDGE_LENGTH * 1e-3)
     reach = limit - off.min()
     if reach < 0:
         return np.full(net.n_nodes, np.inf)
-    d = dijkstra(net.csr, directed=False, indices=ends, limit=reach)
+    # the adjacency is symmetric: a directed search gives the same walks without scipy
+    # building the transpose on every call
+    d = dijkstra(net.csr, directed=True, indices=ends, limit=reach)
     out = np.minimum(d[0] + off[0], d[1] + off[1])
     out[out > limit] = np.inf
     return out
@@ -227,6 +244,94 @@ def add_site(net: WalkNetwork, field: NearestField, site: Snapped, site_index: i
     return NearestField(dist, source, field.limit)
 
 
+def remove_sites(net: WalkNetwork, field: NearestField, removed, sites: Snapped,
+                 labels) -> NearestField:
+    """The field after removing sites: only the nodes they served are searched again.
+
+    A node whose nearest site stays keeps its distance (removing sites can only
+    lengthen walks, and its walk is still there).  The nodes served by a
+    removed site form a region; its new distances come from one bounded
+    multi-source search confined to the region, seeded from the neighbours
+    just outside it (their distance plus the connecting segment) and from
+    the remaining sites on segments that end inside it.  That is exactly what
+    a full recompute gives: every shortest walk into the region enters it
+    once, from outside or straight from a site, and then stays inside.
+
+    Parameters
+    ----------
+    field : NearestField
+        The current field; ``source`` holds the sites' labels (not modified).
+    removed : array-like of int
+        Labels of the sites to remove.
+    sites : Snapped
+        The sites that remain (any order).
+    labels : array-like of int
+        The label of each remaining site, as used in ``field.source``.
+
+    Returns
+    -------
+    NearestField
+        Same labels as ``field``; distances equal to a full recompute from
+        the remaining sites (where two sites are equally near, either may be
+        named).
+    """
+    removed = np.atleast_1d(np.asarray(removed, dtype=np.int64))
+    labels = np.atleast_1d(np.asarray(labels, dtype=np.int64))
+    region = np.nonzero(np.isin(field.source, removed))[0]
+    dist = field.dist.copy()
+    source = field.source.copy()
+    if region.size == 0:
+        return NearestField(dist, source, field.limit)
+    n = net.n_nodes
+    k = region.size
+    local = np.full(n, -1, np.int64)
+    local[region] = np.arange(k)
+    csr = net.csr
+    starts = csr.indptr[region]
+    counts = csr.indptr[region + 1] - starts
+    row = np.repeat(np.arange(k), counts)
+    arc = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+    col = csr.indices[arc]
+    w = csr.data[arc]
+    inside = local[col] >= 0
+    # seeds: a node just outside reaches its region neighbour over the shared segment ...
+    out_ok = ~inside & np.isfinite(field.dist[col])
+    seed_to = [row[out_ok]]
+    seed_w = [field.dist[col[out_ok]] + w[out_ok]]
+    seed_label = [field.source[col[out_ok]]]
+    # ... and a remaining site reaches the ends of its own segment directly
+    if len(sites):
+        ends = np.column_stack([net.u[sites.edge], net.v[sites.edge]]).ravel()
+        off = np.maximum(np.column_stack([sites.to_u, sites.to_v]).ravel(), MIN_EDGE_LENGTH * 1e-3)
+        lab = np.repeat(labels, 2)
+        hit = local[ends] >= 0
+        seed_to.append(local[ends[hit]])
+        seed_w.append(off[hit])
+        seed_label.append(lab[hit])
+    s_to = np.concatenate(seed_to)
+    s_w = np.concatenate(seed_w)
+    s_label = np.concatenate(seed_label)
+    keep = s_w <= field.limit
+    s_to, s_w, s_label = s_to[keep], s_w[keep], s_label[keep]
+    dist[region] = np.inf
+    source[region] = -1
+    if s_to.size == 0:
+        return NearestField(dist, source, field.limit)
+    m = s_to.size
+    # one virtual node per seed (rows k..k+m-1), wired to its region node
+    rows = np.concatenate([row[inside], k + np.arange(m)])
+    cols = np.concatenate([local[col[inside]], s_to])
+    data = np.concatenate([w[inside], s_w])
+    g = sp.csr_matrix((data, (rows, cols)), shape=(k + m, k + m))
+    d, _, src = dijkstra(g, directed=True, indices=np.arange(k, k + m), min_only=True,
+                         limit=field.limit, return_predecessors=True)
+    d = d[:k]
+    ok = np.isfinite(d)
+    dist[region[ok]] = d[ok]
+    source[region[ok]] = s_label[src[:k][ok] - k]
+    return NearestField(dist, source, field.limit)
+
+
 def point_distances(
     net: WalkNetwork, field: NearestField, points: Snapped, sites: Snapped
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -241,6 +346,22 @@ def point_distances(
         Metres, ``inf`` where no site is within the field's limit.
     source : ndarray of int
         Position of the nearest site in ``sites``, -1 where none.
+
+    Examples
+    --------
+    One site at the west end of a 223 m street; a home 30 m off its east end
+    and one 10 m past its middle node:
+
+    >>> import numpy as np
+    >>> from planner.network import network_from_arrays
+    >>> net = network_from_arrays([1, 2, 3], [0, 0.001, 0.002], [0, 0, 0], [1, 2], [2, 3],
+    ...                           crs="EPSG:32631")
+    >>> site = snap_points(net, [net.x[0]], [net.y[0]])
+    >>> field = nearest_sites(net, site)
+    >>> homes = snap_points(net, [net.x[2], net.x[1] + 10], [net.y[2] + 30, net.y[1]])
+    >>> dist, which = point_distances(net, field, homes, site)
+    >>> np.round(dist).tolist(), which.tolist()
+    ([253.0, 121.0], [0, 0])
     """
     u = net.u[points.edge]
     v = net.v[points.edge]
@@ -258,13 +379,21 @@ def point_distances(
 
 def _same_edge(points: Snapped, sites: Snapped, dist: np.ndarray, source: np.ndarray):
     """Direct walk along a shared segment (point and site on the same one)."""
+    # few points share a segment with a site: find them with one gather, then search only those
+    mark = np.zeros(int(max(points.edge.max(), sites.edge.max())) + 1, dtype=bool)
+    mark[sites.edge] = True
+    cand = np.nonzero(mark[points.edge])[0]
+    if cand.size == 0:
+        return dist, source
     order = np.argsort(sites.edge, kind="stable")
     s_edge = sites.edge[order]
-    lo = np.searchsorted(s_edge, points.edge, side="left")
-    hi = np.searchsorted(s_edge, points.edge, side="right")
-    has = np.nonzero(hi > lo)[0]
-    if has.size == 0:
-        return dist, source
+    lo_c = np.searchsorted(s_edge, points.edge[cand], side="left")
+    hi_c = np.searchsorted(s_edge, points.edge[cand], side="right")
+    ok = hi_c > lo_c
+    has = cand[ok]
+    lo = np.zeros(points.x.shape[0], np.int64)
+    hi = np.zeros(points.x.shape[0], np.int64)
+    lo[has], hi[has] = lo_c[ok], hi_c[ok]
     dist = dist.copy()
     source = source.copy()
     counts = hi[has] - lo[has]
@@ -285,10 +414,24 @@ def _same_edge(points: Snapped, sites: Snapped, dist: np.ndarray, source: np.nda
 
 
 def to_minutes(metres, speed_mps: float) -> np.ndarray:
-    """Metres → walking minutes at ``speed_mps``."""
+    """Metres → walking minutes at ``speed_mps``.
+
+    Examples
+    --------
+    >>> float(to_minutes(900, 1.0))
+    15.0
+    >>> to_minutes([450, 900], 1.0).tolist()
+    [7.5, 15.0]
+    """
     return np.asarray(metres, dtype=float) / float(speed_mps) / 60.0
 
 
 def to_metres(minutes, speed_mps: float) -> np.ndarray:
-    """Walking minutes → metres at ``speed_mps``."""
+    """Walking minutes → metres at ``speed_mps``.
+
+    Examples
+    --------
+    >>> float(to_metres(15, 0.8))
+    720.0
+    """
     return np.asarray(minutes, dtype=float) * float(speed_mps) * 60.0

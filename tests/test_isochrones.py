@@ -70,3 +70,11 @@ def test_service_area_is_smaller_than_convex_hull(monaco):
     reached = field.dist <= 900.0
     hull = shapely.multipoints(np.column_stack([monaco.x[reached], monaco.y[reached]])).convex_hull
     assert poly.area < hull.buffer(25).area
+
+
+def test_tiled_dissolve_equals_one_dissolve(monaco):
+    sites, field = _setup(monaco, n=8)
+    one = service_area(monaco, field.dist, 600.0, sites=sites, tile=None)
+    tiled = service_area(monaco, field.dist, 600.0, sites=sites, tile=150.0)
+    assert tiled.is_valid
+    assert shapely.symmetric_difference(one, tiled).area < 1e-6 * one.area

@@ -1,0 +1,556 @@
+"""Streamlit app of the planner (UI only): ``streamlit run app.py``.
+
+Opens on the built-in demo county.  Everything heavy is cached: the network
+and the base analysis with ``st.cache_resource``; the models after the
+session's edits in a per-session :class:`planner.appstate.ModelChain` (an
+added facility is one bounded search).  The logic lives in ``planner/``
+(appstate, scenario, maps); this file only arranges widgets.
+"""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from planner import appstate as aps
+from planner._errors import PlannerError
+from planner.analysis import analyse
+from planner.appstate import tr
+from planner.i18n import column_label
+from planner.maps import (
+    BASEMAP_LABELS,
+    BASEMAPS,
+    coverage_map,
+    display_to_wgs84,
+    facility_id_from_tooltip,
+    offline_assets,
+)
+from planner.network import load_network
+from planner.scenario import (
+    FORMAT_VERSION,
+    changes_frame,
+    compare_scenarios,
+    read_scenario,
+    score_changes,
+)
+from planner.schema import (
+    BOUNDARY_ALIASES,
+    BOUNDARY_COLUMNS,
+    COORD_SYSTEM_LABELS,
+    COORD_SYSTEMS,
+    FACILITY_ALIASES,
+    FACILITY_TYPES,
+    STATUS_LABELS,
+)
+from planner.standards import list_profiles, load_profile
+
+st.set_page_config(page_title="养老服务设施步行覆盖规划", page_icon="🧓", layout="wide")
+
+ss = st.session_state
+for k, v in {"edits": [], "scenarios": {}, "selected": None, "last_click": None,
+             "last_obj": None, "flash": [], "edit_t0": None, "lang": "zh"}.items():
+    ss.setdefault(k, v)
+if "_chain" not in ss:
+    ss["_chain"] = aps.ModelChain()
+if "_sa" not in ss:
+    ss["_sa"] = aps.ServiceAreaCache()
+chain: aps.ModelChain = ss["_chain"]
+
+
+# --- cached heavy objects -----------------------------------------------------------------------
+
+@st.cache_resource(show_spinner=False)
+def demo_data() -> aps.DataSet:
+    return aps.demo_dataset()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def network(path: str, sha: str):
+    """The walking network (keyed by the file's hash; an edit never reloads it)."""
+    return load_network(path)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def base_analysis(data_key: str, profile: str, speed: float, minutes: float | None, _data: aps.DataSet):
+    """The baseline analysis for the inputs and settings."""
+    net = network(str(_data.network_path), _data.network_sha)
+    prof = aps.settings_profile(profile, speed, minutes)
+    return analyse(_data.units, _data.facilities, net, profile=prof)
+
+
+def data() -> aps.DataSet:
+    return ss.get("dataset") or demo_data()
+
+
+# --- sidebar: language and settings -------------------------------------------------------------
+
+with st.sidebar:
+    st.radio(tr("language"), ["zh", "en"], key="lang", horizontal=True,
+             format_func=lambda x: "简体中文" if x == "zh" else "English")
+lang = ss["lang"]
+zh = lang == "zh"
+
+profiles = list_profiles()
+with st.sidebar:
+    st.subheader(tr("settings", lang))
+    profile = st.selectbox(tr("profile", lang), profiles, key="profile",
+                           index=profiles.index("national") if "national" in profiles else 0,
+                           format_func=lambda p: load_profile(p).title(lang))
+    speed = float(st.number_input(tr("speed", lang), min_value=0.3, max_value=2.0, value=1.0, step=0.05,
+                                  key="speed", help=tr("speed_help", lang)))
+    own_minutes = not st.checkbox(tr("use_profile_minutes", lang), value=True, key="use_profile_minutes")
+    minutes = (float(st.number_input(tr("minutes", lang), min_value=1.0, max_value=60.0, value=15.0,
+                                     step=1.0, key="minutes")) if own_minutes else None)
+    shown = (5, 10, minutes) if minutes and minutes not in (5, 10) else (5, 10, 15)
+    st.caption(tr("implies", lang, text=aps.implied_metres(sorted(set(shown)), speed, lang)))
+
+    st.subheader(tr("layers", lang))
+    basemap = st.selectbox(tr("basemap", lang), BASEMAPS, key="basemap",
+                           format_func=lambda b: BASEMAP_LABELS[b][lang])
+    tk = st.text_input(tr("tianditu_key", lang), key="tianditu_key", type="password") \
+        if basemap == "tianditu" else ""
+    if basemap == "tianditu" and not tk:
+        st.info(tr("tianditu_needs_key", lang))
+        basemap = "none"
+    colour_by = st.selectbox(tr("colour_by", lang), ["__default__", *FACILITY_TYPES], key="colour_by",
+                             format_func=lambda t: tr("colour_default", lang) if t == "__default__"
+                             else (FACILITY_TYPES[t].zh if zh else FACILITY_TYPES[t].en))
+    sa_types = st.multiselect(tr("service_types", lang), list(FACILITY_TYPES), key="sa_types",
+                              default=["day_care", "mutual_aid"],
+                              format_func=lambda t: FACILITY_TYPES[t].zh if zh else FACILITY_TYPES[t].en)
+    sa_minutes = st.multiselect(tr("service_minutes", lang), [5, 10, 15], default=[5, 10, 15],
+                                key="sa_minutes")
+    show_candidates = st.checkbox(tr("show_candidates", lang), value=False, key="show_candidates")
+    show_network = st.checkbox(tr("show_network", lang), value=True, key="show_network")
+
+
+# --- the analysis of the current scenario -------------------------------------------------------
+
+ds = data()
+with st.spinner(tr("loading_network", lang)):
+    base = base_analysis(ds.key, profile, speed, minutes, ds)
+base_key = f"{ds.key}|{profile}|{speed}|{minutes}"
+try:
+    analysis = chain.analysis(base_key, base, ss["edits"])
+except PlannerError as exc:  # an edit that no longer applies: keep the valid prefix
+    st.error(tr("edit_failed", lang, msg=aps.error_text(exc)))
+    good = []
+    for e in ss["edits"]:
+        try:
+            chain.model(base_key, base.model, [*good, e])
+            good.append(e)
+        except PlannerError:
+            break
+    ss["edits"] = good
+    analysis = chain.analysis(base_key, base, good)
+model = analysis.model
+ids = model.facilities["facility_id"].astype(str).tolist()
+if ss["selected"] not in ids:
+    ss["selected"] = None
+
+
+def current_scenario():
+    return aps.scenario_of(ss.get("scenario_name") or tr("default_scenario", lang), ss["edits"],
+                           profile=profile, speed=speed, minutes=minutes, inputs=ds.inputs)
+
+
+# --- callbacks (run before the script, so the panel updates in the same run) ---------------------
+
+def _push(edit: dict) -> None:
+    ss["edit_t0"] = time.perf_counter()
+    ss["edits"] = [*ss["edits"], edit]
+
+
+def cb_add_coords() -> None:
+    try:
+        _push(aps.add_edit(model, ss["ftype"], float(ss["add_lon"]), float(ss["add_lat"]),
+                           edits=ss["edits"], name=ss.get("fname"), capacity=ss.get("capacity")))
+        ss["selected"] = ss["edits"][-1]["facility_id"]
+    except PlannerError as exc:
+        ss["flash"] = [("error", tr("edit_failed", ss["lang"], msg=aps.error_text(exc)))]
+
+
+def cb_undo() -> None:
+    if ss["edits"]:
+        ss["edit_t0"] = time.perf_counter()
+        ss["edits"] = ss["edits"][:-1]
+
+
+def cb_reset() -> None:
+    ss["edit_t0"] = time.perf_counter()
+    ss["edits"] = []
+
+
+def cb_remove() -> None:
+    if ss["selected"]:
+        _push({"op": "remove", "facility_id": ss["selected"]})
+        ss["selected"] = None
+
+
+def cb_promote() -> None:
+    if ss["selected"]:
+        _push({"op": "status", "facility_id": ss["selected"], "status": "planned"})
+
+
+def cb_keep() -> None:
+    sc = current_scenario()
+    ss["scenarios"] = {**ss["scenarios"], sc.name: sc.to_dict()}
+    ss["flash"] = [("success", tr("kept", ss["lang"], name=sc.name))]
+
+
+def cb_restore() -> None:
+    name = ss.get("restore_pick")
+    d = ss["scenarios"].get(name)
+    if d:
+        ss["edits"] = [dict(e) for e in d["edits"]]
+        ss["scenario_name"] = name
+        ss["edit_t0"] = time.perf_counter()
+
+
+def cb_load_scenario() -> None:
+    up = ss.get("scenario_upload")
+    lg = ss["lang"]
+    if up is None:
+        ss["flash"] = [("warning", tr("nothing_uploaded", lg))]
+        return
+    try:
+        sc = read_scenario(up.getvalue())
+        prof = sc.profile if sc.profile in profiles else profile
+        b = base_analysis(ds.key, prof, sc.speed or speed, sc.minutes, ds)
+        edits = [e.to_dict() for e in sc.edits]
+        chain.model(f"{ds.key}|{prof}|{sc.speed or speed}|{sc.minutes}", b.model, edits)  # must apply
+    except Exception as exc:  # any bad file: say why, keep the current scenario
+        ss["flash"] = [("error", tr("scenario_error", lg, msg=aps.error_text(exc)))]
+        return
+    ss["edits"] = edits
+    ss["scenario_name"] = sc.name
+    ss["profile"] = prof
+    if sc.speed:
+        ss["speed"] = float(sc.speed)
+    ss["use_profile_minutes"] = sc.minutes is None
+    if sc.minutes is not None:
+        ss["minutes"] = float(sc.minutes)
+    ss["edit_t0"] = time.perf_counter()
+    msgs = [("success", tr("loaded_scenario", lg, name=sc.name, n=len(edits)))]
+    msgs += [("warning", w) for w in sc.check_inputs(ds.inputs)]
+    ss["flash"] = msgs
+
+
+def cb_suggest() -> None:
+    try:
+        new = aps.suggestion_edits(model, ss["suggest_type"], int(ss["suggest_k"]), ss["edits"], ss["lang"])
+    except Exception as exc:
+        ss["flash"] = [("error", tr("edit_failed", ss["lang"], msg=aps.error_text(exc)))]
+        return
+    ss["edit_t0"] = time.perf_counter()
+    ss["edits"] = [*ss["edits"], *new]
+    ss["flash"] = [("success", tr("suggest_done", ss["lang"], n=len(new)))]
+
+
+# --- header and targets panel ------------------------------------------------------------------
+
+st.title(tr("title", lang))
+st.caption(tr("subtitle", lang))
+if ds.is_demo:
+    st.info(tr("demo_note", lang))
+for kind, msg in ss["flash"]:
+    getattr(st, kind)(msg)
+ss["flash"] = []
+
+changes = score_changes(base, analysis, lang)
+st.subheader(tr("targets", lang))
+st.caption(tr("targets_caption", lang, profile=model.profile.title(lang), speed=model.speed)
+           + "  " + aps.summary_text(analysis, lang))
+cols = st.columns(min(len(changes), 5) or 1)
+for i, c in enumerate(changes):
+    target = c.value_text(c.target) if c.measure != "count" else f"≥ {c.target:,.0f}"
+    with cols[i % len(cols)]:
+        st.metric(c.short_label, c.value_text(c.after), delta=c.delta_text() or None,
+                  help=f"{c.label}. " + tr("target_value", lang, target=target)
+                  + ("" if c.measure == "count" else f" · {c.n_met_after}/{c.n_units}"), border=True)
+        colour = "gray" if c.met_after is None else "green" if c.met_after else "red"
+        st.caption(f":{colour}[**{c.met_text(lang)}**] · "
+                   + tr("target_value", lang, target=target))
+moved = [c for c in changes if c.changed]
+if ss["edits"]:
+    st.markdown(f"**{tr('changes', lang)}**")
+    for c in moved:
+        st.success(c.describe(lang))
+else:
+    st.caption(tr("no_changes", lang))
+if ss["edit_t0"] is not None:
+    ss["last_edit_seconds"] = time.perf_counter() - ss["edit_t0"]
+    ss["edit_t0"] = None
+if ss.get("last_edit_seconds") is not None:
+    st.caption(tr("updated_in", lang, sec=ss["last_edit_seconds"]))
+
+
+# --- map and edit panel --------------------------------------------------------------------------
+
+col_map, col_edit = st.columns([3, 1.15])
+
+with col_edit:
+    st.subheader(tr("edit_panel", lang))
+    mode = st.radio(tr("mode", lang), ["select", "add", "move"], key="mode", horizontal=False,
+                    index=1, format_func=lambda m: tr(f"mode_{m}", lang))
+    ftype = st.selectbox(tr("ftype", lang), list(FACILITY_TYPES), key="ftype",
+                         index=list(FACILITY_TYPES).index("mutual_aid"),
+                         format_func=lambda t: FACILITY_TYPES[t].zh if zh else FACILITY_TYPES[t].en)
+    st.number_input(tr("capacity", lang), min_value=0.0, value=0.0, step=5.0, key="capacity")
+    st.text_input(tr("fname", lang), key="fname")
+    sel_name = None
+    if ss["selected"]:
+        row = model.facilities.loc[model.facilities["facility_id"].astype(str) == ss["selected"]].iloc[0]
+        sel_name = row["name"]
+    if mode == "add":
+        st.caption(tr("add_hint", lang, type=FACILITY_TYPES[ftype].zh if zh else FACILITY_TYPES[ftype].en))
+    elif mode == "move":
+        st.caption(tr("move_hint", lang, name=sel_name) if sel_name else tr("no_selection", lang))
+    else:
+        st.caption(tr("select_hint", lang))
+
+with col_map:
+    sa_layer = ss["_sa"].layer(model, sa_types, sa_minutes) if sa_types and sa_minutes else None
+    map_kwargs = dict(lang=lang, facility_types=sa_types, minutes=sa_minutes or (5, 10, 15),
+                      service_areas=sa_layer, basemap=basemap,
+                      coverage_type=None if colour_by == "__default__" else colour_by,
+                      show_candidates=show_candidates, network=show_network,
+                      tianditu_key=tk or None)
+    fmap = offline_assets(coverage_map(analysis, selected=ss["selected"], **map_kwargs))
+    out = st_folium(fmap, key="map", height=600, use_container_width=True,
+                    returned_objects=["last_clicked", "last_object_clicked",
+                                      "last_object_clicked_tooltip"])
+
+# act only on a NEW click (every rerun returns the last one again)
+out = out or {}
+obj_key = (out.get("last_object_clicked_tooltip"), aps.click_key(out.get("last_object_clicked")))
+clicked_id = facility_id_from_tooltip(out.get("last_object_clicked_tooltip"))
+if clicked_id and obj_key != ss["last_obj"] and aps.click_key(out.get("last_object_clicked")) is not None:
+    ss["last_obj"] = obj_key
+    if clicked_id in ids and clicked_id != ss["selected"]:
+        ss["selected"] = clicked_id
+        ss["last_click"] = aps.click_key(out.get("last_clicked"))
+        st.rerun()
+if aps.is_new_click(out.get("last_clicked"), ss["last_click"]):
+    ss["last_click"] = aps.click_key(out.get("last_clicked"))
+    lon, lat = display_to_wgs84(out["last_clicked"]["lng"], out["last_clicked"]["lat"], basemap)
+    try:
+        edit = aps.click_edit(mode, lon, lat, model=model, facility_type=ftype, edits=ss["edits"],
+                              selected=ss["selected"], name=ss.get("fname"), capacity=ss.get("capacity"))
+    except PlannerError as exc:
+        edit = None
+        st.error(tr("edit_failed", lang, msg=aps.error_text(exc)))
+    if edit is not None:
+        _push(edit)
+        ss["selected"] = edit["facility_id"]
+        st.rerun()
+
+with col_edit:
+    if sel_name is not None:
+        row = model.facilities.loc[model.facilities["facility_id"].astype(str) == ss["selected"]].iloc[0]
+        st.markdown(f"**{tr('selected', lang)}**: {sel_name} `[{ss['selected']}]`  \n"
+                    f"{FACILITY_TYPES[row['type']].zh if zh else FACILITY_TYPES[row['type']].en} · "
+                    f"{STATUS_LABELS.get(row['status'], {}).get(lang, row['status'])}")
+        b1, b2 = st.columns(2)
+        b1.button(tr("remove", lang), key="remove_btn", on_click=cb_remove)
+        if row["status"] == "candidate":
+            b2.button(tr("promote", lang), key="promote_btn", on_click=cb_promote)
+    u1, u2 = st.columns(2)
+    u1.button(tr("undo", lang), key="undo_btn", on_click=cb_undo, disabled=not ss["edits"])
+    u2.button(tr("reset", lang), key="reset_btn", on_click=cb_reset, disabled=not ss["edits"])
+    with st.expander(tr("by_coords", lang)):
+        pt = aps.default_site(analysis, ftype)
+        st.number_input(tr("lon", lang), value=round(pt.x, 6), format="%.6f", key="add_lon")
+        st.number_input(tr("lat", lang), value=round(pt.y, 6), format="%.6f", key="add_lat")
+        st.button(tr("add_here", lang), key="add_coords", on_click=cb_add_coords)
+    if aps.suggest_available():
+        with st.expander(tr("suggest", lang)):
+            st.selectbox(tr("ftype", lang), list(FACILITY_TYPES), key="suggest_type",
+                         index=list(FACILITY_TYPES).index("mutual_aid"),
+                         format_func=lambda t: FACILITY_TYPES[t].zh if zh else FACILITY_TYPES[t].en)
+            st.number_input(tr("suggest_k", lang), min_value=1, max_value=50, value=3, key="suggest_k")
+            st.button(tr("suggest_run", lang), key="suggest_btn", on_click=cb_suggest)
+    if ss["edits"]:
+        st.markdown(f"**{tr('edits', lang)}** ({len(ss['edits'])})")
+        st.markdown("\n".join(f"{i + 1}. {aps.edit_label(e, lang)}" for i, e in enumerate(ss["edits"][-12:])))
+    if model.facility_snap.far.size and model.facility_snap.far[-1] and ss["edits"] \
+            and ss["edits"][-1].get("op") == "add":
+        st.warning(tr("far_warning", lang, m=float(model.facility_snap.access[-1])))
+
+
+# --- tabs: table, scenarios, own data, downloads -------------------------------------------------
+
+tab_units, tab_sc, tab_data, tab_dl = st.tabs([tr("tab_units", lang), tr("tab_scenarios", lang),
+                                               tr("tab_data", lang), tr("tab_downloads", lang)])
+
+with tab_units:
+    gaps_only = st.checkbox(tr("gaps_only", lang), value=False, key="gaps_only")
+    st.dataframe(aps.unit_view(analysis, lang, gaps_only=gaps_only), hide_index=True, width="stretch")
+    st.dataframe(changes_frame(changes, lang), hide_index=True, width="stretch")
+    if model.warnings:
+        with st.expander(tr("warnings", lang)):
+            for w in model.warnings:
+                st.write("• " + w)
+
+with tab_sc:
+    ss.setdefault("scenario_name", tr("default_scenario", lang))
+    st.text_input(tr("scenario_name", lang), key="scenario_name")
+    c1, c2 = st.columns(2)
+    c1.button(tr("keep_scenario", lang), key="keep_btn", on_click=cb_keep)
+    c2.download_button(tr("download_scenario", lang), data=current_scenario().to_json().encode("utf-8"),
+                       file_name=f"{ss['scenario_name'] or 'scenario'}.geojson",
+                       mime="application/geo+json", key="dl_scenario_tab")
+    st.file_uploader(tr("load_scenario", lang) + f" (format ≤ {FORMAT_VERSION})",
+                     type=["geojson", "json"], key="scenario_upload")
+    st.button(tr("load", lang), key="load_scenario_btn", on_click=cb_load_scenario)
+    kept = list(ss["scenarios"])
+    if kept:
+        r1, r2 = st.columns([2, 1])
+        r1.selectbox(tr("restore", lang), kept, key="restore_pick")
+        r2.button(tr("restore", lang), key="restore_btn", on_click=cb_restore)
+    st.markdown(f"**{tr('compare', lang)}**")
+    options = ["__baseline__", "__current__", *kept]
+    pick = st.multiselect(tr("compare_pick", lang), options, default=["__baseline__", "__current__"],
+                          key="compare_pick",
+                          format_func=lambda o: tr("baseline", lang) if o == "__baseline__"
+                          else tr("current", lang) if o == "__current__" else o)
+    analyses = {}
+    for o in pick:
+        try:
+            if o == "__baseline__":
+                analyses[tr("baseline", lang)] = base
+            elif o == "__current__":
+                analyses[tr("current", lang)] = analysis
+            else:
+                d = ss["scenarios"][o]
+                prof = d.get("profile") if d.get("profile") in profiles else profile
+                sp = d.get("speed") or speed
+                b = base_analysis(ds.key, prof, sp, d.get("minutes"), ds)
+                analyses[o] = chain.analysis(f"{ds.key}|{prof}|{sp}|{d.get('minutes')}", b, d["edits"])
+        except PlannerError as exc:
+            st.warning(f"{o}: {aps.error_text(exc)}")
+    if analyses:
+        st.dataframe(compare_scenarios(analyses, lang), hide_index=True, width="stretch")
+
+with tab_data:
+    st.caption(tr("data_intro", lang))
+    up_b = st.file_uploader(tr("up_boundaries", lang), type=["gpkg", "geojson", "json", "zip"], key="up_b")
+    b_path = b_layer = None
+    b_cols: dict = {}
+    upload_ok = True
+    if up_b is not None:
+        try:
+            b_path = aps.save_upload(up_b.getvalue(), up_b.name, kind="boundaries")
+            layers = aps.layer_names(b_path)
+            if len(layers) > 1:
+                b_layer = st.selectbox(tr("layer", lang), layers, key="up_b_layer",
+                                       index=layers.index("units") if "units" in layers else 0)
+            cols_b = aps.raw_columns(b_path, b_layer)
+            guess = aps.guess_columns(cols_b, BOUNDARY_ALIASES)
+            with st.expander(tr("column_map", lang), expanded=False):
+                for canon in BOUNDARY_COLUMNS:
+                    opts = ["", *cols_b]
+                    b_cols[canon] = st.selectbox(
+                        tr("column_for", lang, label=column_label(canon, lang)),
+                        opts, index=opts.index(guess[canon]) if guess.get(canon) else 0,
+                        key=f"map_b_{canon}", format_func=lambda c: c or tr("not_present", lang))
+        except Exception as exc:
+            upload_ok = False
+            st.error(tr("upload_error", lang, msg=aps.error_text(exc)))
+    up_f = st.file_uploader(tr("up_facilities", lang),
+                            type=["gpkg", "geojson", "json", "zip", "csv", "xlsx", "xls"], key="up_f")
+    f_path = f_layer = None
+    f_cols: dict = {}
+    coord = "wgs84"
+    dtype = None
+    if up_f is not None:
+        try:
+            f_path = aps.save_upload(up_f.getvalue(), up_f.name, kind="facilities")
+            layers = aps.layer_names(f_path)
+            if len(layers) > 1:
+                f_layer = st.selectbox(tr("layer", lang), layers, key="up_f_layer")
+            cols_f = aps.raw_columns(f_path, f_layer)
+            guess = aps.guess_columns(cols_f, FACILITY_ALIASES)
+            coord = st.selectbox(tr("coord_system", lang), COORD_SYSTEMS, key="up_f_coord",
+                                 format_func=lambda c: COORD_SYSTEM_LABELS[c][lang])
+            if not guess.get("type"):
+                dtype = st.selectbox(tr("default_type", lang), list(FACILITY_TYPES), key="up_f_type",
+                                     format_func=lambda t: FACILITY_TYPES[t].zh if zh else FACILITY_TYPES[t].en)
+            with st.expander(tr("column_map", lang), expanded=False):
+                for canon in FACILITY_ALIASES:
+                    opts = ["", *cols_f]
+                    label = {"longitude": "经度" if zh else "longitude",
+                             "latitude": "纬度" if zh else "latitude"}.get(canon) or column_label(canon, lang)
+                    f_cols[canon] = st.selectbox(tr("column_for", lang, label=label), opts,
+                                                 index=opts.index(guess[canon]) if guess.get(canon) else 0,
+                                                 key=f"map_f_{canon}",
+                                                 format_func=lambda c: c or tr("not_present", lang))
+        except Exception as exc:
+            upload_ok = False
+            st.error(tr("upload_error", lang, msg=aps.error_text(exc)))
+    up_n = st.file_uploader(tr("up_network", lang), type=["pbf", "osm", "graphml"], key="up_n")
+    n_path = None
+    if up_n is not None:
+        try:
+            n_path = aps.save_upload(up_n.getvalue(), up_n.name, kind="network")
+        except Exception as exc:
+            upload_ok = False
+            st.error(tr("upload_error", lang, msg=aps.error_text(exc)))
+    d1, d2 = st.columns(2)
+    load_clicked = d1.button(tr("apply_data", lang), key="apply_data", type="primary")
+    demo_clicked = d2.button(tr("use_demo", lang), key="use_demo", disabled=ds.is_demo)
+    if load_clicked:
+        if not (b_path or f_path or n_path):
+            st.warning(tr("nothing_uploaded", lang))
+        elif upload_ok:
+            try:
+                with st.status(tr("loading", lang), expanded=False) as status:
+                    if n_path is not None:
+                        status.update(label=tr("loading_network", lang))
+                    new = aps.read_user_data(
+                        ds, boundaries=b_path, facilities=f_path, network=n_path,
+                        boundary_columns=b_cols, facility_columns=f_cols, boundary_layer=b_layer,
+                        facility_layer=f_layer, coord_system=coord, default_type=dtype,
+                        load_network=lambda p: network(str(p), aps.sha256_file(p)))
+                    net = network(str(new.network_path), new.network_sha)
+                    warn = aps.check_overlap(new.units, net)
+                    if warn:
+                        raise PlannerError(warn, hint="upload the network of the same area")
+                    base_analysis(new.key, profile, speed, minutes, new)  # fails here, not after the switch
+                    status.update(label=tr("loaded", lang, what=", ".join(
+                        p.name for p in (b_path, f_path, n_path) if p)), state="complete")
+            except Exception as exc:  # a bad upload never replaces the data in use
+                st.error(tr("upload_error", lang, msg=aps.error_text(exc)))
+            else:
+                if ss["edits"]:
+                    name = f"{ss.get('scenario_name') or 'scenario'} ({time.strftime('%H:%M:%S')})"
+                    ss["scenarios"] = {**ss["scenarios"], name: current_scenario().to_dict()}
+                    ss["flash"] = [("info", tr("edits_stashed", lang, name=name))]
+                ss["dataset"] = new
+                ss["edits"] = []
+                ss["selected"] = None
+                st.rerun()
+    if demo_clicked:
+        ss["dataset"] = None
+        ss["edits"] = []
+        ss["selected"] = None
+        st.rerun()
+
+with tab_dl:
+    stem = "示例县" if ds.is_demo and zh else ("demo" if ds.is_demo else "coverage")
+    c1, c2, c3 = st.columns(3)
+    c1.download_button(tr("dl_xlsx", lang), data=lambda: aps.gap_table_xlsx(analysis, lang),
+                       file_name=f"{stem}_gaps.xlsx", key="dl_xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    c1.download_button(tr("dl_csv", lang), data=lambda: aps.gap_table_csv(analysis, lang),
+                       file_name=f"{stem}_gaps.csv", mime="text/csv", key="dl_csv")
+    c2.download_button(tr("dl_gpkg", lang), data=lambda: aps.units_gpkg(analysis),
+                       file_name=f"{stem}_coverage.gpkg", mime="application/geopackage+sqlite3", key="dl_gpkg")
+    c2.download_button(tr("dl_scenario", lang), data=lambda: current_scenario().to_json().encode("utf-8"),
+                       file_name=f"{ss.get('scenario_name') or 'scenario'}.geojson",
+                       mime="application/geo+json", key="dl_scenario")
+    c3.download_button(tr("dl_html", lang),
+                       data=lambda: aps.map_html(coverage_map(analysis, selected=None, **map_kwargs)),
+                       file_name=f"{stem}_map.html", mime="text/html", key="dl_html")

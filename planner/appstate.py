@@ -1,0 +1,728 @@
+"""Pure helpers behind the Streamlit app (``app.py``), testable without Streamlit.
+
+The app keeps what a planner built as plain data (a list of edit dicts, the
+settings, the loaded inputs) and asks this module for everything else: the
+models after the edits (:class:`ModelChain`, a small prefix cache so adding a
+facility is one bounded search and undo is free), what a map click means
+(:func:`click_edit`), uploads read into a :class:`DataSet`, the text of the
+interface in 简体中文 and English (:func:`tr`), and the download files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+import time
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from planner._errors import InputError, PlannerError
+from planner.i18n import t as i18n_t
+from planner.io import normalise_column_name
+from planner.scenario import Edit, Scenario, apply_edit
+from planner.schema import FACILITY_COLUMNS, FACILITY_TYPES
+
+# --- interface text ------------------------------------------------------------------------------
+
+APP_TEXT: dict[str, tuple[str, str]] = {
+    "title": ("养老服务设施步行覆盖规划", "Elderly-care facility walking-coverage planner"),
+    "subtitle": ("按老年人步行速度在真实路网上计算5/10/15分钟服务范围，评估社区和行政村覆盖缺口，模拟新增设施。",
+                 "Walking service areas on the street network at elderly walking speed, coverage gaps of "
+                 "communities and villages, and what-if facility placement."),
+    "demo_note": ("当前为内置示例县（合成数据，非真实）。", "Showing the built-in demo county (synthetic, not real data)."),
+    "language": ("语言 / Language", "Language / 语言"),
+    "settings": ("评估标准与参数", "Standards and settings"),
+    "profile": ("标准方案", "Standards profile"),
+    "speed": ("步行速度(米/秒)", "Walking speed (m/s)"),
+    "speed_help": ("老年人步行速度，默认1.0米/秒", "Elderly walking speed, default 1.0 m/s"),
+    "use_profile_minutes": ("使用标准中各类设施的服务时间", "Use the profile's catchment minutes"),
+    "minutes": ("统一服务时间(分钟)", "Catchment (minutes, all targets)"),
+    "implies": ("对应步行距离：{text}", "Implied walking distance: {text}"),
+    "basemap": ("底图", "Basemap"),
+    "tianditu_key": ("天地图密钥(tk)", "Tianditu key (tk)"),
+    "tianditu_needs_key": ("天地图需要密钥，已改为无底图。", "Tianditu needs a key; showing no basemap."),
+    "layers": ("地图图层", "Map layers"),
+    "colour_by": ("单元着色依据", "Colour units by"),
+    "colour_default": ("各类单元的主要指标", "Main target of each unit kind"),
+    "service_types": ("显示服务范围的设施类型", "Show service areas of"),
+    "service_minutes": ("服务范围(分钟)", "Service areas (minutes)"),
+    "show_candidates": ("显示候选点位", "Show candidate sites"),
+    "show_network": ("显示步行路网", "Show the walking network"),
+    "targets": ("指标达标情况", "Targets"),
+    "targets_caption": ("标准：{profile}；步行速度 {speed:g} 米/秒。括号内为相对现状的变化。",
+                        "Profile: {profile}; walking speed {speed:g} m/s. Deltas are against the baseline."),
+    "target_value": ("目标 {target}", "target {target}"),
+    "changes": ("本方案相对现状的变化", "Change of this scenario against the baseline"),
+    "no_changes": ("尚未修改设施：点击地图添加规划设施。", "No edits yet: click the map to add a planned facility."),
+    "updated_in": ("更新用时 {sec:.2f} 秒", "updated in {sec:.2f} s"),
+    "edit_panel": ("设施编辑", "Edit facilities"),
+    "mode": ("点击地图时", "Map click"),
+    "mode_select": ("选择设施", "Select a facility"),
+    "mode_add": ("添加设施", "Add a facility"),
+    "mode_move": ("移动所选设施", "Move the selected facility"),
+    "ftype": ("设施类型", "Facility type"),
+    "capacity": ("床位/名额", "Places/beds"),
+    "fname": ("名称(可选)", "Name (optional)"),
+    "add_hint": ("在地图上点击放置新的{type}。", "Click the map to place a new {type}."),
+    "move_hint": ("在地图上点击{name}的新位置。", "Click the new place of {name} on the map."),
+    "select_hint": ("点击地图上的设施符号以选择。", "Click a facility symbol on the map to select it."),
+    "no_selection": ("未选择设施。", "No facility selected."),
+    "selected": ("已选择", "Selected"),
+    "remove": ("删除所选设施", "Remove the selected facility"),
+    "promote": ("将候选点位设为规划", "Make this candidate planned"),
+    "undo": ("撤销上一步", "Undo the last edit"),
+    "reset": ("清除全部修改", "Clear all edits"),
+    "by_coords": ("按坐标添加", "Add by coordinates"),
+    "lon": ("经度(WGS-84)", "Longitude (WGS-84)"),
+    "lat": ("纬度(WGS-84)", "Latitude (WGS-84)"),
+    "add_here": ("添加", "Add"),
+    "edits": ("修改记录", "Edits"),
+    "edit_add": ("新增 {type}「{name}」", "added {type} “{name}”"),
+    "edit_move": ("移动 {id}", "moved {id}"),
+    "edit_remove": ("删除 {id}", "removed {id}"),
+    "edit_status": ("{id} 状态改为 {status}", "{id} set to {status}"),
+    "added_msg": ("已添加{type}。", "Added a {type}."),
+    "edit_failed": ("无法完成修改：{msg}", "The edit could not be made: {msg}"),
+    "far_warning": ("该位置距最近道路 {m:,.0f} 米，步行从最近道路起算。",
+                    "This place is {m:,.0f} m from the nearest street; walks start from that street."),
+    "tab_units": ("单元覆盖表", "Unit table"),
+    "tab_scenarios": ("方案", "Scenarios"),
+    "tab_data": ("使用自己的数据", "Your own data"),
+    "tab_downloads": ("下载", "Downloads"),
+    "gaps_only": ("仅显示存在缺口的单元", "Only units with a gap"),
+    "scenario_name": ("方案名称", "Scenario name"),
+    "default_scenario": ("方案1", "Scenario 1"),
+    "keep_scenario": ("保存到本次会话的方案列表", "Keep in this session's scenario list"),
+    "kept": ("已保存方案「{name}」。", "Kept scenario “{name}”."),
+    "download_scenario": ("下载方案文件(.geojson)", "Download the scenario file (.geojson)"),
+    "load_scenario": ("载入方案文件", "Load a scenario file"),
+    "load": ("载入", "Load"),
+    "loaded_scenario": ("已载入方案「{name}」（{n}项修改）。", "Loaded scenario “{name}” ({n} edits)."),
+    "scenario_error": ("无法载入方案：{msg}。当前方案未改变。", "Could not load the scenario: {msg}. The current scenario is unchanged."),
+    "compare": ("方案对比", "Compare scenarios"),
+    "compare_pick": ("选择要对比的方案", "Scenarios to compare"),
+    "baseline": ("现状", "Baseline"),
+    "current": ("当前方案", "Current scenario"),
+    "restore": ("恢复此方案", "Restore this scenario"),
+    "data_intro": ("上传边界、设施和路网文件，未上传的部分沿用当前数据。读取失败时保留原有数据。",
+                   "Upload boundaries, facilities and a network; what you do not upload stays as it is. "
+                   "If reading fails the current data are kept."),
+    "up_boundaries": ("社区/行政村边界(GeoPackage、GeoJSON、压缩的Shapefile)",
+                      "Community/village boundaries (GeoPackage, GeoJSON, zipped Shapefile)"),
+    "up_facilities": ("设施(GeoPackage、GeoJSON、Shapefile压缩包、CSV、XLSX)",
+                      "Facilities (GeoPackage, GeoJSON, zipped Shapefile, CSV, XLSX)"),
+    "up_network": ("步行路网(.osm.pbf、.osm、.graphml)", "Walking network (.osm.pbf, .osm, .graphml)"),
+    "layer": ("图层", "Layer"),
+    "column_map": ("字段对应", "Column mapping"),
+    "column_for": ("{label}对应的字段", "Column for {label}"),
+    "not_present": ("（无）", "(none)"),
+    "coord_system": ("经纬度坐标系", "Coordinate system of lon/lat"),
+    "default_type": ("无类型字段时的设施类型", "Facility type when there is no type column"),
+    "apply_data": ("载入数据", "Load the data"),
+    "use_demo": ("恢复示例县", "Back to the demo county"),
+    "loading": ("正在读取数据…", "Reading the data…"),
+    "loading_network": ("正在读取路网（大文件可能需要一两分钟，之后会缓存）…",
+                        "Reading the network (a big file can take a minute or two; it is cached afterwards)…"),
+    "loaded": ("已载入：{what}", "Loaded: {what}"),
+    "upload_error": ("无法读取上传的数据：{msg}。原有数据保持不变。",
+                     "Could not read the upload: {msg}. The previous data are kept."),
+    "nothing_uploaded": ("请先选择要上传的文件。", "Choose a file to upload first."),
+    "edits_stashed": ("原数据上的修改已另存为方案「{name}」。", "The edits on the previous data were kept as scenario “{name}”."),
+    "dl_xlsx": ("缺口表 XLSX", "Gap table XLSX"),
+    "dl_csv": ("缺口表 CSV", "Gap table CSV"),
+    "dl_gpkg": ("单元覆盖 GeoPackage", "Units with coverage GeoPackage"),
+    "dl_scenario": ("方案文件 GeoJSON", "Scenario file GeoJSON"),
+    "dl_html": ("地图 HTML", "Map HTML"),
+    "warnings": ("数据提示", "Data notes"),
+    "suggest": ("建议选址", "Suggest sites"),
+    "suggest_k": ("建议数量", "Number of sites"),
+    "suggest_run": ("计算并添加建议点位", "Suggest and add sites"),
+    "suggest_done": ("已添加{n}个建议点位。", "Added {n} suggested sites."),
+    "suggest_missing": ("选址建议模块尚未安装。", "Site suggestions are not available in this version."),
+    "network_summary": ("路网：{nodes:,}个节点，{edges:,}段", "Network: {nodes:,} nodes, {edges:,} segments"),
+    "summary_line": ("{units}个单元（{communities}个社区、{villages}个行政村），60岁以上人口{pop60:,.0f}人，{gaps}个单元存在缺口",
+                     "{units} units ({communities} communities, {villages} villages), {pop60:,.0f} people 60+, "
+                     "{gaps} units with a gap"),
+    "coverage_metric": ("{label}", "{label}"),
+    "facility_count": ("设施", "facilities"),
+}
+
+
+def tr(key: str, lang: str = "zh", **fmt) -> str:
+    """Interface text in ``lang`` (falls back to :func:`planner.i18n.t`)."""
+    pair = APP_TEXT.get(key)
+    if pair is None:
+        return i18n_t(key, lang, **fmt)
+    s = pair[0] if lang == "zh" else pair[1]
+    return s.format(**fmt) if fmt else s
+
+
+def error_text(exc: BaseException) -> str:
+    """A planner-facing message for an exception (no traceback)."""
+    if isinstance(exc, PlannerError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+# --- inputs --------------------------------------------------------------------------------------
+
+
+def sha256_bytes(data: bytes) -> str:
+    """SHA-256 hex digest of bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: str | Path) -> str:
+    """SHA-256 hex digest of a file, read in chunks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def upload_dir() -> Path:
+    """Folder where uploaded files are kept (content-addressed) for this machine's sessions."""
+    d = Path(tempfile.gettempdir()) / "planner-uploads"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def save_upload(data: bytes, filename: str, folder: str | Path | None = None, *,
+                kind: str | None = None) -> Path:
+    """Check uploaded bytes and write them to ``folder/<hash>/<filename>`` (reused when there).
+
+    The name is kept because readers choose by suffix (``.osm.pbf``, ``.zip``...).
+    With ``kind`` ('boundaries', 'facilities', 'network', 'scenario') the
+    upload is first checked by :func:`planner.uploads.save_upload` (type by
+    suffix and content, size, zip safety), which raises :class:`InputError`.
+    """
+    root = Path(folder) if folder is not None else upload_dir()
+    dest = root / sha256_bytes(data)[:20]
+    if kind is not None:
+        try:
+            from planner import uploads
+        except ImportError:  # pragma: no cover - the checks module ships with the package
+            uploads = None
+        if uploads is not None and kind in uploads.ALLOWED_SUFFIXES:
+            return uploads.save_upload(filename, data, kind, dest)
+    safe = Path(filename).name or "upload"
+    target = dest / safe
+    if not (target.is_file() and target.stat().st_size == len(data)):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".part")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+    return target
+
+
+@dataclass(frozen=True, eq=False)
+class DataSet:
+    """The inputs the app analyses: boundaries, facilities and a network file.
+
+    Attributes
+    ----------
+    units, facilities : GeoDataFrame
+        As returned by :func:`planner.io.read_boundaries` / :func:`planner.io.read_facilities`.
+    network_path : Path
+    inputs : dict
+        Role → {'name', 'sha256'} of the files (for scenario files).
+    is_demo : bool
+    """
+
+    units: gpd.GeoDataFrame
+    facilities: gpd.GeoDataFrame
+    network_path: Path
+    inputs: dict = field(default_factory=dict)
+    is_demo: bool = False
+
+    @property
+    def key(self) -> str:
+        """A short key identifying the inputs (for caches)."""
+        blob = json.dumps(self.inputs, sort_keys=True).encode()
+        return ("demo-" if self.is_demo else "data-") + sha256_bytes(blob)[:16]
+
+    @property
+    def network_sha(self) -> str:
+        """SHA-256 of the network file."""
+        return self.inputs.get("network", {}).get("sha256", "")
+
+
+def demo_dataset() -> DataSet:
+    """The built-in demo county (示例县) as a :class:`DataSet`."""
+    from planner.demo import demo_paths
+    from planner.io import read_boundaries, read_facilities
+
+    p = demo_paths()
+    units = read_boundaries(p.boundaries, layer="units")
+    fac = read_facilities(p.facilities)
+    inputs = {role: {"name": Path(path).name, "sha256": sha256_file(path)}
+              for role, path in (("boundaries", p.boundaries), ("facilities", p.facilities),
+                                 ("network", p.network))}
+    return DataSet(units=units, facilities=fac, network_path=Path(p.network), inputs=inputs, is_demo=True)
+
+
+def empty_facilities() -> gpd.GeoDataFrame:
+    """A facility layer with no rows (planning from scratch)."""
+    df = pd.DataFrame({c: pd.Series(dtype=float if c in ("capacity", "nursing_beds") else object)
+                       for c in FACILITY_COLUMNS})
+    return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries([], crs="EPSG:4326"), crs="EPSG:4326")
+
+
+def guess_columns(columns: Sequence[str], aliases: Mapping[str, Sequence[str]]) -> dict[str, str | None]:
+    """For each canonical column the user's column that matches one of its aliases (or None).
+
+    Matching ignores case, spaces, underscores and hyphens, as the readers do.
+    """
+    norm = {normalise_column_name(c): c for c in columns if c != "geometry"}
+    out: dict[str, str | None] = {}
+    used: set[str] = set()
+    for canon, names in aliases.items():
+        hit = None
+        for a in (canon, *names):
+            c = norm.get(normalise_column_name(a))
+            if c is not None and c not in used:
+                hit = c
+                break
+        out[canon] = hit
+        if hit is not None:
+            used.add(hit)
+    return out
+
+
+def layer_names(path: str | Path) -> list[str]:
+    """Layer names of a GeoPackage (empty for other files or unreadable ones)."""
+    if not str(path).lower().endswith(".gpkg"):
+        return []
+    try:
+        import pyogrio
+
+        return [str(r[0]) for r in pyogrio.list_layers(str(path))]
+    except Exception:  # unreadable files are reported by the reader itself
+        return []
+
+
+def raw_columns(path: str | Path, layer: str | None = None) -> list[str]:
+    """Column names of an uploaded layer or table, for the mapping widgets.
+
+    Raises
+    ------
+    InputError
+        The file cannot be read.
+    """
+    from planner.io import read_layer, read_table
+
+    p = Path(path)
+    if p.suffix.lower() in (".csv", ".txt", ".xlsx", ".xls"):
+        return [str(c) for c in read_table(p).columns]
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gdf = read_layer(p, layer=layer)
+    return [str(c) for c in gdf.columns if c != gdf.geometry.name]
+
+
+def read_user_data(current: DataSet, *, boundaries: Path | None = None, facilities: Path | None = None,
+                   network: Path | None = None, boundary_columns: Mapping[str, str] | None = None,
+                   facility_columns: Mapping[str, str] | None = None, boundary_layer: str | None = None,
+                   facility_layer: str | None = None, coord_system: str = "wgs84",
+                   default_type: str | None = None, load_network=None) -> DataSet:
+    """A new :class:`DataSet`: the uploaded parts read, the rest kept from ``current``.
+
+    Parameters
+    ----------
+    load_network : callable, optional
+        ``load_network(path)`` used to check the network (the app passes its
+        cached loader); default :func:`planner.network.load_network`.
+
+    Raises
+    ------
+    PlannerError
+        Any part cannot be read (nothing is changed then).
+    """
+    import warnings
+
+    from planner.io import read_boundaries, read_facilities
+    from planner.network import load_network as _load
+
+    inputs = dict(current.inputs)
+    units, fac, net_path = current.units, current.facilities, current.network_path
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if boundaries is not None:
+            units = read_boundaries(boundaries, layer=boundary_layer,
+                                    columns={k: v for k, v in (boundary_columns or {}).items() if v})
+            inputs["boundaries"] = {"name": boundaries.name, "sha256": sha256_file(boundaries)}
+        if facilities is not None:
+            fac = read_facilities(facilities, layer=facility_layer, coord_system=coord_system,
+                                  columns={k: v for k, v in (facility_columns or {}).items() if v},
+                                  default_type=default_type)
+            inputs["facilities"] = {"name": facilities.name, "sha256": sha256_file(facilities)}
+    if network is not None:
+        (load_network or _load)(network)
+        net_path = network
+        inputs["network"] = {"name": network.name, "sha256": sha256_file(network)}
+    return DataSet(units=units, facilities=fac, network_path=Path(net_path), inputs=inputs, is_demo=False)
+
+
+def check_overlap(units: gpd.GeoDataFrame, network) -> str | None:
+    """A warning when the boundaries and the network do not overlap (None when they do)."""
+    import shapely
+
+    if not len(units) or network.n_nodes == 0:
+        return None
+    lon, lat = network.lonlat()
+    x0, y0, x1, y1 = units.to_crs("EPSG:4326").total_bounds
+    inside = (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
+    if inside.mean() > 0 or shapely.box(x0, y0, x1, y1).intersects(
+            shapely.box(lon.min(), lat.min(), lon.max(), lat.max())):
+        return None
+    return "the network does not overlap the boundaries (check that both cover the same county)"
+
+
+# --- settings ------------------------------------------------------------------------------------
+
+
+def settings_profile(profile: str, speed: float | None = None, minutes: float | None = None):
+    """The standards profile with the app's speed and catchment settings applied."""
+    from planner.standards import load_profile
+
+    prof = load_profile(profile)
+    if speed is not None:
+        prof = prof.with_speed(speed)
+    if minutes is not None:
+        prof = prof.with_minutes(minutes)
+    return prof
+
+
+def implied_metres(minutes: Sequence[float], speed: float, lang: str = "zh") -> str:
+    """'5分钟 ≈ 300米，10分钟 ≈ 600米' for the settings panel."""
+    parts = [i18n_t("minutes_metres", lang, minutes=float(m), metres=float(m) * 60 * speed) for m in minutes]
+    return ("，" if lang == "zh" else ", ").join(parts)
+
+
+# --- edits ---------------------------------------------------------------------------------------
+
+
+def edits_from_dicts(edits: Sequence[Mapping]) -> tuple[Edit, ...]:
+    """Validated edits from the plain dicts kept in the session."""
+    return tuple(Edit.from_dict(e, i) for i, e in enumerate(edits))
+
+
+def next_facility_id(model, facility_type: str, edits: Sequence[Mapping] = ()) -> str:
+    """A new facility id unused by the model's facilities and by earlier edits."""
+    prefix = "NEW-" + facility_type.upper().replace("_", "")[:4]
+    taken = set(model.facilities["facility_id"].astype(str)) | {str(e.get("facility_id")) for e in edits}
+    k = 1
+    while f"{prefix}-{k:03d}" in taken:
+        k += 1
+    return f"{prefix}-{k:03d}"
+
+
+def add_edit(model, facility_type: str, lon: float, lat: float, *, edits: Sequence[Mapping] = (),
+             name: str | None = None, capacity: float | None = None) -> dict:
+    """The edit dict that adds a planned facility at ``lon``/``lat`` (WGS-84)."""
+    if facility_type not in FACILITY_TYPES:
+        raise InputError(f"unknown facility type {facility_type!r}")
+    fid = next_facility_id(model, facility_type, edits)
+    ft = FACILITY_TYPES[facility_type]
+    cap = None if capacity is None or not np.isfinite(capacity) or capacity <= 0 else float(capacity)
+    nm = (name or "").strip() or f"规划{ft.zh}{fid[-3:]}"
+    return Edit("add", fid, type=facility_type, lon=round(float(lon), 7), lat=round(float(lat), 7),
+                name=nm, capacity=cap, status="planned").to_dict()
+
+
+def click_edit(mode: str, lon: float, lat: float, *, model, facility_type: str, edits: Sequence[Mapping],
+               selected: str | None = None, name: str | None = None,
+               capacity: float | None = None) -> dict | None:
+    """The edit a map click makes in ``mode`` ('add', 'move', 'select'), or None."""
+    if mode == "add":
+        return add_edit(model, facility_type, lon, lat, edits=edits, name=name, capacity=capacity)
+    if mode == "move" and selected:
+        if selected not in set(model.facilities["facility_id"].astype(str)):
+            return None
+        return Edit("move", selected, lon=round(float(lon), 7), lat=round(float(lat), 7)).to_dict()
+    return None
+
+
+def click_key(click: Mapping | None) -> tuple | None:
+    """A comparable signature of a streamlit-folium click (None when there is none)."""
+    if not click:
+        return None
+    try:
+        return (round(float(click["lat"]), 9), round(float(click["lng"]), 9))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def is_new_click(click: Mapping | None, last: tuple | None) -> bool:
+    """Whether a click has not been acted on yet (reruns return the last click again)."""
+    key = click_key(click)
+    return key is not None and key != (tuple(last) if last is not None else None)
+
+
+def edit_label(edit: Mapping, lang: str = "zh") -> str:
+    """A line of the edit list."""
+    from planner.schema import STATUS_LABELS
+
+    op = edit.get("op")
+    if op == "add":
+        ft = FACILITY_TYPES.get(edit.get("type"), None)
+        tname = (ft.zh if lang == "zh" else ft.en) if ft else str(edit.get("type"))
+        return tr("edit_add", lang, type=tname, name=edit.get("name") or edit.get("facility_id"))
+    if op == "move":
+        return tr("edit_move", lang, id=edit.get("facility_id"))
+    if op == "remove":
+        return tr("edit_remove", lang, id=edit.get("facility_id"))
+    st = STATUS_LABELS.get(edit.get("status"), {}).get(lang, edit.get("status"))
+    return tr("edit_status", lang, id=edit.get("facility_id"), status=st)
+
+
+class ModelChain:
+    """Models after each prefix of the edit list, kept in a small LRU cache.
+
+    ``model(base_key, base, edits)`` starts from the longest cached prefix of
+    ``edits`` and applies only the rest, so appending an edit costs one edit
+    (an added facility is one bounded search) and undo is a cache hit.
+    """
+
+    def __init__(self, max_entries: int = 48):
+        self.max_entries = max_entries
+        self._cache: OrderedDict[tuple, object] = OrderedDict()
+        self._analyses: OrderedDict[tuple, object] = OrderedDict()
+        self.last_apply_seconds = 0.0
+        self.applied = 0  # edits applied by the last call (0 = cache hit)
+
+    @staticmethod
+    def key(base_key: str, edits: Sequence[Mapping]) -> tuple:
+        """Cache key of a base and an edit list."""
+        return (base_key, *(json.dumps(dict(e), sort_keys=True) for e in edits))
+
+    def _put(self, store: OrderedDict, key: tuple, value) -> None:
+        store[key] = value
+        store.move_to_end(key)
+        while len(store) > self.max_entries:
+            store.popitem(last=False)
+
+    def model(self, base_key: str, base, edits: Sequence[Mapping]):
+        """The base model with the edits applied (incrementally from the cache)."""
+        t0 = time.perf_counter()
+        full = self.key(base_key, edits)
+        n = len(edits)
+        start, model = 0, base
+        for k in range(n, 0, -1):
+            hit = self._cache.get(full[: k + 1])
+            if hit is not None:
+                start, model = k, hit
+                self._cache.move_to_end(full[: k + 1])
+                break
+        for i in range(start, n):
+            model = apply_edit(model, Edit.from_dict(edits[i], i), i)
+            self._put(self._cache, full[: i + 2], model)
+        self.applied = n - start
+        self.last_apply_seconds = time.perf_counter() - t0
+        return model
+
+    def analysis(self, base_key: str, base_analysis, edits: Sequence[Mapping]):
+        """The analysis of the edited model (the base analysis when there are no edits)."""
+        from planner.analysis import analysis_of
+
+        if not edits:
+            return base_analysis
+        key = self.key(base_key, edits)
+        hit = self._analyses.get(key)
+        if hit is not None:
+            self._analyses.move_to_end(key)
+            return hit
+        a = analysis_of(self.model(base_key, base_analysis.model, edits))
+        self._put(self._analyses, key, a)
+        return a
+
+    def clear(self) -> None:
+        """Forget every cached model."""
+        self._cache.clear()
+        self._analyses.clear()
+
+
+class ServiceAreaCache:
+    """Service-area polygons per facility type, reused while that type's distances are unchanged."""
+
+    def __init__(self, max_entries: int = 64):
+        self.max_entries = max_entries
+        self._store: OrderedDict[tuple, tuple] = OrderedDict()
+
+    def layer(self, model, facility_types: Sequence[str], minutes: Sequence[float]) -> gpd.GeoDataFrame:
+        """Polygons of the types (WGS-84), computed only for types whose distances changed."""
+        from planner.analysis import service_area_layer
+
+        parts = []
+        mins = tuple(sorted(float(m) for m in minutes))
+        for t in facility_types:
+            fld = model.fields.get(t)
+            if fld is None:
+                continue
+            key = (t, mins, id(fld.dist), model.speed)
+            hit = self._store.get(key)
+            if hit is None or hit[0] is not fld.dist:
+                hit = (fld.dist, service_area_layer(model, [t], mins))
+                self._store[key] = hit
+                while len(self._store) > self.max_entries:
+                    self._store.popitem(last=False)
+            self._store.move_to_end(key)
+            parts.append(hit[1])
+        if not parts:
+            return gpd.GeoDataFrame({"facility_type": [], "minutes": [], "metres": []}, geometry=[],
+                                    crs="EPSG:4326")
+        return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4326")
+
+
+def scenario_of(name: str, edits: Sequence[Mapping], *, profile: str, speed: float | None,
+                minutes: float | None, inputs: Mapping) -> Scenario:
+    """The session's current work as a :class:`Scenario`."""
+    return Scenario(name=name, edits=edits_from_dicts(edits), profile=profile, speed=speed,
+                    minutes=minutes, inputs={k: dict(v) for k, v in inputs.items()})
+
+
+# --- summaries and downloads ---------------------------------------------------------------------
+
+
+def summary_text(analysis, lang: str = "zh") -> str:
+    """One line describing the study area."""
+    u = analysis.units
+    kinds = u["kind"].value_counts()
+    return tr("summary_line", lang, units=len(u), communities=int(kinds.get("community", 0)),
+              villages=int(kinds.get("village", 0)), pop60=float(u["pop60"].sum()),
+              gaps=int(u["gap"].sum()))
+
+
+def unit_view(analysis, lang: str = "zh", *, gaps_only: bool = False) -> pd.DataFrame:
+    """The per-unit table shown in the app (labelled columns, shares in per cent)."""
+    from planner.export import unit_table
+    from planner.i18n import column_label
+
+    df = unit_table(analysis, lang)
+    if gaps_only:
+        df = df[analysis.units["gap"].to_numpy()]
+    keep = [c for c in df.columns if not c.endswith("_nearest_id") and not c.startswith("reason_")]
+    df = df[keep].copy()
+    for c in df.columns:
+        if c.endswith("_share"):
+            df[c] = (df[c].astype(float) * 100).round(1)
+        elif c.endswith("_minutes"):
+            df[c] = df[c].astype(float).round(1)
+    df.columns = [column_label(c, lang) + (" %" if c.endswith("_share") else "") for c in df.columns]
+    return df
+
+
+def _bytes_of(writer, suffix: str) -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"out{suffix}"
+        writer(path)
+        return path.read_bytes()
+
+
+def gap_table_xlsx(analysis, lang: str = "zh") -> bytes:
+    """The gap table workbook (units, targets, districts) as bytes."""
+    from planner.export import unit_table, write_xlsx
+
+    names = ("单元覆盖", "指标", "街道乡镇") if lang == "zh" else ("units", "targets", "districts")
+    sheets = {names[0]: unit_table(analysis, lang), names[1]: analysis.scores_frame(lang),
+              names[2]: analysis.districts}
+    return _bytes_of(lambda p: write_xlsx(sheets, p, lang=lang), ".xlsx")
+
+
+def gap_table_csv(analysis, lang: str = "zh") -> bytes:
+    """The per-unit gap table as CSV bytes (UTF-8 with BOM for Excel)."""
+    from planner.export import unit_table, write_csv
+
+    return _bytes_of(lambda p: write_csv(unit_table(analysis, lang), p, lang=lang), ".csv")
+
+
+def units_gpkg(analysis) -> bytes:
+    """Units with coverage and the facilities as a GeoPackage (bytes)."""
+    from planner.export import write_gpkg
+
+    fac = analysis.model.facilities.drop(columns=["unit"], errors="ignore").to_crs("EPSG:4326")
+    return _bytes_of(lambda p: write_gpkg({"units": analysis.units, "facilities": fac}, p), ".gpkg")
+
+
+def map_html(folium_map) -> bytes:
+    """The folium map as a standalone HTML page that opens offline (bytes)."""
+    from planner.maps import offline_assets
+
+    return offline_assets(folium_map).get_root().render().encode("utf-8")
+
+
+def suggest_available() -> bool:
+    """Whether the site-suggestion module (``planner.optimize.suggest_sites``) is installed."""
+    try:
+        from planner import optimize  # noqa: F401
+    except ImportError:
+        return False
+    return hasattr(optimize, "suggest_sites")
+
+
+def suggestion_edits(model, facility_type: str, count: int, edits: Sequence[Mapping],
+                     lang: str = "zh") -> list[dict]:
+    """Edits realising the sites :func:`planner.optimize.suggest_sites` chooses.
+
+    A chosen candidate that is already one of the model's facilities (status
+    'candidate') is set to 'planned'; any other chosen point is added.
+    """
+    from planner.optimize import suggest_sites
+
+    res = suggest_sites(model, facility_type, count=int(count))
+    fac = model.facilities
+    candidates = set(fac.loc[fac["status"] == "candidate", "facility_id"].astype(str))
+    out: list[dict] = []
+    for k, (_, row) in enumerate(res.chosen.iterrows(), start=1):
+        cid = str(row.get("candidate_id", ""))
+        if cid in candidates:
+            out.append({"op": "status", "facility_id": cid, "status": "planned"})
+            continue
+        ft = FACILITY_TYPES[facility_type]
+        name = f"建议{ft.zh}{k}" if lang == "zh" else f"suggested {ft.en} {k}"
+        out.append(add_edit(model, facility_type, float(row["lon"]), float(row["lat"]),
+                            edits=[*edits, *out], name=name))
+    return out
+
+
+def default_site(analysis, facility_type: str):
+    """A sensible place to try a new facility: where the elderly of the neediest gap unit live.
+
+    Takes the gap unit with the most people 60+ among the units of the kind
+    the type serves (villages for mutual-aid sites, communities otherwise),
+    and returns its demand point nearest to the 60+-weighted centre of its
+    demand points (a point on a street, where people live), as a shapely
+    Point in WGS-84.
+    """
+    import shapely
+
+    units = analysis.units
+    model = analysis.model
+    level = FACILITY_TYPES[facility_type].level if facility_type in FACILITY_TYPES else None
+    kind = "village" if level == "village" else "community"
+    for mask in (units["gap"].to_numpy() & (units["kind"].to_numpy() == kind),
+                 units["gap"].to_numpy(), np.ones(len(units), bool)):
+        if mask.any():
+            pos = int(np.argmax(np.where(mask, units["pop60"].to_numpy(float), -np.inf)))
+            break
+    else:
+        raise InputError("there are no units")
+    dem = model.demand[model.demand["unit"].to_numpy() == pos]
+    if not len(dem):
+        return units.geometry.iloc[pos].representative_point()
+    x = shapely.get_x(dem.geometry.values)
+    y = shapely.get_y(dem.geometry.values)
+    w = dem["w60"].to_numpy(float) + 1e-9
+    cx, cy = np.average(x, weights=w), np.average(y, weights=w)
+    k = int(np.argmin((x - cx) ** 2 + (y - cy) ** 2))
+    return gpd.GeoSeries([dem.geometry.iloc[k]], crs=dem.crs).to_crs("EPSG:4326").iloc[0]

@@ -3,7 +3,8 @@
 Opens on the built-in demo county.  Everything heavy is cached: the network
 and the base analysis with ``st.cache_resource``; the models after the
 session's edits in a per-session :class:`planner.appstate.ModelChain` (an
-added facility is one bounded search).  The logic lives in ``planner/``
+added facility is one bounded search).  The map is a fragment: panning reruns
+only it, and the view it reports is kept so a rebuilt map opens where it was.  The logic lives in ``planner/``
 (appstate, scenario, maps); this file only arranges widgets.
 """
 
@@ -18,13 +19,14 @@ from planner import appstate as aps
 from planner._errors import PlannerError
 from planner.analysis import analyse
 from planner.appstate import tr
-from planner.i18n import column_label
+from planner.i18n import column_label, type_label
 from planner.maps import (
     BASEMAP_LABELS,
     BASEMAPS,
     coverage_map,
     display_to_wgs84,
     facility_id_from_tooltip,
+    keep_view,
     offline_assets,
 )
 from planner.network import load_network
@@ -50,7 +52,8 @@ st.set_page_config(page_title="养老服务设施步行覆盖规划", page_icon=
 
 ss = st.session_state
 for k, v in {"edits": [], "scenarios": {}, "selected": None, "last_click": None,
-             "last_obj": None, "flash": [], "edit_t0": None, "lang": "zh"}.items():
+             "last_obj": None, "flash": [], "edit_t0": None, "lang": "zh",
+             "map_view": None, "map_nonce": 0}.items():
     ss.setdefault(k, v)
 if "_chain" not in ss:
     ss["_chain"] = aps.ModelChain()
@@ -114,9 +117,12 @@ with st.sidebar:
     if basemap == "tianditu" and not tk:
         st.info(tr("tianditu_needs_key", lang))
         basemap = "none"
-    colour_by = st.selectbox(tr("colour_by", lang), ["__default__", *FACILITY_TYPES], key="colour_by",
-                             format_func=lambda t: tr("colour_default", lang) if t == "__default__"
-                             else (FACILITY_TYPES[t].zh if zh else FACILITY_TYPES[t].en))
+    colour_by = st.selectbox(
+        tr("colour_by", lang), ["__default__", *FACILITY_TYPES, *(f"places:{t}" for t in FACILITY_TYPES)],
+        key="colour_by",
+        format_func=lambda t: tr("colour_default", lang) if t == "__default__"
+        else tr("colour_places", lang, type=aps.type_name(t.split(":", 1)[1], lang)) if t.startswith("places:")
+        else aps.type_name(t, lang))
     sa_types = st.multiselect(tr("service_types", lang), list(FACILITY_TYPES), key="sa_types",
                               default=["day_care", "mutual_aid"],
                               format_func=lambda t: FACILITY_TYPES[t].zh if zh else FACILITY_TYPES[t].en)
@@ -170,6 +176,31 @@ def cb_add_coords() -> None:
         ss["selected"] = ss["edits"][-1]["facility_id"]
     except PlannerError as exc:
         ss["flash"] = [("error", tr("edit_failed", ss["lang"], msg=aps.error_text(exc)))]
+
+
+def cb_move_coords() -> None:
+    lg = ss["lang"]
+    fid = ss["selected"]
+    if not fid:
+        return
+    try:
+        edit = aps.move_edit(model, fid, float(ss["move_lon"]), float(ss["move_lat"]),
+                             ss.get("move_coord") or "wgs84")
+        if not aps.in_study_area(model, edit["lon"], edit["lat"]):
+            ss["flash"] = [("error", tr("outside_area", lg, lon=edit["lon"], lat=edit["lat"]))]
+            return
+    except PlannerError as exc:
+        ss["flash"] = [("error", tr("edit_failed", lg, msg=aps.error_text(exc)))]
+        return
+    _push(edit)
+    fac = model.facilities
+    name = fac.loc[fac["facility_id"].astype(str) == fid, "name"].iloc[0]
+    ss["flash"] = [("success", tr("moved_msg", lg, name=name, lon=edit["lon"], lat=edit["lat"]))]
+
+
+def cb_fit_county() -> None:
+    ss["map_view"] = None
+    ss["map_nonce"] += 1  # a new map component: it opens fitted to the county
 
 
 def cb_undo() -> None:
@@ -311,41 +342,71 @@ with col_edit:
     else:
         st.caption(tr("select_hint", lang))
 
-with col_map:
-    sa_layer = ss["_sa"].layer(model, sa_types, sa_minutes) if sa_types and sa_minutes else None
-    map_kwargs = dict(lang=lang, facility_types=sa_types, minutes=sa_minutes or (5, 10, 15),
-                      service_areas=sa_layer, basemap=basemap,
-                      coverage_type=None if colour_by == "__default__" else colour_by,
-                      show_candidates=show_candidates, network=show_network,
-                      tianditu_key=tk or None)
-    fmap = offline_assets(coverage_map(analysis, selected=ss["selected"], **map_kwargs))
-    out = st_folium(fmap, key="map", height=600, use_container_width=True,
-                    returned_objects=["last_clicked", "last_object_clicked",
-                                      "last_object_clicked_tooltip"])
-
-# act only on a NEW click (every rerun returns the last one again)
-out = out or {}
-obj_key = (out.get("last_object_clicked_tooltip"), aps.click_key(out.get("last_object_clicked")))
-clicked_id = facility_id_from_tooltip(out.get("last_object_clicked_tooltip"))
-if clicked_id and obj_key != ss["last_obj"] and aps.click_key(out.get("last_object_clicked")) is not None:
-    ss["last_obj"] = obj_key
-    if clicked_id in ids and clicked_id != ss["selected"]:
-        ss["selected"] = clicked_id
-        ss["last_click"] = aps.click_key(out.get("last_clicked"))
-        st.rerun()
-if aps.is_new_click(out.get("last_clicked"), ss["last_click"]):
-    ss["last_click"] = aps.click_key(out.get("last_clicked"))
-    lon, lat = display_to_wgs84(out["last_clicked"]["lng"], out["last_clicked"]["lat"], basemap)
+places_type = colour_by.split(":", 1)[1] if colour_by.startswith("places:") else None
+places_col = None
+if places_type is not None:
     try:
-        edit = aps.click_edit(mode, lon, lat, model=model, facility_type=ftype, edits=ss["edits"],
-                              selected=ss["selected"], name=ss.get("fname"), capacity=ss.get("capacity"))
+        places_col = chain.places(base_key, base.model, ss["edits"], places_type)
     except PlannerError as exc:
-        edit = None
-        st.error(tr("edit_failed", lang, msg=aps.error_text(exc)))
-    if edit is not None:
-        _push(edit)
-        ss["selected"] = edit["facility_id"]
-        st.rerun()
+        st.warning(tr("places_failed", lang, msg=aps.error_text(exc)))
+sa_layer = ss["_sa"].layer(model, sa_types, sa_minutes) if sa_types and sa_minutes else None
+map_kwargs = dict(lang=lang, facility_types=sa_types, minutes=sa_minutes or (5, 10, 15),
+                  service_areas=sa_layer, basemap=basemap,
+                  coverage_type=None if colour_by == "__default__" else (places_type or colour_by),
+                  show_candidates=show_candidates, network=show_network,
+                  tianditu_key=tk or None,
+                  places=None if places_col is None else places_col.to_numpy(),
+                  places_type=places_type if places_col is not None else None)
+
+
+@st.fragment
+def map_panel() -> None:
+    """The map.  Panning or zooming reruns only this fragment; the view is kept in the session
+    (``map_view``) so a map rebuilt after an edit opens where the planner was."""
+    view = aps.kept_view(ss["map_view"], ds.key)
+    fmap = keep_view(offline_assets(coverage_map(analysis, selected=ss["selected"], **map_kwargs)),
+                     view, basemap)
+    out = st_folium(fmap, key=f"map{ss['map_nonce']}", height=600, use_container_width=True,
+                    returned_objects=["last_clicked", "last_object_clicked",
+                                      "last_object_clicked_tooltip", "zoom", "center"])
+    out = out or {}
+    ss["map_view"] = aps.view_state(ss["map_view"], out, basemap=basemap, data_key=ds.key)
+    st.button(tr("fit_county", lang), key="fit_county", on_click=cb_fit_county)
+
+    # act only on a NEW click (every rerun returns the last one again)
+    obj_key = (out.get("last_object_clicked_tooltip"), aps.click_key(out.get("last_object_clicked")))
+    clicked_id = facility_id_from_tooltip(out.get("last_object_clicked_tooltip"))
+    if clicked_id and obj_key != ss["last_obj"] and aps.click_key(out.get("last_object_clicked")) is not None:
+        ss["last_obj"] = obj_key
+        if clicked_id in ids and clicked_id != ss["selected"]:
+            ss["selected"] = clicked_id
+            ss["last_click"] = aps.click_key(out.get("last_clicked"))
+            st.rerun()
+    if aps.is_new_click(out.get("last_clicked"), ss["last_click"]):
+        ss["last_click"] = aps.click_key(out.get("last_clicked"))
+        lon, lat = display_to_wgs84(out["last_clicked"]["lng"], out["last_clicked"]["lat"], basemap)
+        try:
+            edit = aps.click_edit(mode, lon, lat, model=model, facility_type=ftype, edits=ss["edits"],
+                                  selected=ss["selected"], name=ss.get("fname"),
+                                  capacity=ss.get("capacity"))
+        except PlannerError as exc:
+            edit = None
+            st.error(tr("edit_failed", lang, msg=aps.error_text(exc)))
+        if edit is not None:
+            _push(edit)
+            ss["selected"] = edit["facility_id"]
+            st.rerun()
+
+
+with col_map:
+    map_panel()
+    if places_col is not None:
+        st.markdown(f"**{tr('places_heading', lang, type=aps.type_name(places_type, lang))}**")
+        st.caption(aps.places_summary(model, places_type, lang, minutes=places_col.attrs.get("minutes")))
+        st.dataframe(aps.places_table(analysis, places_col, lang, facility_type=places_type), hide_index=True, width="stretch",
+                     height=240)
+        for note in places_col.attrs.get("notes", ()):
+            st.caption("• " + note)
 
 with col_edit:
     if sel_name is not None:
@@ -357,6 +418,20 @@ with col_edit:
         b1.button(tr("remove", lang), key="remove_btn", on_click=cb_remove)
         if row["status"] == "candidate":
             b2.button(tr("promote", lang), key="promote_btn", on_click=cb_promote)
+        with st.expander(tr("move_coords", lang)):
+            coord = st.selectbox(tr("move_coord_system", lang), COORD_SYSTEMS, key="move_coord",
+                                 format_func=lambda c: COORD_SYSTEM_LABELS[c][lang], help=tr("move_help", lang))
+            # show the facility's current place (in the chosen system) until the planner types
+            here = aps.facility_lonlat(model, ss["selected"], coord)
+            seed = (ss["selected"], coord, round(here[0], 7), round(here[1], 7))
+            if ss.get("_move_seed") != seed or "move_lon" not in ss or "move_lat" not in ss:
+                ss["move_lon"], ss["move_lat"] = round(here[0], 6), round(here[1], 6)
+                ss["_move_seed"] = seed
+            st.number_input(tr("move_lon", lang), min_value=-180.0, max_value=180.0, step=0.0001,
+                            format="%.6f", key="move_lon")
+            st.number_input(tr("move_lat", lang), min_value=-90.0, max_value=90.0, step=0.0001,
+                            format="%.6f", key="move_lat")
+            st.button(tr("move_here", lang), key="move_coords_btn", on_click=cb_move_coords)
     u1, u2 = st.columns(2)
     u1.button(tr("undo", lang), key="undo_btn", on_click=cb_undo, disabled=not ss["edits"])
     u2.button(tr("reset", lang), key="reset_btn", on_click=cb_reset, disabled=not ss["edits"])
@@ -375,9 +450,11 @@ with col_edit:
     if ss["edits"]:
         st.markdown(f"**{tr('edits', lang)}** ({len(ss['edits'])})")
         st.markdown("\n".join(f"{i + 1}. {aps.edit_label(e, lang)}" for i, e in enumerate(ss["edits"][-12:])))
-    if model.facility_snap.far.size and model.facility_snap.far[-1] and ss["edits"] \
-            and ss["edits"][-1].get("op") == "add":
-        st.warning(tr("far_warning", lang, m=float(model.facility_snap.access[-1])))
+    last = ss["edits"][-1] if ss["edits"] else {}
+    if last.get("op") in ("add", "move") and str(last.get("facility_id")) in ids:
+        pos = ids.index(str(last["facility_id"]))
+        if model.facility_snap.far[pos]:
+            st.warning(tr("far_warning", lang, m=float(model.facility_snap.access[pos])))
 
 
 # --- tabs: table, scenarios, own data, downloads -------------------------------------------------
@@ -554,3 +631,23 @@ with tab_dl:
     c3.download_button(tr("dl_html", lang),
                        data=lambda: aps.map_html(coverage_map(analysis, selected=None, **map_kwargs)),
                        file_name=f"{stem}_map.html", mime="text/html", key="dl_html")
+    shp_enc = c3.radio(tr("dl_shp_encoding", lang), ["utf-8", "gbk"], horizontal=True, key="dl_shp_enc")
+    c3.download_button(tr("dl_shp", lang),
+                       data=lambda: aps.layers_shapefile_zip(analysis, encoding=shp_enc),
+                       file_name=f"{stem}_layers_{shp_enc}.zip", mime="application/zip", key="dl_shp")
+    st.markdown(f"**{tr('dl_print', lang)}**")
+    p1, p2, p3, p4, p5 = st.columns([2, 1, 1, 1, 1])
+    types_present = sorted(analysis.model.fields) or ["day_care"]
+    print_type = p1.selectbox(tr("dl_print_type", lang), types_present,
+                              format_func=lambda t: type_label(t, lang), key="dl_print_type")
+    paper = p2.selectbox(tr("dl_paper", lang), ["A4", "A3"], key="dl_paper")
+    orient = p3.selectbox(tr("dl_orientation", lang), ["landscape", "portrait"],
+                          format_func=lambda o: tr(o, lang), key="dl_orient")
+    p4.download_button(tr("dl_pdf", lang),
+                       data=lambda: aps.gap_map_print(analysis, print_type, fmt="pdf", paper=paper,
+                                                      orientation=orient, lang=lang),
+                       file_name=f"{stem}_{print_type}_{paper}.pdf", mime="application/pdf", key="dl_pdf")
+    p5.download_button(tr("dl_png", lang),
+                       data=lambda: aps.gap_map_print(analysis, print_type, fmt="png", paper=paper,
+                                                      orientation=orient, lang=lang),
+                       file_name=f"{stem}_{print_type}_{paper}.png", mime="image/png", key="dl_png")

@@ -140,6 +140,16 @@ APP_TEXT: dict[str, tuple[str, str]] = {
     "dl_gpkg": ("单元覆盖 GeoPackage", "Units with coverage GeoPackage"),
     "dl_scenario": ("方案文件 GeoJSON", "Scenario file GeoJSON"),
     "dl_html": ("地图 HTML", "Map HTML"),
+    "dl_print": ("打印用缺口地图", "Printable gap map"),
+    "dl_print_type": ("设施类型", "Facility type"),
+    "dl_paper": ("纸张", "Paper"),
+    "dl_orientation": ("方向", "Orientation"),
+    "landscape": ("横向", "landscape"),
+    "portrait": ("纵向", "portrait"),
+    "dl_pdf": ("地图 PDF", "Map PDF"),
+    "dl_png": ("地图 PNG (300 dpi)", "Map PNG (300 dpi)"),
+    "dl_shp": ("Shapefile (zip)", "Shapefile (zip)"),
+    "dl_shp_encoding": ("Shapefile 编码", "Shapefile encoding"),
     "warnings": ("数据提示", "Data notes"),
     "suggest": ("建议选址", "Suggest sites"),
     "suggest_k": ("建议数量", "Number of sites"),
@@ -152,6 +162,32 @@ APP_TEXT: dict[str, tuple[str, str]] = {
                      "{gaps} units with a gap"),
     "coverage_metric": ("{label}", "{label}"),
     "facility_count": ("设施", "facilities"),
+    "colour_places": ("床位/名额可达性(2SFCA)：{type}", "Places per 1,000 aged 60+ (2SFCA): {type}"),
+    "places_heading": ("每千名60岁以上老人步行可达床位/名额：{type}",
+                       "Places per 1,000 people 60+ within walk: {type}"),
+    "places_summary": ("全县现有及规划{type}共{places:,.0f}个床位/名额，60岁以上老人{pop60:,.0f}人，"
+                       "合每千人{rate:,.1f}个；各单元数值按步行{minutes:g}分钟内的名额与老人数分摊"
+                       "（两步移动搜索法），数值低的单元排在前面。",
+                       "The county's existing and planned {type}s have {places:,.0f} places for "
+                       "{pop60:,.0f} people 60+, {rate:,.1f} per 1,000; each unit's figure shares the "
+                       "places within a {minutes:g}-minute walk among the elderly who can reach them "
+                       "(two-step floating catchment). Lowest first."),
+    "places_col": ("每千名老人床位/名额", "Places per 1,000 aged 60+"),
+    "places_failed": ("无法计算床位/名额可达性：{msg}", "Places per 1,000 could not be computed: {msg}"),
+    "fit_county": ("显示全县", "Fit the county"),
+    "move_coords": ("按坐标移动所选设施", "Move the selected facility to coordinates"),
+    "move_lon": ("经度", "Longitude"),
+    "move_lat": ("纬度", "Latitude"),
+    "move_coord_system": ("坐标系", "Coordinate system"),
+    "move_here": ("移动到此坐标", "Move here"),
+    "move_help": ("高德、腾讯坐标选GCJ-02，百度坐标选BD-09，将自动换算为WGS-84。",
+                  "Pick GCJ-02 for Amap/Tencent and BD-09 for Baidu coordinates; they are converted "
+                  "to WGS-84."),
+    "moved_msg": ("已将{name}移动到 {lon:.6f}, {lat:.6f} (WGS-84)。",
+                  "Moved {name} to {lon:.6f}, {lat:.6f} (WGS-84)."),
+    "outside_area": ("坐标 {lon:.6f}, {lat:.6f} (WGS-84) 不在研究区域内，请检查坐标系和经纬度。",
+                     "{lon:.6f}, {lat:.6f} (WGS-84) is outside the study area: check the coordinate "
+                     "system and the numbers."),
 }
 
 
@@ -162,6 +198,14 @@ def tr(key: str, lang: str = "zh", **fmt) -> str:
         return i18n_t(key, lang, **fmt)
     s = pair[0] if lang == "zh" else pair[1]
     return s.format(**fmt) if fmt else s
+
+
+def type_name(facility_type: str, lang: str = "zh") -> str:
+    """The facility type's name in ``lang`` (the key itself when unknown)."""
+    ft = FACILITY_TYPES.get(facility_type)
+    if ft is None:
+        return str(facility_type)
+    return ft.zh if lang == "zh" else ft.en
 
 
 def error_text(exc: BaseException) -> str:
@@ -498,6 +542,7 @@ class ModelChain:
         self.max_entries = max_entries
         self._cache: OrderedDict[tuple, object] = OrderedDict()
         self._analyses: OrderedDict[tuple, object] = OrderedDict()
+        self._places: OrderedDict[tuple, pd.Series] = OrderedDict()
         self.last_apply_seconds = 0.0
         self.applied = 0  # edits applied by the last call (0 = cache hit)
 
@@ -546,10 +591,22 @@ class ModelChain:
         self._put(self._analyses, key, a)
         return a
 
+    def places(self, base_key: str, base_model, edits: Sequence[Mapping], facility_type: str) -> pd.Series:
+        """:func:`places_column` of the edited model, cached by the position in the chain."""
+        key = (*self.key(base_key, edits), "places", facility_type)
+        hit = self._places.get(key)
+        if hit is not None:
+            self._places.move_to_end(key)
+            return hit
+        col = places_column(self.model(base_key, base_model, edits), facility_type)
+        self._put(self._places, key, col)
+        return col
+
     def clear(self) -> None:
         """Forget every cached model."""
         self._cache.clear()
         self._analyses.clear()
+        self._places.clear()
 
 
 class ServiceAreaCache:
@@ -582,6 +639,147 @@ class ServiceAreaCache:
             return gpd.GeoDataFrame({"facility_type": [], "minutes": [], "metres": []}, geometry=[],
                                     crs="EPSG:4326")
         return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4326")
+
+
+# --- map view and places per 1,000 -----------------------------------------------------------------
+
+
+def view_state(kept: Mapping | None, out: Mapping | None, *, basemap: str = "none",
+               data_key: str = "") -> dict | None:
+    """The map view to keep after a run: the one the map reported, else the kept one.
+
+    ``kept`` is the previous result of this function (a plain dict kept in the
+    session: ``data``, ``lon``, ``lat``, ``zoom``); ``out`` what
+    ``st_folium`` returned (``center``/``zoom`` in display coordinates).  A
+    view of other data (after an upload) is dropped, so new data open fitted.
+    """
+    from planner.maps import view_from_return
+
+    view = view_from_return(dict(out) if out else None, basemap)
+    if view is not None:
+        return {"data": data_key, "lon": view.lon, "lat": view.lat, "zoom": view.zoom}
+    if kept and kept.get("data") == data_key:
+        return dict(kept)
+    return None
+
+
+def kept_view(kept: Mapping | None, data_key: str = ""):
+    """The :class:`planner.maps.MapView` to open the map at (None: fit the data)."""
+    from planner.maps import MapView
+
+    if not kept or kept.get("data") != data_key:
+        return None
+    try:
+        return MapView(float(kept["lon"]), float(kept["lat"]), float(kept["zoom"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def places_column(model, facility_type: str) -> pd.Series:
+    """Places per 1,000 people 60+ within the walk of each unit (2SFCA).
+
+    The 60+-weighted mean over the unit's demand points of
+    :func:`planner.capacity.capacity_access` (the type's active facilities,
+    their ``capacity``, the profile's catchment minutes).  Aligned with
+    ``model.units`` by position; NaN where a unit has no 60+ population.
+    ``attrs['notes']`` carries the notes (e.g. facilities without places).
+    """
+    from planner.capacity import capacity_access
+
+    acc = capacity_access(model, facility_type)
+    col = pd.Series(acc.units["places_per_1000"].to_numpy(float), index=model.units.index,
+                    name="places_per_1000")
+    col.attrs["notes"] = tuple(acc.notes)
+    col.attrs["minutes"] = float(acc.minutes)
+    return col
+
+
+def places_table(analysis, column: pd.Series, lang: str = "zh", *,
+                 facility_type: str | None = None) -> pd.DataFrame:
+    """The small per-unit table of places per 1,000 shown under the map (lowest first).
+
+    With ``facility_type`` of community or village level only the units of
+    that kind are listed (a rural mutual-aid site serves villages).
+    """
+    from planner.i18n import column_label, kind_label
+
+    u = analysis.units
+    level = FACILITY_TYPES[facility_type].level if facility_type in FACILITY_TYPES else None
+    keep = np.ones(len(u), bool)
+    if level in ("community", "village") and (u["kind"] == level).any():
+        keep = (u["kind"] == level).to_numpy()
+    u = u[keep]
+    column = np.asarray(column, float)[keep]
+    df = pd.DataFrame({
+        column_label("name", lang): u["name"].to_numpy(),
+        column_label("kind", lang): [kind_label(k, lang) for k in u["kind"]],
+        column_label("pop60", lang): u["pop60"].to_numpy(float).round(0),
+        tr("places_col", lang): np.round(np.asarray(column, float), 1),
+    })
+    return df.sort_values(tr("places_col", lang), na_position="last", kind="stable").reset_index(drop=True)
+
+
+def places_summary(model, facility_type: str, lang: str = "zh", *, minutes: float | None = None) -> str:
+    """One line: the county's places of the type per 1,000 people 60+ and how units are measured."""
+    mask = model.type_mask(facility_type)
+    places = float(np.nansum(pd.to_numeric(model.facilities.loc[mask, "capacity"], errors="coerce")))
+    pop60 = float(model.units["pop60"].sum())
+    ft = FACILITY_TYPES[facility_type]
+    return tr("places_summary", lang, type=ft.zh if lang == "zh" else ft.en, places=places, pop60=pop60,
+              rate=places / pop60 * 1000 if pop60 > 0 else float("nan"),
+              minutes=float(minutes if minutes is not None else model.profile.catchment(facility_type)))
+
+
+def move_edit(model, facility_id: str, lon: float, lat: float, coord_system: str = "wgs84") -> dict:
+    """The edit moving a facility to ``lon``/``lat`` given in ``coord_system``.
+
+    GCJ-02 (Amap, Tencent) and BD-09 (Baidu) coordinates are converted to
+    WGS-84 with :func:`planner.crs.to_wgs84`.
+
+    Raises
+    ------
+    InputError
+        Unknown facility, or coordinates that are not a longitude/latitude.
+    CRSError
+        Unknown coordinate system.
+    """
+    from planner.crs import to_wgs84
+
+    if str(facility_id) not in set(model.facilities["facility_id"].astype(str)):
+        raise InputError(f"there is no facility {facility_id!r}", hint="select a facility on the map first")
+    lon, lat = float(lon), float(lat)
+    if not (np.isfinite([lon, lat]).all() and -180 <= lon <= 180 and -90 <= lat <= 90):
+        raise InputError(f"({lon}, {lat}) is not a longitude/latitude",
+                         hint="longitude -180…180, latitude -90…90 (swapped?)")
+    x, y = to_wgs84(lon, lat, coord_system)
+    return Edit("move", str(facility_id), lon=round(float(x), 7), lat=round(float(y), 7)).to_dict()
+
+
+def in_study_area(model, lon: float, lat: float, *, margin_m: float = 2000.0) -> bool:
+    """Whether a WGS-84 point lies within ``margin_m`` of the study area's units."""
+    x, y = model.network.project(np.array([float(lon)]), np.array([float(lat)]))
+    x0, y0, x1, y1 = model.units.total_bounds  # the model works in the network's metric CRS
+    px, py = float(np.ravel(x)[0]), float(np.ravel(y)[0])
+    return bool(x0 - margin_m <= px <= x1 + margin_m and y0 - margin_m <= py <= y1 + margin_m)
+
+
+def facility_lonlat(model, facility_id: str, coord_system: str = "wgs84") -> tuple[float, float]:
+    """A facility's position as longitude/latitude in ``coord_system`` (WGS-84, GCJ-02, BD-09...)."""
+    from planner.crs import normalise_coord_system, wgs84_to_bd09, wgs84_to_gcj02
+
+    fac = model.facilities
+    row = fac.loc[fac["facility_id"].astype(str) == str(facility_id)]
+    if not len(row):
+        raise InputError(f"there is no facility {facility_id!r}")
+    pt = gpd.GeoSeries([row.geometry.iloc[0]], crs=fac.crs).to_crs("EPSG:4326").iloc[0]
+    key = normalise_coord_system(coord_system)
+    if key == "gcj02":
+        x, y = wgs84_to_gcj02(pt.x, pt.y)
+    elif key == "bd09":
+        x, y = wgs84_to_bd09(pt.x, pt.y)
+    else:
+        x, y = pt.x, pt.y
+    return float(x), float(y)
 
 
 def scenario_of(name: str, edits: Sequence[Mapping], *, profile: str, speed: float | None,
@@ -630,20 +828,33 @@ def _bytes_of(writer, suffix: str) -> bytes:
 
 
 def gap_table_xlsx(analysis, lang: str = "zh") -> bytes:
-    """The gap table workbook (units, targets, districts) as bytes."""
-    from planner.export import unit_table, write_xlsx
+    """The report workbook (units, targets, districts, assumptions) as bytes."""
+    from planner.export import write_report_xlsx
 
-    names = ("单元覆盖", "指标", "街道乡镇") if lang == "zh" else ("units", "targets", "districts")
-    sheets = {names[0]: unit_table(analysis, lang), names[1]: analysis.scores_frame(lang),
-              names[2]: analysis.districts}
-    return _bytes_of(lambda p: write_xlsx(sheets, p, lang=lang), ".xlsx")
+    return _bytes_of(lambda p: write_report_xlsx(analysis, p, lang=lang), ".xlsx")
 
 
 def gap_table_csv(analysis, lang: str = "zh") -> bytes:
     """The per-unit gap table as CSV bytes (UTF-8 with BOM for Excel)."""
-    from planner.export import unit_table, write_csv
+    from planner.export import write_unit_csv
 
-    return _bytes_of(lambda p: write_csv(unit_table(analysis, lang), p, lang=lang), ".csv")
+    return _bytes_of(lambda p: write_unit_csv(analysis, p, lang=lang), ".csv")
+
+
+def gap_map_print(analysis, facility_type: str, *, fmt: str = "pdf", paper: str = "A4",
+                  orientation: str = "landscape", lang: str = "zh", dpi: int = 300) -> bytes:
+    """The printable gap map (PDF, or PNG at ``dpi``) of one facility type as bytes."""
+    from planner.printmap import print_gap_map
+
+    return _bytes_of(lambda p: print_gap_map(analysis, p, facility_type=facility_type, paper=paper,
+                                             orientation=orientation, lang=lang, dpi=dpi), f".{fmt}")
+
+
+def layers_shapefile_zip(analysis, *, encoding: str = "utf-8") -> bytes:
+    """Units, facilities and service areas as zipped shapefiles (.cpg, ≤ 10-character fields)."""
+    from planner.export import gis_layers, write_shapefile_zip
+
+    return _bytes_of(lambda p: write_shapefile_zip(gis_layers(analysis), p, encoding=encoding), ".zip")
 
 
 def units_gpkg(analysis) -> bytes:

@@ -63,6 +63,12 @@ COVERAGE_COLOURS = ("#d7191c", "#fdae61", "#ffffbf", "#a6d96a", "#1a9641")
 NO_DATA_COLOUR = "#bdbdbd"
 GAP_COLOUR = "#7b00a8"
 
+# places per 1,000 people 60+ within the walk (2SFCA): lower bounds of the classes above "none".
+# Fixed (not data-driven) so the colours of two scenarios compare.
+PLACES_BINS = (5.0, 10.0, 20.0, 35.0)
+PLACES_NONE_COLOUR = "#d7191c"  # no place within the walk
+PLACES_COLOURS = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
+
 
 @dataclass(frozen=True)
 class Symbol:
@@ -116,6 +122,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "candidate": ("候选(空心)", "candidate (hollow)"),
     "synthetic": ("示例数据为合成数据", "Demo data are synthetic"),
     "beyond": ("超出步行范围", "beyond walking range"),
+    "places": ("每千名老人可达床位/名额", "Places per 1,000 aged 60+"),
+    "places_of": ("步行范围内每千名60岁以上老人床位/名额(2SFCA):{type}",
+                  "Places per 1,000 people 60+ within walk (2SFCA): {type}"),
+    "places_none": ("0(步行范围内无)", "0 (none within walk)"),
+    "places_note": ("按名额与步行范围内老人数分摊(两步移动搜索法)",
+                    "Places shared among the elderly within walk (two-step floating catchment)"),
 }
 
 
@@ -195,13 +207,41 @@ def coverage_classes(lang: str = "zh") -> list[tuple[str, str]]:
     return out
 
 
+def places_colour(value: float) -> str:
+    """Fill colour of places per 1,000 people 60+ (2SFCA); red for none, grey for NaN."""
+    if value is None or not np.isfinite(value):
+        return NO_DATA_COLOUR
+    if value <= 1e-9:
+        return PLACES_NONE_COLOUR
+    for lower, colour in zip((0.0, *PLACES_BINS)[::-1], PLACES_COLOURS[::-1], strict=True):
+        if value >= lower:
+            return colour
+    return PLACES_COLOURS[0]  # pragma: no cover - value > 0 always meets the 0 bound
+
+
+def places_classes(lang: str = "zh") -> list[tuple[str, str]]:
+    """Legend entries ``(colour, label)`` of the places-per-1,000 classes."""
+    out = [(PLACES_NONE_COLOUR, text("places_none", lang))]
+    bounds = (0.0, *PLACES_BINS)
+    for k, colour in enumerate(PLACES_COLOURS):
+        lo = bounds[k]
+        label = f"{lo:g} – {bounds[k + 1]:g}" if k + 1 < len(bounds) else f"≥ {lo:g}"
+        out.append((colour, label))
+    out.append((NO_DATA_COLOUR, text("no_data", lang)))
+    return out
+
+
 def legend_html(lang: str = "zh", *, facility_types: Iterable[str] | None = None,
                 coverage_label: str | None = None, service_minutes: Sequence[float] = (),
                 service_types: Iterable[str] = (), highlight_gaps: bool = True,
-                note: str | None = None) -> str:
-    """The map legend as a self-contained HTML block (no scripts, no web fonts)."""
+                note: str | None = None, classes: Sequence[tuple[str, str]] | None = None) -> str:
+    """The map legend as a self-contained HTML block (no scripts, no web fonts).
+
+    ``classes`` are the unit colour classes ``(colour, label)`` (default
+    :func:`coverage_classes`; :func:`places_classes` for places per 1,000).
+    """
     rows = [f'<div style="font-weight:bold;margin-bottom:2px">{html.escape(coverage_label or text("coverage", lang))}</div>']
-    for colour, label in coverage_classes(lang):
+    for colour, label in (classes if classes is not None else coverage_classes(lang)):
         rows.append(f'<div><span style="display:inline-block;width:14px;height:10px;background:{colour};'
                     f'border:1px solid #777;margin-right:5px;opacity:.85"></span>{html.escape(label)}</div>')
     if highlight_gaps:
@@ -478,6 +518,8 @@ def coverage_map(
     tianditu_key: str | None = None,
     simplify: float = 2e-5,
     height: str | int = "100%",
+    places: Sequence[float] | None = None,
+    places_type: str | None = None,
 ) -> folium.Map:
     """The coverage map of an analysis as a folium map (self-contained, works offline).
 
@@ -518,6 +560,14 @@ def coverage_map(
         Display simplification tolerance (degrees) of polygons.
     height : str or int
         Map height (CSS).
+    places : sequence of float, optional
+        Places per 1,000 people 60+ within the walk of each unit (aligned
+        with ``analysis.units``; e.g. ``capacity_access(model, t).units
+        ["places_per_1000"]``).  When given, units are coloured by it
+        (:func:`places_colour`) instead of the coverage share, and the
+        tooltips show it.
+    places_type : str, optional
+        Facility type the places are of (for the legend).
 
     Returns
     -------
@@ -563,7 +613,14 @@ def coverage_map(
     u = units[["code", "name", "kind", "population", "pop60", "gap", "gap_reason_zh",
                "gap_reason_en", "geometry"]].copy()
     u["share"] = disp["share"].to_numpy()
-    u["fill"] = [coverage_colour(s) for s in u["share"]]
+    if places is not None:
+        pl = np.asarray(places, float)
+        if pl.shape != (len(u),):
+            raise ValueError(f"places must have one value per unit ({len(u)}), got shape {pl.shape}")
+        u["fill"] = [places_colour(v) for v in pl]
+        u["t_places"] = [f"{v:,.1f}" if np.isfinite(v) else text("no_data", lang) for v in pl]
+    else:
+        u["fill"] = [coverage_colour(s) for s in u["share"]]
     u["t_kind"] = [("社区" if k == "community" else "行政村") if lang == "zh" else k for k in u["kind"]]
     u["t_pop"] = [f"{v:,.0f}" for v in u["population"]]
     u["t_pop60"] = [f"{v:,.0f}" for v in u["pop60"]]
@@ -582,6 +639,9 @@ def coverage_map(
     fields = ["name", "code", "t_kind", "t_pop", "t_pop60", "t_share", "t_nearest", "t_gap"]
     aliases = [text(k, lang) for k in ("name", "code", "kind", "population", "pop60", "covered",
                                        "nearest", "gap_reason")]
+    if places is not None:
+        fields.insert(5, "t_places")
+        aliases.insert(5, text("places", lang))
     fg_units = folium.FeatureGroup(name=text("units_layer", lang), show=True)
     folium.GeoJson(
         u.to_json(),
@@ -671,10 +731,84 @@ def coverage_map(
     present = [t for t in FACILITY_TYPES if (model.facilities["type"] == t).any()]
     cov_label = (text("coverage_of", lang, what=_type_label(coverage_type, lang)) if coverage_type
                  else text("coverage", lang))
+    classes = None
+    if places is not None:
+        cov_label = text("places_of", lang, type=_type_label(places_type or coverage_type or "", lang))
+        classes = places_classes(lang)
     add_legend(m, legend_html(lang, facility_types=present, coverage_label=cov_label,
                               service_minutes=minutes if sa_types else (), service_types=sa_types,
-                              highlight_gaps=highlight_gaps))
+                              highlight_gaps=highlight_gaps, classes=classes,
+                              note=text("places_note", lang) if places is not None else None))
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     # keep the data clear of the legend (bottom right)
     m.fit_bounds(_bounds(u), padding_top_left=(10, 10), padding_bottom_right=(LEGEND_WIDTH, 10))
+    return m
+
+
+# --- keeping the view across reruns ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MapView:
+    """A map view to keep across reruns: centre in WGS-84 degrees and Leaflet zoom level."""
+
+    lon: float
+    lat: float
+    zoom: float
+
+
+VIEW_META = "planner-view"
+"""Name of the ``<meta>`` element of the page header that carries the view to restore."""
+
+
+def view_from_return(out: dict | None, basemap: str = "none") -> MapView | None:
+    """The view streamlit-folium reported (``center`` and ``zoom``), in WGS-84.
+
+    None until the map has reported one: before its first report
+    streamlit-folium returns defaults without ``center`` (and a meaningless
+    ``zoom``), which must not overwrite a kept view.
+    """
+    if not out:
+        return None
+    try:
+        c = out["center"]
+        lat, lng, zoom = float(c["lat"]), float(c["lng"]), float(out["zoom"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not (np.isfinite([lat, lng, zoom]).all() and -90 <= lat <= 90 and 0 <= zoom <= 30):
+        return None
+    lon, lat = display_to_wgs84(((lng + 180.0) % 360.0) - 180.0, lat, basemap)
+    # rounded (1e-7° ≈ 1 cm) so a view that did not move compares equal
+    return MapView(round(lon, 7), round(lat, 7), round(zoom, 4))
+
+
+_RESTORE_VIEW_JS = (
+    "(function(map){var el=document.querySelector('meta[name=\"" + VIEW_META + "\"]');"
+    "if(!el){return;}try{var v=JSON.parse(el.getAttribute('content'));"
+    "if(isFinite(v.lat)&&isFinite(v.lng)&&isFinite(v.zoom)){map.setView([v.lat,v.lng],v.zoom,{animate:false});}"
+    "}catch(e){}})({{ this._parent.get_name() }});"
+)
+
+
+def keep_view(m, view: MapView | None, basemap: str = "none"):
+    """Open the map at ``view`` instead of the fitted county (None: keep the fit).
+
+    The script that restores the view is the same whatever the view, and the
+    view itself travels in a ``<meta>`` element of the page header: the map's
+    script (which streamlit-folium hashes to decide whether to rebuild the
+    map) does not change when the planner pans, so panning never reloads the
+    map, while a map rebuilt after an edit opens where the planner was.
+    Works in a saved HTML page too.
+    """
+    import json
+
+    from branca.element import Element
+
+    _macro(_RESTORE_VIEW_JS).add_to(m)
+    if view is not None:
+        lon, lat = wgs84_to_display(view.lon, view.lat, basemap)
+        content = html.escape(json.dumps({"lat": round(lat, 7), "lng": round(lon, 7),
+                                          "zoom": float(view.zoom)}), quote=True)
+        m.get_root().header.add_child(Element(f'<meta name="{VIEW_META}" content="{content}">'),
+                                      name="planner_view")
     return m

@@ -211,3 +211,209 @@ def test_remove_the_selected_facility_and_undo(app, analysis):
     assert _metrics(app)["县级特困人员供养服务机构"] == str(len(homes) - 1)
     _run(app.button(key="undo_btn").click())
     assert _metrics(app)["县级特困人员供养服务机构"] == str(len(homes))
+
+
+# --- map view, places per 1,000, move by coordinates ---------------------------------------------
+
+def test_view_state_keeps_the_view_the_map_reported():
+    from planner.crs import wgs84_to_gcj02
+    from planner.maps import MapView
+
+    # before its first report streamlit-folium returns defaults: no centre, a meaningless zoom
+    assert aps.view_state(None, {"last_clicked": None, "zoom": 1}, data_key="d") is None
+    kept = aps.view_state(None, {"center": {"lat": 29.3, "lng": 117.2}, "zoom": 13.25}, data_key="d")
+    assert kept == {"data": "d", "lon": 117.2, "lat": 29.3, "zoom": 13.25}
+    assert aps.view_state(kept, {"zoom": 10}, data_key="d") == kept  # a rebuilt map's defaults
+    assert aps.view_state(kept, None, data_key="d") == kept
+    assert aps.view_state(kept, None, data_key="other") is None  # new data open fitted
+    assert aps.kept_view(kept, "d") == MapView(117.2, 29.3, 13.25)
+    assert aps.kept_view(kept, "other") is None and aps.kept_view(None, "d") is None
+    # on the GCJ-02 basemap the map reports shifted coordinates: kept in WGS-84
+    gx, gy = wgs84_to_gcj02(117.2, 29.3)
+    amap = aps.view_state(None, {"center": {"lat": gy, "lng": gx}, "zoom": 12}, basemap="amap",
+                          data_key="d")
+    assert (amap["lon"], amap["lat"]) == pytest.approx((117.2, 29.3), abs=1e-7)
+
+
+def test_places_column_is_2sfca_per_unit(analysis):
+    from planner.travel import nearest_sites, point_distances
+
+    model = analysis.model
+    col = aps.places_column(model, "day_care")
+    assert len(col) == len(model.units) and col.attrs["minutes"] == model.profile.catchment("day_care")
+    # reference: the textbook 2SFCA written out from one walk search per facility
+    idx = np.flatnonzero(model.type_mask("day_care"))
+    walk = model.profile.catchment("day_care") * 60 * model.speed
+    dist = []
+    for j in idx:
+        site = model.facility_snap.take(np.array([j]))
+        field = nearest_sites(model.network, site, limit=walk * 1.01)
+        dist.append(point_distances(model.network, field, model.demand_snap, site)[0])
+    reach = np.array(dist).T <= walk  # demand points × facilities
+    w = model.demand["w60"].to_numpy(float)
+    places = model.facilities["capacity"].to_numpy(float)[idx]
+    load = (reach * w[:, None]).sum(axis=0)  # step 1: the elderly each facility serves
+    ratio = np.divide(places, load, out=np.zeros_like(places), where=load > 0)
+    access = (reach * ratio).sum(axis=1)  # step 2: places per person at each demand point
+    unit = model.demand["unit"].to_numpy()
+    wsum = np.bincount(unit, weights=w, minlength=len(model.units))
+    ref = np.bincount(unit, weights=w * access, minlength=len(model.units)) / wsum * 1000
+    np.testing.assert_allclose(col.to_numpy(), ref, rtol=1e-9, atol=1e-9)
+    # every place of a facility that someone can walk to is shared out, none twice
+    assert np.sum(wsum * col.to_numpy()) / 1000 == pytest.approx(places[load > 0].sum())
+    # a unit without a place within its walk reads 0; 30 new places are shared out exactly
+    assert (col.to_numpy() == 0).any()
+    pt = aps.default_site(analysis, "day_care")
+    col2 = aps.places_column(model.add_facility("day_care", pt.x, pt.y, name="新中心", capacity=30),
+                             "day_care")
+    gained = col2.to_numpy() - col.to_numpy()
+    assert np.nanmax(gained) > 0
+    assert np.sum(wsum * col2.to_numpy()) / 1000 == pytest.approx(places[load > 0].sum() + 30)
+
+
+def test_places_table_and_chain_cache(analysis):
+    model = analysis.model
+    col = aps.places_column(model, "mutual_aid")
+    tab = aps.places_table(analysis, col, "zh", facility_type="mutual_aid")
+    villages = int((analysis.units["kind"] == "village").sum())
+    assert len(tab) == villages and set(tab["类型"]) == {"行政村"}
+    vals = tab["每千名老人床位/名额"].to_numpy(float)
+    assert (np.diff(vals[np.isfinite(vals)]) >= 0).all()  # lowest first
+    en = aps.places_table(analysis, col, "en")
+    assert len(en) == len(analysis.units) and "Places per 1,000 aged 60+" in en.columns
+    text = aps.places_summary(model, "mutual_aid", "zh")
+    assert "农村互助养老服务设施" in text and "每千人" in text
+    assert "per 1,000" in aps.places_summary(model, "mutual_aid", "en")
+    chain = aps.ModelChain()
+    site = aps.default_site(analysis, "mutual_aid")
+    e1 = aps.add_edit(model, "mutual_aid", site.x, site.y, capacity=25)
+    c0 = chain.places("k", model, [], "mutual_aid")
+    c1 = chain.places("k", model, [e1], "mutual_aid")
+    assert chain.places("k", model, [e1], "mutual_aid") is c1  # cached by the chain position
+    assert chain.places("k", model, [], "mutual_aid") is c0
+    assert np.nansum(c1.to_numpy()) > np.nansum(c0.to_numpy())
+    np.testing.assert_allclose(c0.to_numpy(), col.to_numpy())
+
+
+def test_move_edit_converts_chinese_coordinates(analysis):
+    from planner.crs import wgs84_to_bd09, wgs84_to_gcj02
+
+    model = analysis.model
+    lon, lat = 117.2613, 29.3158
+    for system, fwd in (("gcj02", wgs84_to_gcj02), ("bd09", wgs84_to_bd09)):
+        e = aps.move_edit(model, "DC01", *fwd(lon, lat), system)
+        assert e["op"] == "move" and e["facility_id"] == "DC01"
+        assert (e["lon"], e["lat"]) == pytest.approx((lon, lat), abs=1e-6)
+        assert abs(fwd(lon, lat)[0] - lon) > 1e-3  # the offset is real (hundreds of metres)
+    assert aps.move_edit(model, "DC01", lon, lat, "cgcs2000")["lon"] == lon
+    # the facility's place shown in each system round-trips
+    wx, wy = aps.facility_lonlat(model, "DC01")
+    gx, gy = aps.facility_lonlat(model, "DC01", "gcj02")
+    assert (gx, gy) == pytest.approx(wgs84_to_gcj02(wx, wy), abs=1e-9)
+    assert aps.in_study_area(model, wx, wy) and not aps.in_study_area(model, 100.0, 29.3)
+    from planner._errors import CRSError, InputError
+
+    with pytest.raises(InputError, match="NO-SUCH"):
+        aps.move_edit(model, "NO-SUCH", lon, lat)
+    with pytest.raises(CRSError):
+        aps.move_edit(model, "DC01", lon, lat, "utm")
+
+
+def test_move_the_selected_facility_by_coordinates(app, analysis):
+    from planner.analysis import analysis_of
+    from planner.crs import wgs84_to_gcj02
+    from planner.scenario import score_changes
+
+    app.session_state["selected"] = "DC01"
+    _run(app)
+    # the inputs show the facility's place, in the chosen coordinate system
+    wx, wy = aps.facility_lonlat(analysis.model, "DC01")
+    assert app.number_input(key="move_lon").value == pytest.approx(wx, abs=1e-6)
+    _run(app.selectbox(key="move_coord").set_value("gcj02"))
+    gx, gy = wgs84_to_gcj02(wx, wy)
+    assert app.number_input(key="move_lat").value == pytest.approx(gy, abs=1e-6)
+    # move it to the neediest gap village, typed as Amap (GCJ-02) coordinates
+    site = aps.default_site(analysis, "mutual_aid")
+    tx, ty = wgs84_to_gcj02(site.x, site.y)
+    app.number_input(key="move_lon").set_value(round(tx, 6))
+    app.number_input(key="move_lat").set_value(round(ty, 6))
+    _run(app)
+    _run(app.button(key="move_coords_btn").click())
+    edits = app.session_state["edits"]
+    assert len(edits) == 1 and edits[0]["op"] == "move" and edits[0]["facility_id"] == "DC01"
+    assert (edits[0]["lon"], edits[0]["lat"]) == pytest.approx((site.x, site.y), abs=2e-6)
+    assert any("已将东门社区日间照料中心移动到" in s.value for s in app.success)
+    # the targets are those of the moved model, computed here without the app
+    expect = score_changes(analysis, analysis_of(analysis.model.move_facility(
+        "DC01", edits[0]["lon"], edits[0]["lat"])), "zh")
+    shown = _metrics(app)
+    assert shown == {c.short_label: c.value_text(c.after) for c in expect}
+    assert shown["城市15分钟养老服务圈"] != next(c.value_text(c.before) for c in expect
+                                                 if c.short_label == "城市15分钟养老服务圈")
+    # a point outside the county is refused with a message, and nothing changes
+    app.number_input(key="move_lon").set_value(100.0)
+    _run(app)
+    _run(app.button(key="move_coords_btn").click())
+    assert any("不在研究区域内" in e.value for e in app.error)
+    assert len(app.session_state["edits"]) == 1
+
+
+def test_places_view_in_both_languages(app):
+    _run(app.selectbox(key="colour_by").set_value("places:day_care"))
+    assert any("全县现有及规划社区日间照料中心" in c.value for c in app.caption)
+    tab = app.dataframe[0].value
+    assert "每千名老人床位/名额" in tab.columns and set(tab["类型"]) == {"社区"}
+    _run(app.radio(key="lang").set_value("en"))
+    assert any("community day-care centres have" in c.value for c in app.caption)
+    assert "Places per 1,000 aged 60+" in app.dataframe[0].value.columns
+    assert not app.error
+
+
+def test_every_interface_text_has_chinese_and_english():
+    import re
+    import string
+
+    from planner.maps import TEXT
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    fields = lambda s: {f for _, f, _, _ in string.Formatter().parse(s) if f}  # noqa: E731
+    for table in (aps.APP_TEXT, TEXT):
+        for key, (zh, en) in table.items():
+            assert zh and en, key
+            assert fields(zh) == fields(en), key  # the same placeholders, so both render
+            if key != "language":  # the switch shows both on purpose
+                assert not cjk.search(en), key
+                assert cjk.search(zh) or zh == en, key
+    for key in ("colour_places", "places_summary", "fit_county", "move_coords", "move_here",
+                "outside_area", "moved_msg"):
+        assert aps.tr(key, "zh", type="x", places=1, pop60=2, rate=3, minutes=4, lon=1, lat=2, name="n") \
+            != aps.tr(key, "en", type="x", places=1, pop60=2, rate=3, minutes=4, lon=1, lat=2, name="n")
+
+
+def test_report_downloads_are_real_files(tmp_path):
+    """The app's download helpers give the full report formats (issue 4, from the app)."""
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from planner import appstate as aps
+    from planner.analysis import analyse
+    from planner.demo import demo_paths
+    from planner.io import read_boundaries, read_facilities
+    from planner.network import load_network
+
+    p = demo_paths()
+    res = analyse(read_boundaries(p.boundaries, layer="units"), read_facilities(p.facilities),
+                  load_network(p.network))
+    pdf = aps.gap_map_print(res, "mutual_aid", fmt="pdf", paper="A3", lang="zh")
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    png = aps.gap_map_print(res, "day_care", fmt="png", dpi=100)
+    assert png.startswith(b"\x89PNG")
+    z = zipfile.ZipFile(io.BytesIO(aps.layers_shapefile_zip(res, encoding="gbk")))
+    names = z.namelist()
+    assert any(n.endswith(".cpg") for n in names) and any(n.endswith(".dbf") for n in names)
+    wb = load_workbook(io.BytesIO(aps.gap_table_xlsx(res, "zh")), read_only=True)
+    assert len(wb.sheetnames) >= 3
+    csv = aps.gap_table_csv(res, "zh")
+    assert csv.startswith("\ufeff".encode()) and "行政村".encode() in csv

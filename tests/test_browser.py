@@ -153,3 +153,110 @@ def test_click_on_map_adds_facility_and_coverage_changes(page, app_url):
     shot = ARTIFACTS / "app_after_add.png"
     page.screenshot(path=str(shot), full_page=False)
     assert shot.stat().st_size > 20_000
+
+
+def _map_frame(page):
+    return page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]').content_frame()
+
+
+def _view(frame) -> dict:
+    """Zoom and centre of the Leaflet map inside the streamlit-folium iframe."""
+    return frame.evaluate("""() => {
+        const m = window.map_div, c = m.getCenter();
+        return {zoom: m.getZoom(), lat: c.lat, lng: c.lng,
+                markers: document.querySelectorAll('.planner-facility').length};
+    }""")
+
+
+def test_zoom_and_centre_are_kept_when_a_facility_is_added(page, app_url):
+    """Zoom in, add a facility by a click: the rebuilt map keeps the zoom and centre (and again
+    after recolouring by places per 1,000); "fit the county" goes back to the whole county."""
+    page.goto(app_url)
+    page.wait_for_selector('[data-testid="stMetric"]')
+    frame = _map_frame(page)
+    frame.wait_for_selector("path.leaflet-interactive")
+    fitted = _view(frame)
+    page.get_by_text("按坐标添加").click()
+    lon = float(page.get_by_label("经度(WGS-84)").input_value())
+    lat = float(page.get_by_label("纬度(WGS-84)").input_value())
+
+    # zoom in on the suggested site, as a planner would before placing a facility
+    frame.evaluate("([lat, lon, z]) => window.map_div.setView([lat, lon], z, {animate: false})",
+                   [lat, lon, fitted["zoom"] + 1.5])
+    page.wait_for_timeout(1500)  # the map reports its view (debounced) and the app keeps it
+    zoomed = _view(frame)
+    assert zoomed["zoom"] == pytest.approx(fitted["zoom"] + 1.5)
+
+    # click a free spot near the site: a new facility, so the map is rebuilt
+    target = frame.evaluate(
+        """([lat, lon]) => {
+            const p = window.map_div.latLngToContainerPoint([lat, lon]);
+            for (let r = 0; r <= 60; r += 4) {
+                for (const [dx, dy] of [[0, 0], [r, 0], [-r, 0], [0, r], [0, -r], [r, r], [-r, -r]]) {
+                    const e = document.elementFromPoint(p.x + dx, p.y + dy);
+                    if (e && e.tagName === 'path' && e.classList.contains('leaflet-interactive'))
+                        return [p.x + dx, p.y + dy];
+                }
+            }
+            return null;
+        }""", [lat, lon])
+    assert target is not None
+    box = frame.locator(".leaflet-container").bounding_box()
+    page.mouse.click(box["x"] + target[0], box["y"] + target[1])
+    page.wait_for_selector("text=NEW-MUTU-001")
+
+    # the rebuilt map (one more symbol) opens at the planner's zoom and centre, not the county
+    deadline = time.monotonic() + 60
+    while True:
+        frame = _map_frame(page)
+        try:
+            now = _view(frame)
+        except Exception:  # the iframe is being replaced
+            now = None
+        if now and now["markers"] == zoomed["markers"] + 1:
+            break
+        assert time.monotonic() < deadline, "the map was not rebuilt with the new facility"
+        page.wait_for_timeout(300)
+    page.wait_for_timeout(1000)  # nothing moves it afterwards (no late reset to the county)
+    now = _view(frame)
+    assert now["zoom"] == pytest.approx(zoomed["zoom"], abs=1e-6)
+    px = 360.0 / (256 * 2 ** now["zoom"])  # degrees of longitude per screen pixel
+    assert now["lat"] == pytest.approx(zoomed["lat"], abs=3 * px)  # Leaflet rounds to pixels
+    assert now["lng"] == pytest.approx(zoomed["lng"], abs=3 * px)
+    assert now["zoom"] != pytest.approx(fitted["zoom"])
+
+    # another colouring rebuilds the map too: units by places per 1,000 elderly (2SFCA), same view
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="单元着色依据").click()
+    page.get_by_role("option", name="床位/名额可达性(2SFCA)：农村互助养老服务设施").click()
+    page.wait_for_selector("text=每千名60岁以上老人步行可达床位/名额")
+    deadline = time.monotonic() + 60
+    while True:
+        frame = _map_frame(page)
+        try:
+            ok = frame.locator(".planner-legend", has_text="2SFCA").count() == 1
+        except Exception:
+            ok = False
+        if ok:
+            break
+        assert time.monotonic() < deadline, "the map was not recoloured by places"
+        page.wait_for_timeout(300)
+    page.wait_for_timeout(1000)
+    assert _view(frame)["zoom"] == pytest.approx(zoomed["zoom"], abs=1e-6)
+    page.mouse.move(5, 5)
+    page.query_selector('iframe[title="streamlit_folium.st_folium"]').scroll_into_view_if_needed()
+    page.wait_for_timeout(800)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "app_places_zoomed.png"), full_page=False)
+
+    # "fit the county" goes back to the whole county
+    page.get_by_role("button", name="显示全县").click()
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            back = _view(_map_frame(page))
+        except Exception:
+            back = None
+        if back and back["zoom"] == pytest.approx(fitted["zoom"]):
+            break
+        assert time.monotonic() < deadline, "the map did not fit the county again"
+        page.wait_for_timeout(300)

@@ -16,16 +16,23 @@ from planner.demo import demo_paths
 from planner.maps import (
     COVERAGE_COLOURS,
     NO_DATA_COLOUR,
+    PLACES_COLOURS,
+    PLACES_NONE_COLOUR,
     SYMBOLS,
+    MapView,
     coverage_colour,
     coverage_map,
     display_to_wgs84,
     facility_id_from_tooltip,
     facility_tooltip,
+    keep_view,
     legend_html,
     offline_assets,
+    places_classes,
+    places_colour,
     symbol_svg,
     unit_display_frame,
+    view_from_return,
     wgs84_to_display,
 )
 from planner.schema import FACILITY_TYPES
@@ -166,3 +173,74 @@ def test_offline_assets_leave_no_remote_scripts(analysis):
     assert not re.findall(r'<link[^>]+href="https?:', html)
     assert 'src="data:text/javascript;base64,' in html
     assert _has(html, 'stroke="black" stroke-width="5"')  # the selected facility's halo
+
+
+def test_places_colours_and_classes():
+    assert places_colour(0.0) == PLACES_NONE_COLOUR
+    assert places_colour(0.3) == PLACES_COLOURS[0]
+    assert places_colour(5.0) == PLACES_COLOURS[1]
+    assert places_colour(19.9) == PLACES_COLOURS[2]
+    assert places_colour(35.0) == places_colour(500.0) == PLACES_COLOURS[-1]
+    assert places_colour(float("nan")) == NO_DATA_COLOUR
+    zh, en = places_classes("zh"), places_classes("en")
+    assert [c for c, _ in zh] == [PLACES_NONE_COLOUR, *PLACES_COLOURS, NO_DATA_COLOUR]
+    assert zh[0][1].startswith("0") and "步行范围内无" in zh[0][1] and "none within walk" in en[0][1]
+    assert en[-2][1] == "≥ 35" and zh[-1][1] == "无数据"
+
+
+def test_coverage_map_coloured_by_places(analysis):
+    from planner.appstate import places_column
+
+    col = places_column(analysis.model, "mutual_aid").to_numpy()
+    for lang, alias, legend in (("zh", "每千名老人可达床位/名额", "步行范围内每千名60岁以上老人床位/名额(2SFCA):农村互助养老服务设施"),
+                                ("en", "Places per 1,000 aged 60+", "Places per 1,000 people 60+ within walk (2SFCA): rural mutual-aid site")):
+        html = coverage_map(analysis, lang=lang, coverage_type="mutual_aid", places=col,
+                            places_type="mutual_aid").get_root().render()
+        units = next(b for b in _geojson_blocks(html) if any("t_share" in f["properties"] for f in b["features"]))
+        props = {f["properties"]["name"]: f["properties"] for f in units["features"]}
+        for name, v in zip(analysis.units["name"], col, strict=True):
+            assert props[name]["fill"] == places_colour(v)
+            assert props[name]["t_places"] == f"{v:,.1f}"
+        assert _has(html, alias) and _has(html, legend)
+        assert _has(html, places_classes(lang)[0][1])  # the places classes, not the coverage ones
+    with pytest.raises(ValueError, match="one value per unit"):
+        coverage_map(analysis, places=col[:-1])
+
+
+def test_view_from_return():
+    assert view_from_return(None) is None
+    assert view_from_return({"last_clicked": None, "zoom": 1}) is None  # defaults before a report
+    assert view_from_return({"center": {"lat": None, "lng": 1}, "zoom": 3}) is None
+    v = view_from_return({"center": {"lat": 29.30000001, "lng": 117.2}, "zoom": 13.5})
+    assert v == MapView(117.2, 29.3, 13.5)
+    gx, gy = wgs84_to_gcj02(117.2, 29.3)
+    a = view_from_return({"center": {"lat": gy, "lng": gx}, "zoom": 12}, "amap")
+    assert (a.lon, a.lat) == pytest.approx((117.2, 29.3), abs=1e-7)
+
+
+def test_keep_view_restores_without_changing_the_map_script(analysis):
+    """The view travels in the page header: the map's script, which streamlit-folium hashes to
+    decide whether to rebuild the map, is the same for every view (so panning never reloads it)."""
+    streamlit_folium = pytest.importorskip("streamlit_folium")
+
+    def build(view, basemap="none"):
+        m = keep_view(offline_assets(coverage_map(analysis, basemap=basemap)), view, basemap)
+        m.get_root().render()
+        m.render()
+        return m
+
+    maps = [build(None), build(MapView(117.2, 29.3, 13.25)), build(MapView(117.3, 29.2, 15.0))]
+    hashes = {streamlit_folium.generate_js_hash(streamlit_folium._get_map_string(m), "map") for m in maps}
+    assert len(hashes) == 1
+    assert '<meta name="planner-view"' not in maps[0].get_root().render()
+    page = maps[1].get_root().render()
+    meta = re.search(r'<meta name="planner-view" content="([^"]+)">', page)
+    assert json.loads(meta.group(1).replace("&quot;", '"')) == {"lat": 29.3, "lng": 117.2, "zoom": 13.25}
+    assert "map.setView([v.lat,v.lng],v.zoom" in page
+    # the script restoring the view runs after the map is fitted to the county
+    assert page.index("fitBounds") < page.index("JSON.parse(el.getAttribute")
+    # on the GCJ-02 basemap the kept WGS-84 view is shown shifted, like the data
+    shifted = build(MapView(117.2, 29.3, 13.0), "amap").get_root().render()
+    meta = json.loads(re.search(r'<meta name="planner-view" content="([^"]+)">', shifted).group(1)
+                      .replace("&quot;", '"'))
+    assert (meta["lng"], meta["lat"]) == pytest.approx(wgs84_to_gcj02(117.2, 29.3), abs=1e-7)

@@ -299,13 +299,18 @@ def report(
     dpi: Annotated[int, typer.Option(help="PNG resolution")] = 300,
     coord_system: Annotated[str, typer.Option(help="coordinates of CSV/XLSX facilities: wgs84, cgcs2000, gcj02, bd09")] = "wgs84",
     lang: Annotated[str, typer.Option(help="zh or en")] = "zh",
-    workers: Annotated[int, typer.Option(help="districts rendered in parallel")] = 1,
+    workers: Annotated[int, typer.Option(help="districts (or counties) run in parallel on this machine")] = 1,
+    scheduler: Annotated[str | None, typer.Option(help="with --by county: run the counties on this Dask scheduler, e.g. tcp://10.0.0.5:8786")] = None,
+    buffer_m: Annotated[float, typer.Option("--buffer-m", help="with --by county over several counties: metres of facilities and streets kept around each county")] = 2000.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """One gap map and one table per street/township (or the county), plus index.html/index.csv.
 
     The analysis runs once over the whole county; a district that fails is
     listed in the index and printed, the others still finish (exit code 1).
+    With --by county over units of several counties (first 6 digits of the
+    code, or a county column), each county is analysed on its own with a
+    border buffer, in parallel (--workers, or a Dask cluster with --scheduler).
     """
     from planner.analysis import analyse as run
     from planner.export import check_output_dir
@@ -320,8 +325,6 @@ def report(
         loaded = _load_inputs(boundaries, facilities, network, coord_system, stage)
         units, fac, net, paths = loaded[:4]
         check_output_dir(out, list(paths))
-        stage("snapping and walking times")
-        result = run(units, fac, net, profile=profile, speed=speed)
         ctx = context_layers(paths[0])
         county = str(ctx["county"]["name"].iloc[0]) if "county" in ctx and "name" in ctx["county"] else ""
         ftype = facility_type or ("mutual_aid" if by == "township" else "day_care")
@@ -329,9 +332,29 @@ def report(
                                   orientation=orientation, lang=lang, dpi=dpi, county_name=county,
                                   sources={"boundaries": str(paths[0]), "facilities": str(paths[1]),
                                            "network": str(paths[2])})
-        stage(f"writing one map and table per {by}")
-        index = run_report(result, out, by, settings=settings, context=ctx, workers=workers,
-                           progress=not quiet)
+        if scheduler is not None and by != "county":
+            raise PlannerError("--scheduler works with --by county", hint="add --by county")
+        from planner.province import county_keys, run_province
+
+        n_counties = 1
+        if by == "county":
+            try:
+                n_counties = len(set(county_keys(units)))
+            except PlannerError:  # no codes: one county, unless asked to distribute
+                if scheduler is not None:
+                    raise
+        if by == "county" and (scheduler is not None or n_counties > 1):
+            stage(f"{n_counties} counties, {buffer_m:g} m border buffer"
+                  + (f", Dask scheduler {scheduler}" if scheduler else f", {workers} worker(s)"))
+            index = run_province(units, fac, net, out, settings=settings, profile=profile, speed=speed,
+                                 buffer_m=buffer_m, context=ctx, workers=workers, scheduler=scheduler,
+                                 progress=not quiet)
+        else:
+            stage("snapping and walking times")
+            result = run(units, fac, net, profile=profile, speed=speed)
+            stage(f"writing one map and table per {by}")
+            index = run_report(result, out, by, settings=settings, context=ctx, workers=workers,
+                               progress=not quiet)
     except PlannerError as exc:
         _fail(exc)
     failed = index[index["status"] == "failed"]

@@ -40,6 +40,7 @@ from pyproj import Transformer
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import Delaunay
+from shapely.affinity import translate as shift
 from shapely.geometry import LineString, Point, Polygon
 
 __all__ = [
@@ -49,8 +50,11 @@ __all__ = [
     "DemoCounty",
     "DemoPaths",
     "demo_paths",
+    "DemoProvince",
     "make_demo_county",
+    "make_demo_province",
     "write_demo_county",
+    "write_demo_province",
 ]
 
 COUNTY_CODE = "360999"
@@ -944,12 +948,13 @@ def _check_bridges(river_line: LineString, xy: np.ndarray,
         raise RuntimeError(f"demo generator: ways cross the river without a bridge: {bad}")
 
 
-def _osm_xml(lonlat: np.ndarray, ways: list[tuple[list[int], dict[str, str]]]) -> str:
+def _osm_xml(lonlat: np.ndarray, ways: list[tuple[list[int], dict[str, str]]],
+             label: str = COUNTY_LABEL) -> str:
     """OSM XML 0.6 text; nodes get ids 1..n in row order, ways 1..m in list order."""
     lo, hi = lonlat.min(axis=0), lonlat.max(axis=0)
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
            '<osm version="0.6" generator="planner demo">',
-           f"  <!-- {COUNTY_LABEL}: 示例数据，非真实 (fictional data for demonstration only) -->",
+           f"  <!-- {label}: 示例数据，非真实 (fictional data for demonstration only) -->",
            f'  <bounds minlat="{lo[1]:.7f}" minlon="{lo[0]:.7f}" maxlat="{hi[1]:.7f}" maxlon="{hi[0]:.7f}"/>']
     out += [f'  <node id="{k}" lat="{lat:.7f}" lon="{lon:.7f}"/>'
             for k, (lon, lat) in enumerate(lonlat, start=1)]
@@ -1111,6 +1116,244 @@ def write_demo_county(out_dir: str | Path, seed: int = DEFAULT_SEED) -> dict[str
         and ``readme``.
     """
     return _write_all(make_demo_county(seed), Path(out_dir))
+
+
+# --- a multi-county test province -------------------------------------------------------------
+
+PROVINCE_CODE_PREFIX = "3699"
+"""Fictional prefecture code of the demo province's counties (``369901``, ``369902``, ...)."""
+PROVINCE_LABEL = "示例市 (synthetic multi-county demo)"
+_PROVINCE_GAP = 150.0  # metres between neighbouring county outlines
+_BORDER_ROADS = 3  # roads built across each shared border
+_BORDER_REACH = 4000.0  # a border road joins nodes at most this far apart (metres)
+
+
+@dataclass(frozen=True)
+class DemoProvince:
+    """Several demo counties side by side, joined by roads across their borders (EPSG:4326).
+
+    Same layers as :class:`DemoCounty`; ``county`` has one row per county
+    (``code`` ``3699kk000000``, ``name`` 示例一县, 示例二县, ...), unit and
+    street codes start with their county's 6-digit code and facility ids
+    with ``<county code>-``.  ``border_roads`` lists the roads that cross a
+    border (``name``, ``from_county``, ``to_county``, ``length_m``, geometry).
+    """
+
+    units: gpd.GeoDataFrame
+    streets: gpd.GeoDataFrame
+    county: gpd.GeoDataFrame
+    water: gpd.GeoDataFrame
+    facilities: gpd.GeoDataFrame
+    border_roads: gpd.GeoDataFrame
+    osm_xml: str
+    n_counties: int
+    seed: int = DEFAULT_SEED
+
+
+def _parse_demo_osm(text: str) -> tuple[np.ndarray, list[tuple[list[int], dict[str, str]]]]:
+    """Node lon/lat (row k = id k+1, as :func:`_osm_xml` writes them) and ways with row refs."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(text)
+    nodes = root.findall("node")
+    ids = np.array([int(n.get("id")) for n in nodes])
+    if not np.array_equal(ids, np.arange(1, len(ids) + 1)):
+        raise RuntimeError("demo generator: unexpected node numbering")
+    lonlat = np.array([(float(n.get("lon")), float(n.get("lat"))) for n in nodes])
+    ways = [([int(nd.get("ref")) - 1 for nd in w.findall("nd")],
+             {t.get("k"): t.get("v") for t in w.findall("tag")}) for w in root.findall("way")]
+    return lonlat, ways
+
+
+def _translate(gdf: gpd.GeoDataFrame, dx: float, dy: float) -> gpd.GeoDataFrame:
+    m = gdf.to_crs(METRIC_CRS)
+    m = m.set_geometry(m.geometry.translate(dx, dy))
+    return m.to_crs(GEO_CRS)
+
+
+def _layout(polys: list[Polygon], n_cols: int, gap: float) -> list[tuple[float, float]]:
+    """Offsets placing the outlines in rows of ``n_cols``, each ``gap`` from its neighbours.
+
+    Each county starts clear of the others (bounding boxes apart) and is then
+    pulled left, then up, by its distance to those placed minus ``gap``; a
+    move of d shortens any distance by at most d, so no two overlap.
+    """
+    w = max(p.bounds[2] - p.bounds[0] for p in polys) + 2 * gap
+    h = max(p.bounds[3] - p.bounds[1] for p in polys) + 2 * gap
+    placed: list[Polygon] = []
+    offsets = []
+    x0, y0 = (polys[0].bounds[0] + polys[0].bounds[2]) / 2, (polys[0].bounds[1] + polys[0].bounds[3]) / 2
+    for k, p in enumerate(polys):
+        r, c = divmod(k, n_cols)
+        cx, cy = (p.bounds[0] + p.bounds[2]) / 2, (p.bounds[1] + p.bounds[3]) / 2
+        dx, dy = x0 + c * w - cx, y0 - r * h - cy
+        if placed:
+            others = shapely.union_all(placed)
+            for _ in range(6):
+                for ex, ey in ((-1.0, 0.0), (0.0, 1.0)):
+                    if (ex and c == 0) or (ey and r == 0):
+                        continue
+                    step = shapely.distance(others, shift(p, dx, dy)) - gap
+                    if step > 1.0:
+                        dx, dy = dx + ex * step, dy + ey * step
+        offsets.append((dx, dy))
+        placed.append(shift(p, dx, dy))
+    return offsets
+
+
+def _border_roads(xy: np.ndarray, county_of: np.ndarray, a: int, b: int, polys: list[Polygon],
+                  water, count: int) -> list[tuple[int, int]]:
+    """Node pairs (a-side, b-side) to join by roads across the a|b border, spread along it."""
+    from scipy.spatial import cKDTree
+
+    ia = np.nonzero(county_of == a)[0]  # street nodes only (county_of is -1 on the river's)
+    ib = np.nonzero(county_of == b)[0]
+    near = ia[shapely.distance(polys[b], shapely.points(xy[ia])) < _BORDER_REACH]
+    if near.size == 0:
+        return []
+    d, j = cKDTree(xy[ib]).query(xy[near])
+    order = np.argsort(d, kind="stable")
+    chosen: list[tuple[int, int]] = []
+    mids: list[np.ndarray] = []
+    for k in order:
+        if d[k] > _BORDER_REACH or len(chosen) == count:
+            break
+        na, nb = int(near[k]), int(ib[j[k]])
+        mid = (xy[na] + xy[nb]) / 2
+        if any(np.hypot(*(mid - m)) < 3000.0 for m in mids):
+            continue
+        if LineString(xy[[na, nb]]).intersects(water):
+            continue
+        chosen.append((na, nb))
+        mids.append(mid)
+    return chosen
+
+
+def make_demo_province(n_counties: int = 3, seed: int = DEFAULT_SEED) -> DemoProvince:
+    """Several synthetic demo counties side by side, for multi-county (province-scale) runs.
+
+    County ``k`` (0-based) is :func:`make_demo_county` with seed ``seed + k``,
+    renamed 示例一县, 示例二县, ... with county code ``3699kk`` (``kk = k + 1``;
+    fictional), and moved so that the outlines lie in rows of up to four,
+    150 m apart.  Up to three roads (``highway=unclassified``) join the
+    nearest network nodes across each shared border, so residents near a
+    border can walk to a facility in the next county.
+
+    Parameters
+    ----------
+    n_counties : int, default 3
+        Number of counties, 1 to 99.
+    seed : int, default 2024
+        Seed of the first county (county 1 with the default seed is the demo county 示例县).
+
+    Returns
+    -------
+    DemoProvince
+
+    Examples
+    --------
+    >>> p = make_demo_province(2)
+    >>> sorted(p.county["code"]), sorted(set(p.units["code"].str[:6]))
+    (['369901000000', '369902000000'], ['369901', '369902'])
+    """
+    if not 1 <= n_counties <= 99:
+        raise ValueError("n_counties must be between 1 and 99")
+    counties = [make_demo_county(seed + k) for k in range(n_counties)]
+    codes = [f"{PROVINCE_CODE_PREFIX}{k + 1:02d}" for k in range(n_counties)]
+    names = [f"示例{_cn(k + 1)}县" for k in range(n_counties)]
+    polys = [c.county.to_crs(METRIC_CRS).geometry.iloc[0] for c in counties]
+    n_cols = int(np.ceil(n_counties / np.ceil(n_counties / 4)))
+    offsets = _layout(polys, n_cols, _PROVINCE_GAP)
+    moved = [shift(p, dx, dy) for p, (dx, dy) in zip(polys, offsets, strict=True)]
+
+    to_m = Transformer.from_crs(GEO_CRS, METRIC_CRS, always_xy=True)
+    xy_parts, ways, county_of, layers = [], [], [], {k: [] for k in ("units", "streets", "county", "water",
+                                                                       "facilities")}
+    base = 0
+    for k, (c, code, name, (dx, dy)) in enumerate(zip(counties, codes, names, offsets, strict=True)):
+        lonlat, cways = _parse_demo_osm(c.osm_xml)
+        e, n = to_m.transform(lonlat[:, 0], lonlat[:, 1])
+        xy_parts.append(np.column_stack([np.asarray(e) + dx, np.asarray(n) + dy]))
+        county_of.append(np.full(len(lonlat), k))
+        ways += [([r + base for r in refs], tags) for refs, tags in cways]
+        base += len(lonlat)
+
+        def recode(s: pd.Series, code: str = code) -> pd.Series:
+            return code + s.astype(str).str[len(COUNTY_CODE):]
+
+        units = _translate(c.units, dx, dy)
+        units["code"], units["street_code"] = recode(units["code"]), recode(units["street_code"])
+        streets = _translate(c.streets, dx, dy)
+        streets["code"] = recode(streets["code"])
+        county = _translate(c.county, dx, dy)
+        county["code"], county["name"] = recode(county["code"]), name
+        water = _translate(c.water, dx, dy)
+        fac = _translate(c.facilities, dx, dy)
+        fac["facility_id"] = code + "-" + fac["facility_id"].astype(str)
+        fac["name"] = fac["name"].str.replace(COUNTY_NAME, name, regex=False)
+        for key, gdf in zip(layers, (units, streets, county, water, fac), strict=True):
+            layers[key].append(gdf)
+    xy = np.vstack(xy_parts)
+    county_of = np.concatenate(county_of)
+    on_street = np.zeros(len(xy), bool)
+    for refs, tags in ways:
+        if "highway" in tags:
+            on_street[refs] = True
+    county_of[~on_street] = -1
+    water_all = shapely.union_all([shift(c.water.to_crs(METRIC_CRS).geometry.iloc[0], dx, dy)
+                                   for c, (dx, dy) in zip(counties, offsets, strict=True)])
+    roads = []
+    for k in range(n_counties):
+        r, col = divmod(k, n_cols)
+        for nb in ((k - 1) if col > 0 else None, (k - n_cols) if r > 0 else None):
+            if nb is None:
+                continue
+            for i, (na, nb_node) in enumerate(_border_roads(xy, county_of, nb, k, moved, water_all,
+                                                            _BORDER_ROADS), start=1):
+                rname = f"{names[nb]}至{names[k]}县界公路{_cn(i)}"
+                ways.append(([na, nb_node], {"highway": "unclassified", "name": rname}))
+                roads.append({"name": rname, "from_county": codes[nb], "to_county": codes[k],
+                              "length_m": round(float(np.hypot(*(xy[na] - xy[nb_node]))), 1),
+                              "geometry": LineString(xy[[na, nb_node]])})
+    origin = _origin()
+    osm = _osm_xml(_lonlat(xy - origin, origin), ways, label=PROVINCE_LABEL)
+    out = {key: gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=GEO_CRS)
+           for key, parts in layers.items()}
+    road_gdf = gpd.GeoDataFrame(pd.DataFrame(roads, columns=["name", "from_county", "to_county", "length_m",
+                                                             "geometry"]),
+                                geometry="geometry", crs=METRIC_CRS).to_crs(GEO_CRS)
+    return DemoProvince(units=out["units"], streets=out["streets"], county=out["county"],
+                        water=out["water"], facilities=out["facilities"], border_roads=road_gdf,
+                        osm_xml=osm, n_counties=n_counties, seed=seed)
+
+
+def write_demo_province(out_dir: str | Path, n_counties: int = 3, seed: int = DEFAULT_SEED) -> DemoPaths:
+    """Generate :func:`make_demo_province` and write it like the demo county's files.
+
+    Writes ``boundaries/demo_province.gpkg`` (layers ``units``, ``streets``,
+    ``county``, ``water``, ``border_roads``), ``facilities/demo_province_facilities.gpkg``
+    and ``.csv``, and ``network/demo_province.osm`` under ``out_dir``.
+
+    Returns
+    -------
+    DemoPaths
+    """
+    prov = make_demo_province(n_counties, seed)
+    root = Path(out_dir)
+    paths = DemoPaths(boundaries=root / "boundaries/demo_province.gpkg",
+                      facilities=root / "facilities/demo_province_facilities.gpkg",
+                      network=root / "network/demo_province.osm",
+                      facilities_csv=root / "facilities/demo_province_facilities.csv")
+    for p in (paths.boundaries, paths.facilities, paths.network):
+        p.parent.mkdir(parents=True, exist_ok=True)
+    for p in (paths.boundaries, paths.facilities):
+        p.unlink(missing_ok=True)
+    for layer in ("units", "streets", "county", "water", "border_roads"):
+        getattr(prov, layer).to_file(paths.boundaries, layer=layer, driver="GPKG", engine="pyogrio")
+    prov.facilities.to_file(paths.facilities, layer="facilities", driver="GPKG", engine="pyogrio")
+    paths.facilities_csv.write_bytes(_facility_csv(prov.facilities).encode("utf-8-sig"))
+    paths.network.write_bytes(prov.osm_xml.encode("utf-8"))
+    return paths
 
 
 def _repo_data_dir() -> Path:

@@ -247,21 +247,27 @@ def run_report(
 
 
 def write_index(index: pd.DataFrame, out_dir: str | Path, *, analysis=None,
-                settings: ReportSettings | None = None) -> dict[str, Path]:
-    """Write ``index.csv`` (UTF-8 with BOM) and ``index.html`` for a batch."""
+                settings: ReportSettings | None = None, targets=None) -> dict[str, Path]:
+    """Write ``index.csv`` (UTF-8 with BOM) and ``index.html`` for a batch.
+
+    ``targets`` (the unit targets in the index) stand in for ``analysis``
+    when no single analysis covers the batch (:mod:`planner.province`).
+    """
     s = settings or ReportSettings()
     out = Path(out_dir)
     lang = s.lang
-    labels = _index_labels(analysis, s)
+    if targets is None:
+        targets = unit_targets(analysis) if analysis is not None else []
+    labels = _index_labels(targets, s)
     table = index.drop(columns=[c for c in ("traceback",) if c in index.columns])
     paths = {"csv": write_csv(table, out / "index.csv", lang=lang, labels=labels)}
     paths["html"] = out / "index.html"
     with atomic_path(paths["html"]) as tmp:
-        tmp.write_text(_index_html(table, labels, analysis, s), encoding="utf-8")
+        tmp.write_text(_index_html(table, labels, targets, s), encoding="utf-8")
     return paths
 
 
-def _index_labels(analysis, s: ReportSettings) -> dict[str, str]:
+def _index_labels(targets, s: ReportSettings) -> dict[str, str]:
     zh = s.lang == "zh"
     labels = {"district": "区域" if zh else "District", "gap_units": "缺口单元数" if zh else "Gap units",
               "status": "状态" if zh else "Status", "error": "错误" if zh else "Error",
@@ -270,17 +276,16 @@ def _index_labels(analysis, s: ReportSettings) -> dict[str, str]:
                                            else f"{type_label(s.facility_type, 'en')}: 60+ share covered")}
     for fmt in MAP_FORMATS:
         labels[f"map_{fmt}"] = f"地图({fmt.upper()})" if zh else f"Map ({fmt.upper()})"
-    if analysis is not None:
-        for tg in unit_targets(analysis):
-            labels[tg.id] = tg.label(s.lang)
+    labels["county_code"] = "区划代码" if zh else "County code"
+    for tg in targets:
+        labels[tg.id] = tg.label(s.lang)
     return labels
 
 
-def _index_html(table: pd.DataFrame, labels: dict[str, str], analysis, s: ReportSettings) -> str:
+def _index_html(table: pd.DataFrame, labels: dict[str, str], targets, s: ReportSettings) -> str:
     zh = s.lang == "zh"
     share_cols = {c for c in table.columns if c.startswith("share_")}
-    if analysis is not None:
-        share_cols |= {tg.id for tg in unit_targets(analysis)}
+    share_cols |= {tg.id for tg in targets}
     head = "".join(f"<th>{html.escape(labels.get(c, column_label(c, s.lang)))}</th>" for c in table.columns)
     body = []
     for _, r in table.iterrows():

@@ -95,11 +95,29 @@ with st.sidebar:
 lang = ss["lang"]
 zh = lang == "zh"
 
+
+def lkey(name: str, default=None, lg: str | None = None) -> str:
+    """Session key of a widget whose option labels depend on the language.
+
+    Streamlit keeps a keyed selectbox's labels from the language it was first drawn in, so the
+    key carries the language; the choice moves over when the language changes.
+    """
+    lg = lg or ss["lang"]
+    key = f"{name}@{lg}"
+    if key not in ss:
+        other = f"{name}@{'en' if lg == 'zh' else 'zh'}"
+        if other in ss:
+            ss[key] = ss[other]
+        elif default is not None:
+            ss[key] = default
+    return key
+
+
 profiles = list_profiles()
 with st.sidebar:
     st.subheader(tr("settings", lang))
-    profile = st.selectbox(tr("profile", lang), profiles, key="profile",
-                           index=profiles.index("national") if "national" in profiles else 0,
+    profile = st.selectbox(tr("profile", lang), profiles,
+                           key=lkey("profile", "national" if "national" in profiles else profiles[0]),
                            format_func=lambda p: load_profile(p).title(lang))
     speed = float(st.number_input(tr("speed", lang), min_value=0.3, max_value=2.0, value=1.0, step=0.05,
                                   key="speed", help=tr("speed_help", lang)))
@@ -110,7 +128,7 @@ with st.sidebar:
     st.caption(tr("implies", lang, text=aps.implied_metres(sorted(set(shown)), speed, lang)))
 
     st.subheader(tr("layers", lang))
-    basemap = st.selectbox(tr("basemap", lang), BASEMAPS, key="basemap",
+    basemap = st.selectbox(tr("basemap", lang), BASEMAPS, key=lkey("basemap"),
                            format_func=lambda b: BASEMAP_LABELS[b][lang])
     tk = st.text_input(tr("tianditu_key", lang), key="tianditu_key", type="password") \
         if basemap == "tianditu" else ""
@@ -119,12 +137,12 @@ with st.sidebar:
         basemap = "none"
     colour_by = st.selectbox(
         tr("colour_by", lang), ["__default__", *FACILITY_TYPES, *(f"places:{t}" for t in FACILITY_TYPES)],
-        key="colour_by",
+        key=lkey("colour_by"),
         format_func=lambda t: tr("colour_default", lang) if t == "__default__"
         else tr("colour_places", lang, type=aps.type_name(t.split(":", 1)[1], lang)) if t.startswith("places:")
         else aps.type_name(t, lang))
-    sa_types = st.multiselect(tr("service_types", lang), list(FACILITY_TYPES), key="sa_types",
-                              default=["day_care", "mutual_aid"],
+    sa_types = st.multiselect(tr("service_types", lang), list(FACILITY_TYPES),
+                              key=lkey("sa_types", ["day_care", "mutual_aid"]),
                               format_func=lambda t: FACILITY_TYPES[t].zh if zh else FACILITY_TYPES[t].en)
     sa_minutes = st.multiselect(tr("service_minutes", lang), [5, 10, 15], default=[5, 10, 15],
                                 key="sa_minutes")
@@ -171,7 +189,8 @@ def _push(edit: dict) -> None:
 
 def cb_add_coords() -> None:
     try:
-        _push(aps.add_edit(model, ss["ftype"], float(ss["add_lon"]), float(ss["add_lat"]),
+        _push(aps.add_edit(model, ss[lkey("ftype", "mutual_aid")], float(ss["add_lon"]),
+                           float(ss["add_lat"]),
                            edits=ss["edits"], name=ss.get("fname"), capacity=ss.get("capacity")))
         ss["selected"] = ss["edits"][-1]["facility_id"]
     except PlannerError as exc:
@@ -185,7 +204,7 @@ def cb_move_coords() -> None:
         return
     try:
         edit = aps.move_edit(model, fid, float(ss["move_lon"]), float(ss["move_lat"]),
-                             ss.get("move_coord") or "wgs84")
+                             ss.get(lkey("move_coord")) or "wgs84")
         if not aps.in_study_area(model, edit["lon"], edit["lat"]):
             ss["flash"] = [("error", tr("outside_area", lg, lon=edit["lon"], lat=edit["lat"]))]
             return
@@ -257,7 +276,7 @@ def cb_load_scenario() -> None:
         return
     ss["edits"] = edits
     ss["scenario_name"] = sc.name
-    ss["profile"] = prof
+    ss[lkey("profile", lg=lg)] = prof
     if sc.speed:
         ss["speed"] = float(sc.speed)
     ss["use_profile_minutes"] = sc.minutes is None
@@ -271,7 +290,8 @@ def cb_load_scenario() -> None:
 
 def cb_suggest() -> None:
     try:
-        new = aps.suggestion_edits(model, ss["suggest_type"], int(ss["suggest_k"]), ss["edits"], ss["lang"])
+        new = aps.suggestion_edits(model, ss[lkey("suggest_type", "mutual_aid")], int(ss["suggest_k"]),
+                                   ss["edits"], ss["lang"])
     except Exception as exc:
         ss["flash"] = [("error", tr("edit_failed", ss["lang"], msg=aps.error_text(exc)))]
         return
@@ -326,8 +346,7 @@ with col_edit:
     st.subheader(tr("edit_panel", lang))
     mode = st.radio(tr("mode", lang), ["select", "add", "move"], key="mode", horizontal=False,
                     index=1, format_func=lambda m: tr(f"mode_{m}", lang))
-    ftype = st.selectbox(tr("ftype", lang), list(FACILITY_TYPES), key="ftype",
-                         index=list(FACILITY_TYPES).index("mutual_aid"),
+    ftype = st.selectbox(tr("ftype", lang), list(FACILITY_TYPES), key=lkey("ftype", "mutual_aid"),
                          format_func=lambda t: FACILITY_TYPES[t].zh if zh else FACILITY_TYPES[t].en)
     st.number_input(tr("capacity", lang), min_value=0.0, value=0.0, step=5.0, key="capacity")
     st.text_input(tr("fname", lang), key="fname")
@@ -419,7 +438,7 @@ with col_edit:
         if row["status"] == "candidate":
             b2.button(tr("promote", lang), key="promote_btn", on_click=cb_promote)
         with st.expander(tr("move_coords", lang)):
-            coord = st.selectbox(tr("move_coord_system", lang), COORD_SYSTEMS, key="move_coord",
+            coord = st.selectbox(tr("move_coord_system", lang), COORD_SYSTEMS, key=lkey("move_coord"),
                                  format_func=lambda c: COORD_SYSTEM_LABELS[c][lang], help=tr("move_help", lang))
             # show the facility's current place (in the chosen system) until the planner types
             here = aps.facility_lonlat(model, ss["selected"], coord)
@@ -442,8 +461,7 @@ with col_edit:
         st.button(tr("add_here", lang), key="add_coords", on_click=cb_add_coords)
     if aps.suggest_available():
         with st.expander(tr("suggest", lang)):
-            st.selectbox(tr("ftype", lang), list(FACILITY_TYPES), key="suggest_type",
-                         index=list(FACILITY_TYPES).index("mutual_aid"),
+            st.selectbox(tr("ftype", lang), list(FACILITY_TYPES), key=lkey("suggest_type", "mutual_aid"),
                          format_func=lambda t: FACILITY_TYPES[t].zh if zh else FACILITY_TYPES[t].en)
             st.number_input(tr("suggest_k", lang), min_value=1, max_value=50, value=3, key="suggest_k")
             st.button(tr("suggest_run", lang), key="suggest_btn", on_click=cb_suggest)
@@ -489,8 +507,8 @@ with tab_sc:
         r2.button(tr("restore", lang), key="restore_btn", on_click=cb_restore)
     st.markdown(f"**{tr('compare', lang)}**")
     options = ["__baseline__", "__current__", *kept]
-    pick = st.multiselect(tr("compare_pick", lang), options, default=["__baseline__", "__current__"],
-                          key="compare_pick",
+    pick = st.multiselect(tr("compare_pick", lang), options,
+                          key=lkey("compare_pick", ["__baseline__", "__current__"]),
                           format_func=lambda o: tr("baseline", lang) if o == "__baseline__"
                           else tr("current", lang) if o == "__current__" else o)
     analyses = {}
@@ -531,8 +549,7 @@ with tab_data:
                     opts = ["", *cols_b]
                     b_cols[canon] = st.selectbox(
                         tr("column_for", lang, label=column_label(canon, lang)),
-                        opts, index=opts.index(guess[canon]) if guess.get(canon) else 0,
-                        key=f"map_b_{canon}", format_func=lambda c: c or tr("not_present", lang))
+                        opts, key=lkey(f"map_b_{canon}", guess.get(canon)), format_func=lambda c: c or tr("not_present", lang))
         except Exception as exc:
             upload_ok = False
             st.error(tr("upload_error", lang, msg=aps.error_text(exc)))
@@ -550,10 +567,10 @@ with tab_data:
                 f_layer = st.selectbox(tr("layer", lang), layers, key="up_f_layer")
             cols_f = aps.raw_columns(f_path, f_layer)
             guess = aps.guess_columns(cols_f, FACILITY_ALIASES)
-            coord = st.selectbox(tr("coord_system", lang), COORD_SYSTEMS, key="up_f_coord",
+            coord = st.selectbox(tr("coord_system", lang), COORD_SYSTEMS, key=lkey("up_f_coord"),
                                  format_func=lambda c: COORD_SYSTEM_LABELS[c][lang])
             if not guess.get("type"):
-                dtype = st.selectbox(tr("default_type", lang), list(FACILITY_TYPES), key="up_f_type",
+                dtype = st.selectbox(tr("default_type", lang), list(FACILITY_TYPES), key=lkey("up_f_type"),
                                      format_func=lambda t: FACILITY_TYPES[t].zh if zh else FACILITY_TYPES[t].en)
             with st.expander(tr("column_map", lang), expanded=False):
                 for canon in FACILITY_ALIASES:
@@ -561,8 +578,7 @@ with tab_data:
                     label = {"longitude": "经度" if zh else "longitude",
                              "latitude": "纬度" if zh else "latitude"}.get(canon) or column_label(canon, lang)
                     f_cols[canon] = st.selectbox(tr("column_for", lang, label=label), opts,
-                                                 index=opts.index(guess[canon]) if guess.get(canon) else 0,
-                                                 key=f"map_f_{canon}",
+                                                 key=lkey(f"map_f_{canon}", guess.get(canon)),
                                                  format_func=lambda c: c or tr("not_present", lang))
         except Exception as exc:
             upload_ok = False
@@ -639,10 +655,10 @@ with tab_dl:
     p1, p2, p3, p4, p5 = st.columns([2, 1, 1, 1, 1])
     types_present = sorted(analysis.model.fields) or ["day_care"]
     print_type = p1.selectbox(tr("dl_print_type", lang), types_present,
-                              format_func=lambda t: type_label(t, lang), key="dl_print_type")
+                              format_func=lambda t: type_label(t, lang), key=lkey("dl_print_type"))
     paper = p2.selectbox(tr("dl_paper", lang), ["A4", "A3"], key="dl_paper")
     orient = p3.selectbox(tr("dl_orientation", lang), ["landscape", "portrait"],
-                          format_func=lambda o: tr(o, lang), key="dl_orient")
+                          format_func=lambda o: tr(o, lang), key=lkey("dl_orient"))
     p4.download_button(tr("dl_pdf", lang),
                        data=lambda: aps.gap_map_print(analysis, print_type, fmt="pdf", paper=paper,
                                                       orientation=orient, lang=lang),

@@ -329,7 +329,7 @@ def test_move_the_selected_facility_by_coordinates(app, analysis):
     # the inputs show the facility's place, in the chosen coordinate system
     wx, wy = aps.facility_lonlat(analysis.model, "DC01")
     assert app.number_input(key="move_lon").value == pytest.approx(wx, abs=1e-6)
-    _run(app.selectbox(key="move_coord").set_value("gcj02"))
+    _run(app.selectbox(key="move_coord@zh").set_value("gcj02"))
     gx, gy = wgs84_to_gcj02(wx, wy)
     assert app.number_input(key="move_lat").value == pytest.approx(gy, abs=1e-6)
     # move it to the neediest gap village, typed as Amap (GCJ-02) coordinates
@@ -359,13 +359,15 @@ def test_move_the_selected_facility_by_coordinates(app, analysis):
 
 
 def test_places_view_in_both_languages(app):
-    _run(app.selectbox(key="colour_by").set_value("places:day_care"))
+    _run(app.selectbox(key="colour_by@zh").set_value("places:day_care"))
     assert any("全县现有及规划社区日间照料中心" in c.value for c in app.caption)
     tab = app.dataframe[0].value
     assert "每千名老人床位/名额" in tab.columns and set(tab["类型"]) == {"社区"}
     _run(app.radio(key="lang").set_value("en"))
     assert any("community day-care centres have" in c.value for c in app.caption)
     assert "Places per 1,000 aged 60+" in app.dataframe[0].value.columns
+    # the choice moves over to the English widget (its key carries the language)
+    assert app.selectbox(key="colour_by@en").value == "places:day_care"
     assert not app.error
 
 

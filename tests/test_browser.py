@@ -260,3 +260,27 @@ def test_zoom_and_centre_are_kept_when_a_facility_is_added(page, app_url):
             break
         assert time.monotonic() < deadline, "the map did not fit the county again"
         page.wait_for_timeout(300)
+
+
+def _sidebar_text(page) -> str:
+    """What the sidebar shows, including the values inside select boxes."""
+    return page.locator('[data-testid="stSidebar"]').evaluate(
+        "el => el.innerText + '\\n' + [...el.querySelectorAll('input')].map(i => i.value"
+        " || i.getAttribute('aria-label') || '').join('\\n') + '\\n' +"
+        " [...el.querySelectorAll('[data-baseweb=\"select\"]')].map(s => s.textContent).join('\\n')")
+
+
+def test_english_switch_relabels_the_choices(page, app_url):
+    """Streamlit keeps a keyed selectbox's labels from its first language: ours must not."""
+    page.goto(app_url)
+    page.wait_for_selector('[data-testid="stMetric"]')
+    assert "国家默认标准" in _sidebar_text(page)
+    page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stSidebar\"]').innerText.includes('Standards profile')",
+        timeout=60_000)
+    page.wait_for_timeout(1500)
+    text = _sidebar_text(page)
+    assert "National default" in text and "国家默认标准" not in text
+    assert "community day-care centre" in text and "社区日间照料中心" not in text
+    page.screenshot(path=str(ARTIFACTS / "app_english.png"))

@@ -344,8 +344,8 @@ col_map, col_edit = st.columns([3, 1.15])
 
 with col_edit:
     st.subheader(tr("edit_panel", lang))
-    mode = st.radio(tr("mode", lang), ["select", "add", "move"], key="mode", horizontal=False,
-                    index=1, format_func=lambda m: tr(f"mode_{m}", lang))
+    mode = st.radio(tr("mode", lang), ["select", "add", "move"], key=lkey("mode", "add"), horizontal=False,
+                    format_func=lambda m: tr(f"mode_{m}", lang))
     ftype = st.selectbox(tr("ftype", lang), list(FACILITY_TYPES), key=lkey("ftype", "mutual_aid"),
                          format_func=lambda t: FACILITY_TYPES[t].zh if zh else FACILITY_TYPES[t].en)
     st.number_input(tr("capacity", lang), min_value=0.0, value=0.0, step=5.0, key="capacity")

@@ -283,4 +283,6 @@ def test_english_switch_relabels_the_choices(page, app_url):
     text = _sidebar_text(page)
     assert "National default" in text and "国家默认标准" not in text
     assert "community day-care centre" in text and "社区日间照料中心" not in text
+    # the map-click mode stays chosen (a radio loses its shown choice the same way)
+    assert page.get_by_role("radio", name="Add a facility").is_checked()
     page.screenshot(path=str(ARTIFACTS / "app_english.png"))

@@ -190,8 +190,9 @@ def _push(edit: dict) -> None:
 def cb_add_coords() -> None:
     try:
         _push(aps.add_edit(model, ss[lkey("ftype", "mutual_aid")], float(ss["add_lon"]),
-                           float(ss["add_lat"]),
-                           edits=ss["edits"], name=ss.get("fname"), capacity=ss.get("capacity")))
+                           float(ss["add_lat"]), edits=ss["edits"], name=ss.get("fname"),
+                           capacity=ss.get("capacity"),
+                           coord_system=ss.get(lkey("add_coord")) or "wgs84"))
         ss["selected"] = ss["edits"][-1]["facility_id"]
     except PlannerError as exc:
         ss["flash"] = [("error", tr("edit_failed", ss["lang"], msg=aps.error_text(exc)))]
@@ -455,9 +456,19 @@ with col_edit:
     u1.button(tr("undo", lang), key="undo_btn", on_click=cb_undo, disabled=not ss["edits"])
     u2.button(tr("reset", lang), key="reset_btn", on_click=cb_reset, disabled=not ss["edits"])
     with st.expander(tr("by_coords", lang)):
+        add_coord = st.selectbox(tr("move_coord_system", lang), COORD_SYSTEMS, key=lkey("add_coord"),
+                                 format_func=lambda c: COORD_SYSTEM_LABELS[c][lang], help=tr("move_help", lang))
+        # start from a suggested gap site, shown in the chosen system, until the planner types
         pt = aps.default_site(analysis, ftype)
-        st.number_input(tr("lon", lang), value=round(pt.x, 6), format="%.6f", key="add_lon")
-        st.number_input(tr("lat", lang), value=round(pt.y, 6), format="%.6f", key="add_lat")
+        shown = aps.lonlat_as(pt.x, pt.y, add_coord)
+        seed = (ftype, add_coord, round(pt.x, 7), round(pt.y, 7))
+        if ss.get("_add_seed") != seed or "add_lon" not in ss or "add_lat" not in ss:
+            ss["add_lon"], ss["add_lat"] = round(shown[0], 6), round(shown[1], 6)
+            ss["_add_seed"] = seed
+        st.number_input(tr("lon", lang), min_value=-180.0, max_value=180.0, step=0.0001,
+                        format="%.6f", key="add_lon")
+        st.number_input(tr("lat", lang), min_value=-90.0, max_value=90.0, step=0.0001,
+                        format="%.6f", key="add_lat")
         st.button(tr("add_here", lang), key="add_coords", on_click=cb_add_coords)
     if aps.suggest_available():
         with st.expander(tr("suggest", lang)):

@@ -472,10 +472,16 @@ def next_facility_id(model, facility_type: str, edits: Sequence[Mapping] = ()) -
 
 
 def add_edit(model, facility_type: str, lon: float, lat: float, *, edits: Sequence[Mapping] = (),
-             name: str | None = None, capacity: float | None = None) -> dict:
-    """The edit dict that adds a planned facility at ``lon``/``lat`` (WGS-84)."""
+             name: str | None = None, capacity: float | None = None,
+             coord_system: str = "wgs84") -> dict:
+    """The edit dict that adds a planned facility at ``lon``/``lat``.
+
+    The coordinates are in ``coord_system`` (WGS-84 by default; GCJ-02 and
+    BD-09 positions from Amap/Tencent/Baidu are converted to WGS-84).
+    """
     if facility_type not in FACILITY_TYPES:
         raise InputError(f"unknown facility type {facility_type!r}")
+    lon, lat = _lonlat_in(lon, lat, coord_system)
     fid = next_facility_id(model, facility_type, edits)
     ft = FACILITY_TYPES[facility_type]
     cap = None if capacity is None or not np.isfinite(capacity) or capacity <= 0 else float(capacity)
@@ -743,16 +749,24 @@ def move_edit(model, facility_id: str, lon: float, lat: float, coord_system: str
     CRSError
         Unknown coordinate system.
     """
-    from planner.crs import to_wgs84
-
     if str(facility_id) not in set(model.facilities["facility_id"].astype(str)):
         raise InputError(f"there is no facility {facility_id!r}", hint="select a facility on the map first")
+    x, y = _lonlat_in(lon, lat, coord_system)
+    return Edit("move", str(facility_id), lon=round(float(x), 7), lat=round(float(y), 7)).to_dict()
+
+
+def _lonlat_in(lon: float, lat: float, coord_system: str) -> tuple[float, float]:
+    """WGS-84 lon/lat of a position given in ``coord_system``, checked for range."""
+    from planner.crs import to_wgs84
+
     lon, lat = float(lon), float(lat)
     if not (np.isfinite([lon, lat]).all() and -180 <= lon <= 180 and -90 <= lat <= 90):
         raise InputError(f"({lon}, {lat}) is not a longitude/latitude",
                          hint="longitude -180…180, latitude -90…90 (swapped?)")
+    if coord_system in (None, "", "wgs84"):
+        return lon, lat
     x, y = to_wgs84(lon, lat, coord_system)
-    return Edit("move", str(facility_id), lon=round(float(x), 7), lat=round(float(y), 7)).to_dict()
+    return float(x), float(y)
 
 
 def in_study_area(model, lon: float, lat: float, *, margin_m: float = 2000.0) -> bool:
@@ -765,21 +779,24 @@ def in_study_area(model, lon: float, lat: float, *, margin_m: float = 2000.0) ->
 
 def facility_lonlat(model, facility_id: str, coord_system: str = "wgs84") -> tuple[float, float]:
     """A facility's position as longitude/latitude in ``coord_system`` (WGS-84, GCJ-02, BD-09...)."""
-    from planner.crs import normalise_coord_system, wgs84_to_bd09, wgs84_to_gcj02
-
     fac = model.facilities
     row = fac.loc[fac["facility_id"].astype(str) == str(facility_id)]
     if not len(row):
         raise InputError(f"there is no facility {facility_id!r}")
     pt = gpd.GeoSeries([row.geometry.iloc[0]], crs=fac.crs).to_crs("EPSG:4326").iloc[0]
+    return lonlat_as(pt.x, pt.y, coord_system)
+
+
+def lonlat_as(lon: float, lat: float, coord_system: str = "wgs84") -> tuple[float, float]:
+    """A WGS-84 position expressed in ``coord_system`` (GCJ-02, BD-09; others unchanged)."""
+    from planner.crs import normalise_coord_system, wgs84_to_bd09, wgs84_to_gcj02
+
     key = normalise_coord_system(coord_system)
     if key == "gcj02":
-        x, y = wgs84_to_gcj02(pt.x, pt.y)
+        lon, lat = wgs84_to_gcj02(lon, lat)
     elif key == "bd09":
-        x, y = wgs84_to_bd09(pt.x, pt.y)
-    else:
-        x, y = pt.x, pt.y
-    return float(x), float(y)
+        lon, lat = wgs84_to_bd09(lon, lat)
+    return float(lon), float(lat)
 
 
 def scenario_of(name: str, edits: Sequence[Mapping], *, profile: str, speed: float | None,

@@ -419,3 +419,20 @@ def test_report_downloads_are_real_files(tmp_path):
     assert len(wb.sheetnames) >= 3
     csv = aps.gap_table_csv(res, "zh")
     assert csv.startswith("\ufeff".encode()) and "行政村".encode() in csv
+
+
+def test_add_by_chinese_coordinates_lands_on_the_same_site(app):
+    """Add-by-coordinates in GCJ-02 gives the same edit as the WGS-84 site it shows."""
+    from planner.crs import wgs84_to_gcj02
+
+    lon84, lat84 = float(app.session_state["add_lon"]), float(app.session_state["add_lat"])
+    _run(app.selectbox(key="add_coord@zh").set_value("gcj02"))
+    glon, glat = wgs84_to_gcj02(lon84, lat84)
+    # the inputs now show the suggested site in GCJ-02 (a few hundred metres off in degrees)
+    assert app.session_state["add_lon"] == pytest.approx(glon, abs=2e-6)
+    assert app.session_state["add_lat"] == pytest.approx(glat, abs=2e-6)
+    _run(app.button(key="add_coords").click())
+    edit = app.session_state["edits"][-1]
+    assert edit["op"] == "add"
+    assert edit["lon"] == pytest.approx(lon84, abs=2e-6) and edit["lat"] == pytest.approx(lat84, abs=2e-6)
+    assert not app.error

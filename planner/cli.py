@@ -87,6 +87,7 @@ def analyse(
     coord_system: Annotated[str, typer.Option(help="coordinates of CSV/XLSX facilities: wgs84, cgcs2000, gcj02, bd09")] = "wgs84",
     minutes: Annotated[str, typer.Option(help="service-area walks in minutes, e.g. 5,10,15")] = "5,10,15",
     place: Annotated[str | None, typer.Option(help="download the network of this place with osmnx (online; cached) instead of --network")] = None,
+    merge_duplicates: Annotated[bool, typer.Option("--merge-duplicates", help="merge duplicate facilities (same type within 10 m, or same name and type) before the analysis; the input file is not changed")] = False,
     lang: Annotated[str, typer.Option(help="zh or en (table headers)")] = "zh",
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
@@ -98,6 +99,7 @@ def analyse(
     from planner.analysis import analyse as run
     from planner.export import check_output_dir, write_analysis
     from planner.validate import MODEL_REPORTED
+    from planner.validate import merge_duplicates as merge
 
     stage = _Stages(quiet)
     try:
@@ -105,9 +107,15 @@ def analyse(
         units, fac, net, paths, report = _load_inputs(boundaries, facilities, network, coord_system,
                                                       stage, place)
         check_output_dir(out, list(paths))
+        warnings = report.warning_texts(lang, exclude=MODEL_REPORTED)
+        if merge_duplicates:
+            fac, merged = merge(fac, file=Path(paths[1]).name)
+            # the duplicates warning is replaced by what was merged
+            warnings = report.warning_texts(lang, exclude=(*MODEL_REPORTED, "duplicate"))
+            warnings += [i.text(lang) for i in merged]
+            stage(f"merged {len(merged)} groups of duplicate facilities")
         stage("snapping and walking times")
-        result = run(units, fac, net, profile=profile, speed=speed,
-                     input_warnings=report.warning_texts(lang, exclude=MODEL_REPORTED))
+        result = run(units, fac, net, profile=profile, speed=speed, input_warnings=warnings)
         stage("writing results")
         write_analysis(result, out, lang=lang, minutes=walks)
     except PlannerError as exc:

@@ -115,3 +115,21 @@ def test_travel_times_keeps_ids_and_blanks_unreachable(tmp_path, monaco):
             "--points", str(tmp_path / "p2.csv"), "--out", str(tmp_path / "t2.csv"))
     t2 = pd.read_csv(tmp_path / "t2.csv", encoding="utf-8-sig")
     assert t2.loc[0, "minutes_day_care"] == pytest.approx(0.0, abs=0.01)
+
+
+def test_analyse_merges_duplicates_on_request(tmp_path):
+    """--merge-duplicates merges the copies (listed in summary.json); the input is not changed."""
+    src = DATA / "bad" / "f12_duplicate_facilities.csv"
+    before = hashlib.sha256(src.read_bytes()).hexdigest()
+    n_rows = len(pd.read_csv(src))
+    plain = run("analyse", "--facilities", str(src), "--out", str(tmp_path / "a"), "-q")
+    merged = run("analyse", "--facilities", str(src), "--merge-duplicates", "--out", str(tmp_path / "b"), "-q")
+    assert plain.returncode == 0 and merged.returncode == 0, merged.stderr
+    s_plain = json.loads((tmp_path / "a" / "summary.json").read_text(encoding="utf-8"))
+    s_merged = json.loads((tmp_path / "b" / "summary.json").read_text(encoding="utf-8"))
+    fac_plain = gpd.read_file(tmp_path / "a" / "coverage.gpkg", layer="facilities")
+    fac_merged = gpd.read_file(tmp_path / "b" / "coverage.gpkg", layer="facilities")
+    assert len(fac_plain) == n_rows and len(fac_merged) < n_rows
+    assert any("duplicated" in w or "重复" in w for w in s_plain["warnings"])
+    assert any("merged" in w or "合并" in w for w in s_merged["warnings"])
+    assert hashlib.sha256(src.read_bytes()).hexdigest() == before

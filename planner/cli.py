@@ -166,22 +166,25 @@ def travel_times(
     """
     from planner.demo import demo_paths
     from planner.export import write_csv
-    from planner.io import read_facilities, read_points
-    from planner.network import load_network
     from planner.travel import nearest_sites, point_distances, snap_points, to_metres, to_minutes
+    from planner.validate import validate_inputs
 
     stage = _Stages(quiet)
     try:
         if points is None:
             raise PlannerError("--points is required", hint="a CSV with id, longitude, latitude columns")
         demo = demo_paths() if network is None or facilities is None else None
-        net = load_network(network or demo.network)
-        stage(net.report.summary())
-        fac = read_facilities(facilities or demo.facilities, coord_system=coord_system)
-        pts = read_points(points, coord_system=coord_system)
         for p in (points, facilities, network):
             if p is not None and Path(p).resolve() == Path(out).resolve():
                 raise PlannerError("--out would overwrite an input", path=out, hint="choose another file")
+        # the same input checks as `planner analyse` (fatal ones stop; the rest are printed)
+        report = validate_inputs(None, facilities or demo.facilities, network or demo.network,
+                                 points=points, coord_system=coord_system, progress=stage)
+        report.raise_if_fatal()
+        net, fac, pts = report.network, report.facilities, report.points
+        stage(net.report.summary())
+        for line in report.warning_texts("zh"):
+            typer.secho(f"  ! {line}", fg=typer.colors.YELLOW, err=True)
         fac = fac[fac["status"].isin(["existing", "planned"])].reset_index(drop=True)
         px, py = net.project(pts.geometry.x.to_numpy(), pts.geometry.y.to_numpy())
         psnap = snap_points(net, px, py)

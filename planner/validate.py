@@ -94,11 +94,18 @@ class Issue:
         """The problem in ``lang``."""
         return self.message_zh if lang == "zh" else self.message_en
 
+    def fix_text(self, lang: str = "zh") -> str:
+        """What to do about it, in ``lang`` (Chinese where the check has a translation)."""
+        if lang == "zh" and self.fix:
+            return _FIX_ZH.get(self.code, self.fix)
+        return self.fix
+
     def text(self, lang: str = "zh") -> str:
         """``file: problem — fix`` in one line."""
         out = f"{self.file}: {self.message(lang)}"
-        if self.fix:
-            out += f" — {self.fix}"
+        fix = self.fix_text(lang)
+        if fix:
+            out += f" — {fix}"
         return out
 
 
@@ -163,7 +170,7 @@ class ValidationReport:
             "severity": [i.severity for i in self.issues],
             "rows": [", ".join(str(r) for r in i.rows) for i in self.issues],
             "message": [i.message(lang) for i in self.issues],
-            "fix": [i.fix for i in self.issues],
+            "fix": [i.fix_text(lang) for i in self.issues],
             "code": [i.code for i in self.issues],
         }, columns=["file", "severity", "rows", "message", "fix", "code"])
 
@@ -182,6 +189,22 @@ class ValidationReport:
             tag = labels[i.severity][0 if lang == "zh" else 1]
             lines.append(f"[{tag}] {i.text(lang)}")
         return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------
+# what to do, in Chinese, for the checks of this module (by Issue.code)
+
+_FIX_ZH: dict[str, str] = {
+    "gcj02_suspected": "按GCJ-02换算：命令行加 --coord-system gcj02，或在应用中选择“GCJ-02(高德、腾讯)”",
+    "bd09_suspected": "按BD-09换算：命令行加 --coord-system bd09，或在应用中选择“BD-09(百度)”",
+    "facility_far": "核对这些点的坐标(坐标系是否正确？)，或在路网中补充缺失的道路",
+    "point_far": "核对这些点的坐标(坐标系是否正确？)，或在路网中补充缺失的道路",
+    "unit_far": "核对路网是否覆盖这些单元(OpenStreetMap可能缺少村内道路：可在JOSM中补绘，或提供本地道路图层)",
+    "unit_no_street": "在路网中补充缺失的道路，或提供建筑点位",
+    "overlap": "在QGIS中清理边界(矢量 > 几何工具 > 检查有效性 / 拓扑检查器)",
+    "outside_area": "核对其坐标；如为邻县设施且不需要，可删除",
+    "duplicate": "从文件中删除重复项，或用 planner analyse --merge-duplicates 合并(记为已修复)",
+}
 
 
 # --------------------------------------------------------------------------
@@ -552,8 +575,8 @@ def _check_duplicates(facilities: gpd.GeoDataFrame, name: str) -> Issue | None:
         f"{len(groups)}组设施疑似重复(同类型且相距{DUPLICATE_DISTANCE:g}米内，或同名同类型)：{txt}",
         f"{len(groups)} groups of facilities look duplicated (same type within "
         f"{DUPLICATE_DISTANCE:g} m, or same name and type): {txt}",
-        fix="delete the duplicates from the file, or merge them in Python/the app with "
-        "planner.validate.merge_duplicates (listed as repaired)",
+        fix="delete the duplicates from the file, or merge them with planner analyse "
+        "--merge-duplicates (Python: planner.validate.merge_duplicates; listed as repaired)",
         code="duplicate")
 
 

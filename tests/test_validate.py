@@ -84,6 +84,9 @@ def test_gcj02_shift_is_suspected_and_not_for_true_positions():
     gcj = [i for i in rep.issues if i.code == "gcj02_suspected"]
     assert len(gcj) == 1 and gcj[0].severity == "warning"
     assert "coord_system='gcj02'" in gcj[0].fix
+    # the fix reads in Chinese for Chinese reports, with the same command-line switch
+    assert "--coord-system gcj02" in gcj[0].fix_text("zh") and "高德" in gcj[0].fix_text("zh")
+    assert gcj[0].fix_text("en") == gcj[0].fix
     assert "GCJ-02" in gcj[0].message_zh and "高德" in gcj[0].message_zh
     # declared as GCJ-02 already: no suspicion
     assert "gcj02_suspected" not in validate_inputs(facilities=shifted, network=sparse,

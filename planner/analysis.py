@@ -185,16 +185,24 @@ def service_area_layer(
     (True, 4326)
     """
     types = list(facility_types) if facility_types is not None else sorted(model.fields)
-    rows, geoms = [], []
+    polygons = {}
     for t in types:
         fld = model.fields.get(t)
         if fld is None:
             continue
-        idx = np.nonzero(model.type_mask(t))[0]
-        sites = model.facility_snap.take(idx)
-        for m in sorted(minutes):
+        sites = model.facility_snap.take(np.nonzero(model.type_mask(t))[0])
+        polygons[t] = [service_area(model.network, fld.dist, float(to_metres(m, model.speed)),
+                                    sites=sites, buffer=buffer) for m in sorted(minutes)]
+    return service_area_frame(model, polygons, minutes, crs=crs)
+
+
+def service_area_frame(model: Model, polygons: dict, minutes: Iterable[float], *,
+                       crs: str | None = "EPSG:4326") -> gpd.GeoDataFrame:
+    """Service-area polygons (network CRS, per type one per walk in ascending minutes) as a layer."""
+    rows, geoms = [], []
+    for t, polys in polygons.items():
+        for m, poly in zip(sorted(minutes), polys, strict=True):
             lim = float(to_metres(m, model.speed))
-            poly = service_area(model.network, fld.dist, lim, sites=sites, buffer=buffer)
             rows.append({"facility_type": t, "type_zh": FACILITY_TYPES[t].zh, "minutes": float(m),
                          "metres": lim, "area_km2": poly.area / 1e6})
             geoms.append(poly)

@@ -623,8 +623,13 @@ class ServiceAreaCache:
         self._store: OrderedDict[tuple, tuple] = OrderedDict()
 
     def layer(self, model, facility_types: Sequence[str], minutes: Sequence[float]) -> gpd.GeoDataFrame:
-        """Polygons of the types (WGS-84), computed only for types whose distances changed."""
-        from planner.analysis import service_area_layer
+        """Polygons of the types (WGS-84), computed only for types whose distances changed.
+
+        After an add (distances only shrank) the last polygons of the type are
+        grown by what the new site reaches (:func:`planner.isochrones.grow_service_area`)
+        instead of being rebuilt.
+        """
+        from planner.analysis import service_area_frame
 
         parts = []
         mins = tuple(sorted(float(m) for m in minutes))
@@ -635,7 +640,8 @@ class ServiceAreaCache:
             key = (t, mins, id(fld.dist), model.speed)
             hit = self._store.get(key)
             if hit is None or hit[0] is not fld.dist:
-                hit = (fld.dist, service_area_layer(model, [t], mins))
+                polys = self._polygons(model, t, mins, fld.dist)
+                hit = (fld.dist, service_area_frame(model, {t: polys}, mins), polys, id(model.network))
                 self._store[key] = hit
                 while len(self._store) > self.max_entries:
                     self._store.popitem(last=False)
@@ -645,6 +651,21 @@ class ServiceAreaCache:
             return gpd.GeoDataFrame({"facility_type": [], "minutes": [], "metres": []}, geometry=[],
                                     crs="EPSG:4326")
         return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4326")
+
+    def _polygons(self, model, t: str, mins: tuple, dist: np.ndarray) -> list:
+        """Metric polygons of type ``t``: grown from the latest cached ones when only walks shrank."""
+        from planner.isochrones import grow_service_area, service_area
+        from planner.travel import to_metres
+
+        sites = model.facility_snap.take(np.nonzero(model.type_mask(t))[0])
+        limits = [float(to_metres(m, model.speed)) for m in mins]
+        for (kt, kmins, _, kspeed), (old_dist, _, old_polys, net_id) in reversed(self._store.items()):
+            if (kt, kmins, kspeed) == (t, mins, model.speed) and net_id == id(model.network):
+                if old_dist.shape == dist.shape and np.all(dist <= old_dist):
+                    return [grow_service_area(model.network, p, old_dist, dist, lim, sites=sites)
+                            for p, lim in zip(old_polys, limits, strict=True)]
+                break
+        return [service_area(model.network, dist, lim, sites=sites) for lim in limits]
 
 
 # --- map view and places per 1,000 -----------------------------------------------------------------

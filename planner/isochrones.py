@@ -19,7 +19,7 @@ DEFAULT_TILE = 1000.0  # metres: dissolve tile by tile first (faster on large ar
 
 
 def reached_pieces(net: WalkNetwork, dist: np.ndarray, limit: float,
-                   sites: Snapped | None = None) -> np.ndarray:
+                   sites: Snapped | None = None, *, edges: np.ndarray | None = None) -> np.ndarray:
     """Straight line pieces of the network within ``limit`` metres.
 
     Parameters
@@ -32,6 +32,8 @@ def reached_pieces(net: WalkNetwork, dist: np.ndarray, limit: float,
     sites : Snapped, optional
         The sites themselves: their own segment is reached from the site in
         both directions, and their access leg is included.
+    edges : ndarray of bool, optional
+        Only these segments (the sites' own stretches are always included).
 
     Returns
     -------
@@ -41,21 +43,22 @@ def reached_pieces(net: WalkNetwork, dist: np.ndarray, limit: float,
     ru = limit - dist[u]
     rv = limit - dist[v]
     full = (ru >= 0) & (rv >= 0) & (ru + rv >= ln)
+    only = np.ones(ln.size, dtype=bool) if edges is None else np.asarray(edges, dtype=bool)
     starts: list[np.ndarray] = []
     ends: list[np.ndarray] = []
-    edges: list[np.ndarray] = []
-    idx = np.nonzero(full)[0]
-    edges.append(idx)
+    which: list[np.ndarray] = []
+    idx = np.nonzero(full & only)[0]
+    which.append(idx)
     starts.append(np.zeros(idx.size))
     ends.append(ln[idx])
-    part_u = ~full & (ru > 0)
+    part_u = ~full & (ru > 0) & only
     idx = np.nonzero(part_u)[0]
-    edges.append(idx)
+    which.append(idx)
     starts.append(np.zeros(idx.size))
     ends.append(np.minimum(ru[idx], ln[idx]))
-    part_v = ~full & (rv > 0)
+    part_v = ~full & (rv > 0) & only
     idx = np.nonzero(part_v)[0]
-    edges.append(idx)
+    which.append(idx)
     starts.append(ln[idx] - np.minimum(rv[idx], ln[idx]))
     ends.append(ln[idx])
     extra = []
@@ -63,7 +66,7 @@ def reached_pieces(net: WalkNetwork, dist: np.ndarray, limit: float,
         r = limit - sites.access
         ok = r >= 0
         e = sites.edge[ok]
-        edges.append(e)
+        which.append(e)
         starts.append(np.maximum(sites.along[ok] - r[ok], 0.0))
         ends.append(np.minimum(sites.along[ok] + r[ok], ln[e]))
         # the access leg from the site to the street
@@ -72,7 +75,7 @@ def reached_pieces(net: WalkNetwork, dist: np.ndarray, limit: float,
         py = net.y[u[e]] + (net.y[v[e]] - net.y[u[e]]) * t
         legs = np.stack([np.column_stack([sites.x[ok], sites.y[ok]]), np.column_stack([px, py])], axis=1)
         extra.append(shapely.linestrings(legs))
-    e = np.concatenate(edges).astype(np.int64)
+    e = np.concatenate(which).astype(np.int64)
     s = np.concatenate(starts)
     t1 = np.concatenate(ends)
     keep = t1 > s
@@ -109,6 +112,43 @@ def service_area(net: WalkNetwork, dist: np.ndarray, limit: float, *, sites: Sna
     if tile is None or pieces.size < 2000:
         return shapely.union_all(polys)
     return _tiled_union(pieces, polys, float(tile))
+
+
+def grow_service_area(net: WalkNetwork, old_area, old_dist: np.ndarray, new_dist: np.ndarray,
+                      limit: float, *, sites: Snapped | None = None, buffer: float = DEFAULT_BUFFER,
+                      quad_segs: int = 4):
+    """The service area after sites were added: the old polygon plus what the new walks reach.
+
+    Adding sites only shortens walks, so a segment whose two end distances did
+    not change is reached exactly as before, and is already inside
+    ``old_area``; only the segments touching a node whose distance shrank (and
+    the sites' own stretches) are buffered and joined to it.  The result is the
+    polygon :func:`service_area` gives for ``new_dist`` (up to the dissolve's
+    rounding), at a cost that grows with the new site's reach, not with the
+    whole area.
+
+    Parameters
+    ----------
+    old_area : shapely geometry
+        :func:`service_area` of ``old_dist`` (same ``limit`` and ``buffer``).
+    old_dist, new_dist : ndarray
+        Node distances before and after; ``new_dist <= old_dist`` everywhere.
+    sites : Snapped, optional
+        The sites now (or just the added ones).
+
+    Raises
+    ------
+    ValueError
+        If a distance grew (a site was removed or moved): recompute instead.
+    """
+    if np.any(new_dist > old_dist):
+        raise ValueError("distances grew: a site was removed or moved; use service_area")
+    changed = new_dist < old_dist
+    pieces = reached_pieces(net, new_dist, limit, sites, edges=changed[net.u] | changed[net.v])
+    if pieces.size == 0:
+        return old_area
+    polys = shapely.buffer(pieces, buffer, quad_segs=quad_segs)
+    return shapely.union_all(np.concatenate([np.array([old_area], dtype=object), polys]))
 
 
 def _tiled_union(pieces: np.ndarray, polys: np.ndarray, tile: float):

@@ -436,3 +436,30 @@ def test_add_by_chinese_coordinates_lands_on_the_same_site(app):
     assert edit["op"] == "add"
     assert edit["lon"] == pytest.approx(lon84, abs=2e-6) and edit["lat"] == pytest.approx(lat84, abs=2e-6)
     assert not app.error
+
+
+def test_service_area_cache_grows_after_an_add_and_matches_a_rebuild(analysis, monkeypatch):
+    """After an add the cached areas are grown, not rebuilt — and equal a rebuild."""
+    import planner.isochrones as iso
+    from planner.analysis import service_area_layer
+
+    grown_calls = []
+    real = iso.grow_service_area
+    monkeypatch.setattr(iso, "grow_service_area", lambda *a, **k: grown_calls.append(1) or real(*a, **k))
+    cache = aps.ServiceAreaCache()
+    model = analysis.model
+    cache.layer(model, ["mutual_aid"], (5, 15))
+    site = aps.default_site(analysis, "mutual_aid")
+    added = model.add_facility("mutual_aid", site.x, site.y)
+    grown = cache.layer(added, ["mutual_aid"], (5, 15)).to_crs(model.network.crs)
+    rebuilt = service_area_layer(added, ["mutual_aid"], (5, 15)).to_crs(model.network.crs)
+    assert len(grown_calls) == 2  # one per walk: grown, not rebuilt
+    for g, r in zip(grown.geometry, rebuilt.geometry, strict=True):
+        assert g.symmetric_difference(r).area < 1e-6 * r.area
+    # a removal makes walks longer: the cache rebuilds instead of growing
+    fid = added.facilities["facility_id"].iloc[-1]
+    removed = added.remove_facility(fid)
+    back = cache.layer(removed, ["mutual_aid"], (5, 15)).to_crs(model.network.crs)
+    first = service_area_layer(model, ["mutual_aid"], (5, 15)).to_crs(model.network.crs)
+    for g, r in zip(back.geometry, first.geometry, strict=True):
+        assert g.symmetric_difference(r).area < 1e-6 * r.area

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import shapely
 
 from planner.isochrones import reached_pieces, service_area
@@ -78,3 +79,23 @@ def test_tiled_dissolve_equals_one_dissolve(monaco):
     tiled = service_area(monaco, field.dist, 600.0, sites=sites, tile=150.0)
     assert tiled.is_valid
     assert shapely.symmetric_difference(one, tiled).area < 1e-6 * one.area
+
+
+def test_grow_service_area_equals_recompute_after_an_add(monaco):
+    """Adding a site: old polygon + the newly reached stretches equals a full rebuild."""
+    from planner.isochrones import grow_service_area
+    from planner.travel import Snapped, add_site
+
+    sites, field = _setup(monaco, n=4, seed=9)
+    x0, y0, x1, y1 = monaco.bounds
+    new = snap_points(monaco, [x0 + 0.3 * (x1 - x0)], [y0 + 0.6 * (y1 - y0)])
+    after = add_site(monaco, field, new, 4)
+    both = Snapped.concat([sites, new])
+    for limit in (300.0, 900.0):
+        old = service_area(monaco, field.dist, limit, sites=sites)
+        grown = grow_service_area(monaco, old, field.dist, after.dist, limit, sites=both)
+        full = service_area(monaco, after.dist, limit, sites=both)
+        assert grown.area > old.area
+        assert grown.symmetric_difference(full).area < 1e-6 * full.area
+    with pytest.raises(ValueError, match="grew"):
+        grow_service_area(monaco, full, after.dist, field.dist, 900.0)

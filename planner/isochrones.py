@@ -105,13 +105,25 @@ def service_area(net: WalkNetwork, dist: np.ndarray, limit: float, *, sites: Sna
     -------
     shapely Polygon or MultiPolygon (empty when nothing is reached), in the network CRS.
     """
-    pieces = reached_pieces(net, dist, limit, sites)
+    pieces = _merged(reached_pieces(net, dist, limit, sites))
     if pieces.size == 0:
         return shapely.Polygon()
     polys = shapely.buffer(pieces, buffer, quad_segs=quad_segs)
     if tile is None or pieces.size < 2000:
         return shapely.union_all(polys)
     return _tiled_union(pieces, polys, float(tile))
+
+
+def _merged(pieces: np.ndarray) -> np.ndarray:
+    """Pieces joined into longer lines where they meet end to end (fewer, cheaper buffers).
+
+    The buffer of a joined line is the union of its pieces' buffers (round
+    joins and caps), so the polygon is the same up to the arc approximation;
+    it is about twice as fast to build.
+    """
+    if pieces.size < 2:
+        return pieces
+    return shapely.get_parts(shapely.line_merge(shapely.multilinestrings(pieces)))
 
 
 def grow_service_area(net: WalkNetwork, old_area, old_dist: np.ndarray, new_dist: np.ndarray,
@@ -144,7 +156,7 @@ def grow_service_area(net: WalkNetwork, old_area, old_dist: np.ndarray, new_dist
     if np.any(new_dist > old_dist):
         raise ValueError("distances grew: a site was removed or moved; use service_area")
     changed = new_dist < old_dist
-    pieces = reached_pieces(net, new_dist, limit, sites, edges=changed[net.u] | changed[net.v])
+    pieces = _merged(reached_pieces(net, new_dist, limit, sites, edges=changed[net.u] | changed[net.v]))
     if pieces.size == 0:
         return old_area
     polys = shapely.buffer(pieces, buffer, quad_segs=quad_segs)

@@ -69,3 +69,16 @@ def test_bench_engine_reports_a_capped_peer_as_extrapolated(small_network):
     assert t["extrapolated_factor"] == pytest.approx(40 / 5)
     assert "EXTRAPOLATED" in t["note"]
     assert res["agreement"]["nx_ego_graph"]["agree"]
+
+
+def test_bench_polygons_methods_agree(capsys, monkeypatch):
+    """The polygon benchmark runs and its two methods give the same area (to the arc approximation)."""
+    mod = _module("bench_polygons")
+    data = Path(__file__).parent / "data" / "monaco.osm.pbf"
+    monkeypatch.setattr(sys, "argv", ["bench_polygons", "--network", str(data), "--facilities", "3",
+                                      "--repeats", "1", "--minutes", "5"])
+    mod.main()
+    out = capsys.readouterr().out
+    assert "ratio plain / project" in out
+    frac = float(out.rsplit("symmetric difference ", 1)[1].split()[0])
+    assert frac < 1e-3

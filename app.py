@@ -113,6 +113,24 @@ def lkey(name: str, default=None, lg: str | None = None) -> str:
     return key
 
 
+def coord_inputs(prefix: str, lonlat_in, seed: tuple, labels: tuple[str, str]) -> None:
+    """A coordinate-system choice and longitude/latitude inputs ``{prefix}_lon``/``{prefix}_lat``.
+
+    The inputs show ``lonlat_in(system)`` and are filled again only when the
+    system or ``seed`` changes, so what the planner typed survives reruns.
+    """
+    coord = st.selectbox(tr("move_coord_system", lang), COORD_SYSTEMS, key=lkey(f"{prefix}_coord"),
+                         format_func=lambda c: COORD_SYSTEM_LABELS[c][lang], help=tr("move_help", lang))
+    lon, lat = lonlat_in(coord)
+    full_seed = (*seed, coord, round(lon, 7), round(lat, 7))
+    lon_key, lat_key, seed_key = f"{prefix}_lon", f"{prefix}_lat", f"_{prefix}_seed"
+    if ss.get(seed_key) != full_seed or lon_key not in ss or lat_key not in ss:
+        ss[lon_key], ss[lat_key] = round(lon, 6), round(lat, 6)
+        ss[seed_key] = full_seed
+    st.number_input(labels[0], min_value=-180.0, max_value=180.0, step=0.0001, format="%.6f", key=lon_key)
+    st.number_input(labels[1], min_value=-90.0, max_value=90.0, step=0.0001, format="%.6f", key=lat_key)
+
+
 profiles = list_profiles()
 with st.sidebar:
     st.subheader(tr("settings", lang))
@@ -439,36 +457,18 @@ with col_edit:
         if row["status"] == "candidate":
             b2.button(tr("promote", lang), key="promote_btn", on_click=cb_promote)
         with st.expander(tr("move_coords", lang)):
-            coord = st.selectbox(tr("move_coord_system", lang), COORD_SYSTEMS, key=lkey("move_coord"),
-                                 format_func=lambda c: COORD_SYSTEM_LABELS[c][lang], help=tr("move_help", lang))
-            # show the facility's current place (in the chosen system) until the planner types
-            here = aps.facility_lonlat(model, ss["selected"], coord)
-            seed = (ss["selected"], coord, round(here[0], 7), round(here[1], 7))
-            if ss.get("_move_seed") != seed or "move_lon" not in ss or "move_lat" not in ss:
-                ss["move_lon"], ss["move_lat"] = round(here[0], 6), round(here[1], 6)
-                ss["_move_seed"] = seed
-            st.number_input(tr("move_lon", lang), min_value=-180.0, max_value=180.0, step=0.0001,
-                            format="%.6f", key="move_lon")
-            st.number_input(tr("move_lat", lang), min_value=-90.0, max_value=90.0, step=0.0001,
-                            format="%.6f", key="move_lat")
+            # the facility's current place, in the chosen system, until the planner types
+            coord_inputs("move", lambda c: aps.facility_lonlat(model, ss["selected"], c),
+                         (ss["selected"],), (tr("move_lon", lang), tr("move_lat", lang)))
             st.button(tr("move_here", lang), key="move_coords_btn", on_click=cb_move_coords)
     u1, u2 = st.columns(2)
     u1.button(tr("undo", lang), key="undo_btn", on_click=cb_undo, disabled=not ss["edits"])
     u2.button(tr("reset", lang), key="reset_btn", on_click=cb_reset, disabled=not ss["edits"])
     with st.expander(tr("by_coords", lang)):
-        add_coord = st.selectbox(tr("move_coord_system", lang), COORD_SYSTEMS, key=lkey("add_coord"),
-                                 format_func=lambda c: COORD_SYSTEM_LABELS[c][lang], help=tr("move_help", lang))
-        # start from a suggested gap site, shown in the chosen system, until the planner types
+        # a suggested gap site, in the chosen system, until the planner types
         pt = aps.default_site(analysis, ftype)
-        shown = aps.lonlat_as(pt.x, pt.y, add_coord)
-        seed = (ftype, add_coord, round(pt.x, 7), round(pt.y, 7))
-        if ss.get("_add_seed") != seed or "add_lon" not in ss or "add_lat" not in ss:
-            ss["add_lon"], ss["add_lat"] = round(shown[0], 6), round(shown[1], 6)
-            ss["_add_seed"] = seed
-        st.number_input(tr("lon", lang), min_value=-180.0, max_value=180.0, step=0.0001,
-                        format="%.6f", key="add_lon")
-        st.number_input(tr("lat", lang), min_value=-90.0, max_value=90.0, step=0.0001,
-                        format="%.6f", key="add_lat")
+        coord_inputs("add", lambda c: aps.lonlat_as(pt.x, pt.y, c), (ftype,),
+                     (tr("lon", lang), tr("lat", lang)))
         st.button(tr("add_here", lang), key="add_coords", on_click=cb_add_coords)
     if aps.suggest_available():
         with st.expander(tr("suggest", lang)):

@@ -60,6 +60,10 @@ def unit_coverage(model: Model, facility_types: list[str] | None = None) -> pd.D
         covered = np.bincount(unit, weights=w * (minutes <= catch), minlength=n)
         out[f"{t}_inside"] = model.facilities_inside(t)
         out[f"{t}_share"] = np.divide(covered, wsum, out=np.zeros(n), where=wsum > 0)
+        if not np.isfinite(minutes).any():  # no facility of the type within reach of anyone
+            out[f"{t}_minutes"] = np.full(n, np.nan)
+            out[f"{t}_nearest_id"] = out[f"{t}_nearest"] = np.full(n, "", dtype=object)
+            continue
         out[f"{t}_minutes"] = _weighted_median_by(unit, minutes, w, n)
         near = _weighted_mode_by(unit, who, w, n)
         out[f"{t}_nearest_id"] = np.where(near >= 0, ids[np.clip(near, 0, None)] if ids.size else "", "")

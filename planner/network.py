@@ -29,6 +29,7 @@ import shapely
 from scipy.sparse.csgraph import connected_components
 
 from planner._errors import NetworkError
+from planner.chains import ChainGraph, build_chain_graph
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +122,11 @@ class WalkNetwork:
         m = sp.csr_matrix((data[keep], (rows[keep], cols[keep])), shape=(n, n))
         m.sort_indices()
         return m
+
+    @cached_property
+    def chains(self) -> ChainGraph:
+        """Junctions and the chains of segments between them (the graph searches run on)."""
+        return build_chain_graph(self.n_nodes, self.u, self.v, self.length)
 
     @cached_property
     def segments(self) -> np.ndarray:

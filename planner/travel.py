@@ -23,6 +23,7 @@ import shapely
 from scipy.sparse.csgraph import dijkstra
 
 from planner._errors import NetworkError
+from planner.chains import ChainGraph
 from planner.network import MIN_EDGE_LENGTH, WalkNetwork
 
 DEFAULT_MAX_SNAP = 300.0  # metres from the nearest street before a point is flagged
@@ -155,18 +156,131 @@ class NearestField:
         return NearestField(np.full(n_nodes, np.inf), np.full(n_nodes, -1, np.int64), float(limit))
 
 
-def _source_arcs(net: WalkNetwork, sites: Snapped, first_row: int) -> sp.csr_matrix:
-    """Arcs from one virtual node per site (rows ``first_row``...) to its segment's ends."""
+def _site_floor() -> float:
+    # scipy drops zero-weight arcs: a site exactly on a node is wired 1 mm (x MIN_EDGE_LENGTH) away
+    return MIN_EDGE_LENGTH * 1e-3
+
+
+def _site_reach(g: ChainGraph, sites: Snapped):
+    """Where each site joins its chain: the chain, the positions of its segment's two ends
+    along the chain (``lo`` <= ``hi``) and the walk from the site to each of them."""
+    e = sites.edge
+    ou, ov = g.edge_off_u[e], g.edge_off_v[e]
+    fwd = ov >= ou
+    floor = _site_floor()
+    t_lo = np.maximum(np.where(fwd, sites.to_u, sites.to_v), floor)
+    t_hi = np.maximum(np.where(fwd, sites.to_v, sites.to_u), floor)
+    return g.edge_chain[e], np.minimum(ou, ov), np.maximum(ou, ov), t_lo, t_hi
+
+
+def _site_arcs(g: ChainGraph, sites: Snapped) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each site's walk to the junctions at the ends of its chain: (site, junction, metres)."""
     f = len(sites)
-    rows = np.repeat(np.arange(f), 2)
-    cols = np.column_stack([net.u[sites.edge], net.v[sites.edge]]).ravel()
-    w = np.maximum(np.column_stack([sites.to_u, sites.to_v]).ravel(), MIN_EDGE_LENGTH * 1e-3)
-    n = net.n_nodes
-    return sp.csr_matrix((w, (rows, cols)), shape=(f, n + f))
+    chain, lo, hi, t_lo, t_hi = _site_reach(g, sites)
+    to_a = t_lo + lo
+    to_b = t_hi + (g.chain_len[chain] - hi)
+    ja, jb = g.core_of[g.chain_a[chain]], g.core_of[g.chain_b[chain]]
+    loop = ja == jb  # a loop chain: both ways lead to the same junction, keep the shorter
+    to_a = np.where(loop, np.minimum(to_a, to_b), to_a)
+    site = np.concatenate([np.arange(f), np.arange(f)[~loop]])
+    return site, np.concatenate([ja, jb[~loop]]), np.concatenate([to_a, to_b[~loop]])
+
+
+def _junction_search(g: ChainGraph, sites: Snapped, limit: float) -> tuple[np.ndarray, np.ndarray]:
+    """Bounded multi-source search on the junction graph: distance and nearest site per junction."""
+    k = g.core.shape[0]
+    f = len(sites)
+    site, junction, w = _site_arcs(g, sites)
+    # the junction graph plus one row per site (its arcs only), stacked without copying checks
+    base = g.csr
+    order = np.argsort(site, kind="stable")
+    indptr = np.concatenate([base.indptr, base.indptr[-1] + np.cumsum(np.bincount(site, minlength=f))])
+    aug = sp.csr_matrix((np.concatenate([base.data, w[order]]),
+                         np.concatenate([base.indices, junction[order].astype(base.indices.dtype)]),
+                         indptr), shape=(k + f, k + f))
+    dist, _, src = dijkstra(aug, directed=True, indices=np.arange(k, k + f), min_only=True,
+                            limit=limit, return_predecessors=True)
+    src = src[:k].astype(np.int64)
+    src[src >= 0] -= k
+    return dist[:k], src
+
+
+def _spread_to_nodes(g: ChainGraph, n_nodes: int, jdist: np.ndarray, jsrc: np.ndarray,
+                     sites: Snapped, limit: float) -> tuple[np.ndarray, np.ndarray]:
+    """Every node's distance and site from its junctions' distances."""
+    dist = np.empty(n_nodes)
+    source = np.empty(n_nodes, np.int64)
+    d_in, s_in = _shape_points(g, jdist, jsrc, sites, np.arange(len(sites)))
+    over = ~(d_in <= limit)
+    d_in[over] = np.inf
+    s_in[over] = -1
+    dist[g.inner] = d_in
+    source[g.inner] = s_in
+    dist[g.core] = jdist
+    source[g.core] = np.where(np.isfinite(jdist), jsrc, -1)
+    return dist, source
+
+
+def _shape_points(g: ChainGraph, jdist: np.ndarray, jsrc: np.ndarray, sites: Snapped,
+                  labels: np.ndarray, which: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Distance and site label of shape points (``g.inner[which]``, all by default).
+
+    Exact: a shape point is left only through its chain's two ends, or reached
+    straight along the chain from a site on it.  Not yet bounded by the limit.
+    """
+    if which is None:
+        ja, jb, off, rest, c = g.inner_ja, g.inner_jb, g.inner_off, g.inner_rest, g.inner_chain
+    else:
+        ja, jb, off, rest, c = (a[which] for a in (g.inner_ja, g.inner_jb, g.inner_off, g.inner_rest,
+                                                    g.inner_chain))
+    # memory-bound over most of the nodes: gather with take, combine in place
+    d_in = jdist.take(ja)
+    d_in += off
+    via_b = jdist.take(jb)
+    via_b += rest
+    b_wins = via_b < d_in
+    np.minimum(d_in, via_b, out=d_in)
+    s_in = jsrc.take(ja)
+    np.copyto(s_in, jsrc.take(jb), where=b_wins)
+    if len(sites):
+        _same_chain(g, sites, labels, c, off, d_in, s_in)
+    return d_in, s_in
+
+
+def _same_chain(g: ChainGraph, sites: Snapped, labels: np.ndarray, c: np.ndarray, off: np.ndarray,
+                d_in: np.ndarray, s_in: np.ndarray) -> None:
+    """Shape points (chain ``c``, position ``off``) reached straight along their own chain
+    from a site on it; updates ``d_in``/``s_in`` in place."""
+    chain, lo, hi, t_lo, t_hi = _site_reach(g, sites)
+    mark = np.zeros(g.n_chains, dtype=bool)
+    mark[chain] = True
+    cand = np.nonzero(mark[c])[0]
+    if cand.size == 0:
+        return
+    order = np.argsort(chain, kind="stable")
+    s_chain = chain[order]
+    first = np.searchsorted(s_chain, c[cand], side="left")
+    counts = np.searchsorted(s_chain, c[cand], side="right") - first
+    p_rep = np.repeat(cand, counts)
+    s_rep = order[np.repeat(first, counts) + np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)]
+    q = off[p_rep]
+    direct = np.minimum(t_lo[s_rep] + np.abs(lo[s_rep] - q), t_hi[s_rep] + np.abs(q - hi[s_rep]))
+    # the nearest of the chain's sites for each shape point
+    by = np.lexsort((direct, p_rep))
+    best = np.unique(p_rep[by], return_index=True)[1]
+    p_rep, s_rep, direct = p_rep[by][best], s_rep[by][best], direct[by][best]
+    better = direct < d_in[p_rep]
+    d_in[p_rep[better]] = direct[better]
+    s_in[p_rep[better]] = labels[s_rep[better]]
 
 
 def nearest_sites(net: WalkNetwork, sites: Snapped, *, limit: float = np.inf) -> NearestField:
     """Multi-source bounded shortest paths from all sites at once.
+
+    The search runs on the junction graph (:attr:`WalkNetwork.chains`) with one
+    virtual source per site wired to the ends of its chain; shape points then
+    take their distance from their chain's ends.  The result equals a search
+    over every segment (tested against networkx and scipy on the full graph).
 
     Parameters
     ----------
@@ -192,34 +306,42 @@ def nearest_sites(net: WalkNetwork, sites: Snapped, *, limit: float = np.inf) ->
     n = net.n_nodes
     if len(sites) == 0:
         return NearestField.empty(n, limit)
-    f = len(sites)
-    base = net.csr
-    # augmented graph: the network plus one virtual row per site (outgoing arcs only)
-    base_wide = sp.csr_matrix((base.data, base.indices, base.indptr), shape=(n, n + f))
-    aug = sp.vstack([base_wide, _source_arcs(net, sites, n)], format="csr")
-    dist, _, src = dijkstra(aug, directed=True, indices=np.arange(n, n + f), min_only=True,
-                            limit=limit, return_predecessors=True)
-    dist = dist[:n]
-    source = src[:n].astype(np.int64)
-    source[source >= 0] -= n
-    source[~np.isfinite(dist)] = -1
+    g = net.chains
+    jdist, jsrc = _junction_search(g, sites, limit)
+    dist, source = _spread_to_nodes(g, n, jdist, jsrc, sites, limit)
     return NearestField(dist, source, float(limit))
+
+
+def _single_site_reach(net: WalkNetwork, site: Snapped, limit: float) -> tuple[np.ndarray, np.ndarray]:
+    """The nodes one site reaches within ``limit`` and their distances (sparse).
+
+    The same junction search as :func:`nearest_sites` (so the sums are the
+    same, bit for bit), then only the chains at the reached junctions and the
+    site's own chain are spread to their shape points.
+    """
+    g = net.chains
+    jdist, _ = _junction_search(g, site, limit)
+    reached = np.flatnonzero(np.isfinite(jdist))
+    mark = np.zeros(g.core.shape[0], dtype=bool)
+    mark[reached] = True
+    chains = np.flatnonzero(mark[g.chain_ja] | mark[g.chain_jb])
+    own = g.edge_chain[site.edge]
+    chains = np.union1d(chains, own)
+    starts = g.chain_ptr[chains]
+    counts = g.chain_ptr[chains + 1] - starts
+    which = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+    no_labels = np.zeros(jdist.shape, np.int64)
+    d_in, _ = _shape_points(g, jdist, no_labels, site, np.zeros(1, np.int64), which)
+    ok = d_in <= limit
+    nodes = np.concatenate([g.core[reached], g.inner[which[ok]]])
+    return nodes, np.concatenate([jdist[reached], d_in[ok]])
 
 
 def single_site_distances(net: WalkNetwork, site: Snapped, *, limit: float = np.inf) -> np.ndarray:
     """Node distances (metres) from one site by one bounded search; ``inf`` beyond ``limit``."""
-    e = int(site.edge[0])
-    ends = np.array([net.u[e], net.v[e]])
-    # the same tiny positive wiring as nearest_sites, so that adding a site equals a recompute
-    off = np.maximum(np.array([site.to_u[0], site.to_v[0]]), MIN_EDGE_LENGTH * 1e-3)
-    reach = limit - off.min()
-    if reach < 0:
-        return np.full(net.n_nodes, np.inf)
-    # the adjacency is symmetric: a directed search gives the same walks without scipy
-    # building the transpose on every call
-    d = dijkstra(net.csr, directed=True, indices=ends, limit=reach)
-    out = np.minimum(d[0] + off[0], d[1] + off[1])
-    out[out > limit] = np.inf
+    nodes, d = _single_site_reach(net, site.take([0]), limit)
+    out = np.full(net.n_nodes, np.inf)
+    out[nodes] = d
     return out
 
 
@@ -235,27 +357,29 @@ def add_site(net: WalkNetwork, field: NearestField, site: Snapped, site_index: i
     site_index : int
         The number recorded in ``source`` where the new site is nearest.
     """
-    d = single_site_distances(net, site, limit=field.limit)
-    better = d < field.dist
+    nodes, d = _single_site_reach(net, site.take([0]), field.limit)
+    better = d < field.dist[nodes]
     dist = field.dist.copy()
     source = field.source.copy()
-    dist[better] = d[better]
-    source[better] = site_index
+    dist[nodes[better]] = d[better]
+    source[nodes[better]] = site_index
     return NearestField(dist, source, field.limit)
 
 
 def remove_sites(net: WalkNetwork, field: NearestField, removed, sites: Snapped,
                  labels) -> NearestField:
-    """The field after removing sites: only the nodes they served are searched again.
+    """The field after removing sites: only the junctions and nodes they served are searched again.
 
     A node whose nearest site stays keeps its distance (removing sites can only
-    lengthen walks, and its walk is still there).  The nodes served by a
+    lengthen walks, and its walk is still there).  The junctions served by a
     removed site form a region; its new distances come from one bounded
-    multi-source search confined to the region, seeded from the neighbours
-    just outside it (their distance plus the connecting segment) and from
-    the remaining sites on segments that end inside it.  That is exactly what
-    a full recompute gives: every shortest walk into the region enters it
-    once, from outside or straight from a site, and then stays inside.
+    multi-source search on the junction graph confined to the region, seeded
+    from the junctions just outside it (their distance plus the connecting
+    chain) and from the remaining sites on chains that end inside it.  That is
+    exactly what a full recompute gives: every shortest walk into the region
+    enters it once, from outside or straight from a site, and then stays
+    inside.  The shape points the removed sites served then take their
+    distance from their chain's ends, as in :func:`nearest_sites`.
 
     Parameters
     ----------
@@ -277,16 +401,45 @@ def remove_sites(net: WalkNetwork, field: NearestField, removed, sites: Snapped,
     """
     removed = np.atleast_1d(np.asarray(removed, dtype=np.int64))
     labels = np.atleast_1d(np.asarray(labels, dtype=np.int64))
-    region = np.nonzero(np.isin(field.source, removed))[0]
+    lost = np.flatnonzero(field.source == removed[0]) if removed.size == 1 else (
+        np.flatnonzero(np.isin(field.source, removed)))
     dist = field.dist.copy()
     source = field.source.copy()
-    if region.size == 0:
+    if lost.size == 0:
         return NearestField(dist, source, field.limit)
-    n = net.n_nodes
+    g = net.chains
+    region = g.core_of[lost]
+    region = region[region >= 0]
+    jdist, jsrc, redone = _region_search(g, field, region, sites, labels)
+    which = g.inner_of[lost]
+    which = which[which >= 0]
+    d_in, s_in = _shape_points(g, jdist, jsrc, sites, labels, which)
+    over = ~(d_in <= field.limit)
+    d_in[over] = np.inf
+    s_in[over] = -1
+    dist[g.core[region]] = redone[0]
+    source[g.core[region]] = redone[1]
+    dist[g.inner[which]] = d_in
+    source[g.inner[which]] = s_in
+    return NearestField(dist, source, field.limit)
+
+
+def _region_search(g: ChainGraph, field: NearestField, region: np.ndarray, sites: Snapped,
+                   labels: np.ndarray):
+    """Junction distances and labels after a removal; ``region`` lists the junctions to redo.
+
+    Returns all junctions' distances and labels, and those of the region alone.
+    """
+    jdist = field.dist[g.core]
+    jsrc = field.source[g.core]
+    jdist[region] = np.inf
+    jsrc[region] = -1
+    if region.size == 0:
+        return jdist, jsrc, (jdist[region], jsrc[region])
     k = region.size
-    local = np.full(n, -1, np.int64)
+    local = np.full(g.core.shape[0], -1, np.int64)
     local[region] = np.arange(k)
-    csr = net.csr
+    csr = g.csr
     starts = csr.indptr[region]
     counts = csr.indptr[region + 1] - starts
     row = np.repeat(np.arange(k), counts)
@@ -294,42 +447,38 @@ def remove_sites(net: WalkNetwork, field: NearestField, removed, sites: Snapped,
     col = csr.indices[arc]
     w = csr.data[arc]
     inside = local[col] >= 0
-    # seeds: a node just outside reaches its region neighbour over the shared segment ...
-    out_ok = ~inside & np.isfinite(field.dist[col])
+    # seeds: a junction just outside reaches its region neighbour over the chain between them ...
+    out_ok = ~inside & np.isfinite(jdist[col])
     seed_to = [row[out_ok]]
-    seed_w = [field.dist[col[out_ok]] + w[out_ok]]
-    seed_label = [field.source[col[out_ok]]]
-    # ... and a remaining site reaches the ends of its own segment directly
+    seed_w = [jdist[col[out_ok]] + w[out_ok]]
+    seed_label = [jsrc[col[out_ok]]]
+    # ... and a remaining site reaches the ends of its own chain directly
     if len(sites):
-        ends = np.column_stack([net.u[sites.edge], net.v[sites.edge]]).ravel()
-        off = np.maximum(np.column_stack([sites.to_u, sites.to_v]).ravel(), MIN_EDGE_LENGTH * 1e-3)
-        lab = np.repeat(labels, 2)
-        hit = local[ends] >= 0
-        seed_to.append(local[ends[hit]])
-        seed_w.append(off[hit])
-        seed_label.append(lab[hit])
+        site, junction, sw = _site_arcs(g, sites)
+        hit = local[junction] >= 0
+        seed_to.append(local[junction[hit]])
+        seed_w.append(sw[hit])
+        seed_label.append(labels[site[hit]])
     s_to = np.concatenate(seed_to)
     s_w = np.concatenate(seed_w)
     s_label = np.concatenate(seed_label)
     keep = s_w <= field.limit
     s_to, s_w, s_label = s_to[keep], s_w[keep], s_label[keep]
-    dist[region] = np.inf
-    source[region] = -1
     if s_to.size == 0:
-        return NearestField(dist, source, field.limit)
+        return jdist, jsrc, (jdist[region], jsrc[region])
     m = s_to.size
-    # one virtual node per seed (rows k..k+m-1), wired to its region node
+    # one virtual node per seed (rows k..k+m-1), wired to its region junction
     rows = np.concatenate([row[inside], k + np.arange(m)])
     cols = np.concatenate([local[col[inside]], s_to])
     data = np.concatenate([w[inside], s_w])
-    g = sp.csr_matrix((data, (rows, cols)), shape=(k + m, k + m))
-    d, _, src = dijkstra(g, directed=True, indices=np.arange(k, k + m), min_only=True,
+    sub = sp.csr_matrix((data, (rows, cols)), shape=(k + m, k + m))
+    d, _, src = dijkstra(sub, directed=True, indices=np.arange(k, k + m), min_only=True,
                          limit=field.limit, return_predecessors=True)
     d = d[:k]
     ok = np.isfinite(d)
-    dist[region[ok]] = d[ok]
-    source[region[ok]] = s_label[src[:k][ok] - k]
-    return NearestField(dist, source, field.limit)
+    jdist[region[ok]] = d[ok]
+    jsrc[region[ok]] = s_label[src[:k][ok] - k]
+    return jdist, jsrc, (jdist[region], jsrc[region])
 
 
 def point_distances(
@@ -363,12 +512,16 @@ def point_distances(
     >>> np.round(dist).tolist(), which.tolist()
     ([253.0, 121.0], [0, 0])
     """
-    u = net.u[points.edge]
-    v = net.v[points.edge]
-    via_u = field.dist[u] + points.to_u
-    via_v = field.dist[v] + points.to_v
-    dist = np.minimum(via_u, via_v)
-    source = np.where(via_u <= via_v, field.source[u], field.source[v])
+    u = net.u.take(points.edge)
+    v = net.v.take(points.edge)
+    dist = field.dist.take(u)
+    dist += points.to_u
+    via_v = field.dist.take(v)
+    via_v += points.to_v
+    v_wins = via_v < dist
+    np.minimum(dist, via_v, out=dist)
+    source = field.source.take(u)
+    np.copyto(source, field.source.take(v), where=v_wins)
     if len(sites) and len(points):
         dist, source = _same_edge(points, sites, dist, source)
     over = dist > field.limit

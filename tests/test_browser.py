@@ -279,8 +279,14 @@ def test_english_switch_relabels_the_choices(page, app_url):
     page.wait_for_function(
         "() => document.querySelector('[data-testid=\"stSidebar\"]').innerText.includes('Standards profile')",
         timeout=60_000)
-    page.wait_for_timeout(1500)
-    text = _sidebar_text(page)
+    # the rerun redraws the sidebar widget by widget: wait until it has finished (a label stuck
+    # in Chinese never goes, and the wait then fails)
+    deadline = time.monotonic() + 60
+    while True:
+        text = _sidebar_text(page)
+        if "国家默认标准" not in text and "社区日间照料中心" not in text or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(500)
     assert "National default" in text and "国家默认标准" not in text
     assert "community day-care centre" in text and "社区日间照料中心" not in text
     # the map-click mode stays chosen (a radio loses its shown choice the same way)

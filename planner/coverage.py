@@ -95,16 +95,19 @@ def _weighted_median_by(group: np.ndarray, values: np.ndarray, w: np.ndarray, n:
 
 
 def _weighted_mode_by(group: np.ndarray, labels: np.ndarray, w: np.ndarray, n: int) -> np.ndarray:
+    """Per group, the label with the largest total weight (ties: the smallest label)."""
     out = np.full(n, -1, np.int64)
-    if group.size == 0:
+    ok = labels >= 0
+    if not ok.any():
         return out
-    df = pd.DataFrame({"g": group, "l": labels, "w": w})
-    df = df[df["l"] >= 0]
-    if df.empty:
-        return out
-    s = df.groupby(["g", "l"], sort=True)["w"].sum().reset_index()
-    s = s.sort_values(["g", "w", "l"], ascending=[True, False, True]).drop_duplicates("g")
-    out[s["g"].to_numpy()] = s["l"].to_numpy()
+    g, lab, ww = group[ok].astype(np.int64), labels[ok].astype(np.int64), w[ok]
+    pair, inv = np.unique(g * (int(lab.max()) + 1) + lab, return_inverse=True)
+    total = np.bincount(inv.ravel(), weights=ww, minlength=pair.size)
+    pg, pl = pair // (int(lab.max()) + 1), pair % (int(lab.max()) + 1)
+    best = np.lexsort((pl, -total, pg))
+    first = np.ones(best.size, dtype=bool)
+    first[1:] = pg[best][1:] != pg[best][:-1]
+    out[pg[best][first]] = pl[best][first]
     return out
 
 
@@ -198,9 +201,8 @@ def score_target(model: Model, target: Target, units_mask: np.ndarray | None = N
     n_units = int(applies.sum())
     if n_units == 0:
         return TargetScore(target, np.nan, None, 0, 0, 0.0, 0.0, note="no units of this kind")
-    wsum, wcov, _ = _group_share(model, target)
     pop_total = float(pop60[applies].sum())
-    pop_cov = float((pop60 * np.divide(wcov, wsum, out=np.zeros(n), where=wsum > 0))[applies].sum())
+    pop_cov = float((pop60 * st["share"].to_numpy(float))[applies].sum())
     n_met = int(st["met"].to_numpy()[applies].sum())
     if target.measure == "population":
         value = pop_cov / pop_total if pop_total > 0 else np.nan

@@ -9,6 +9,7 @@ facility costs one bounded search from the new site (see
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import geopandas as gpd
 import numpy as np
@@ -82,10 +83,12 @@ class Model:
     _demand_cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     # -- queries ------------------------------------------------------------
-    @property
+    @cached_property
     def active(self) -> np.ndarray:
-        """Boolean mask of facilities that count toward coverage."""
-        return self.facilities["status"].isin(self.active_statuses).to_numpy()
+        """Boolean mask of facilities that count toward coverage (read-only)."""
+        mask = self.facilities["status"].isin(self.active_statuses).to_numpy()
+        mask.flags.writeable = False  # cached: computed once per (immutable) model
+        return mask
 
     def type_mask(self, facility_type: str) -> np.ndarray:
         """Active facilities of one type."""
@@ -100,6 +103,8 @@ class Model:
         facility : ndarray of int (position in ``facilities``, -1 none)
         """
         types = [facility_types] if isinstance(facility_types, str) else list(facility_types)
+        if len(types) == 1:
+            return self.point_distance(self.demand_snap, types[0])  # already a copy
         best = np.full(len(self.demand_snap), np.inf)
         who = np.full(len(self.demand_snap), -1, np.int64)
         for t in types:

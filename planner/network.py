@@ -17,8 +17,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import tempfile
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
 
@@ -96,6 +97,10 @@ class WalkNetwork:
     v: np.ndarray
     length: np.ndarray
     report: NetworkReport = field(default_factory=lambda: NetworkReport("memory", 0, 0))
+
+    def __getstate__(self) -> dict:
+        # pickle the arrays only: the CSR, junction graph, geometries and index are rebuilt on use
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @property
     def n_nodes(self) -> int:
@@ -520,15 +525,20 @@ def save_network(net: WalkNetwork, path: str | Path) -> Path:
     """Write the project's compact cache format (``.npz``), atomically."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    with open(tmp, "wb") as fh:
-        np.savez(
-            fh, version=np.array(CACHE_VERSION), crs=np.array(net.crs), node_id=net.node_id,
-            x=net.x, y=net.y, u=net.u, v=net.v, length=net.length,
-            report=np.array([net.report.n_components, net.report.dropped_nodes, net.report.dropped_edges]),
-            source=np.array(net.report.source),
-        )
-    os.replace(tmp, path)
+    # a unique temporary name: two processes building the same cache must not write one file
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.part-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(
+                fh, version=np.array(CACHE_VERSION), crs=np.array(net.crs), node_id=net.node_id,
+                x=net.x, y=net.y, u=net.u, v=net.v, length=net.length,
+                report=np.array([net.report.n_components, net.report.dropped_nodes, net.report.dropped_edges]),
+                source=np.array(net.report.source),
+            )
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
     return path
 
 

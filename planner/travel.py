@@ -208,17 +208,37 @@ def _junction_search(g: ChainGraph, sites: Snapped, limit: float) -> tuple[np.nd
 def _spread_to_nodes(g: ChainGraph, n_nodes: int, jdist: np.ndarray, jsrc: np.ndarray,
                      sites: Snapped, limit: float) -> tuple[np.ndarray, np.ndarray]:
     """Every node's distance and site from its junctions' distances."""
-    dist = np.empty(n_nodes)
-    source = np.empty(n_nodes, np.int64)
-    d_in, s_in = _shape_points(g, jdist, jsrc, sites, np.arange(len(sites)))
+    # only chains with a reached end (or a site on them) can hold reached shape points; when few
+    # are reached, spreading to those alone saves passes over every node
+    reached = jdist <= limit
+    live = reached[g.chain_ja] | reached[g.chain_jb]
+    live[g.edge_chain[sites.edge]] = True
+    which = _chain_members(g, np.flatnonzero(live)) if live.mean() < 0.4 else None
+    d_in, s_in = _shape_points(g, jdist, jsrc, sites, np.arange(len(sites)), which)
     over = ~(d_in <= limit)
     d_in[over] = np.inf
     s_in[over] = -1
-    dist[g.inner] = d_in
-    source[g.inner] = s_in
+    if which is None:
+        dist = np.empty(n_nodes)
+        source = np.empty(n_nodes, np.int64)
+        dist[g.inner] = d_in
+        source[g.inner] = s_in
+    else:
+        dist = np.full(n_nodes, np.inf)
+        source = np.full(n_nodes, -1, np.int64)
+        nodes = g.inner[which]
+        dist[nodes] = d_in
+        source[nodes] = s_in
     dist[g.core] = jdist
-    source[g.core] = np.where(np.isfinite(jdist), jsrc, -1)
+    source[g.core] = np.where(reached, jsrc, -1)
     return dist, source
+
+
+def _chain_members(g: ChainGraph, chains: np.ndarray) -> np.ndarray:
+    """Positions (in ``g.inner``) of the shape points of the given chains."""
+    starts = g.chain_ptr[chains]
+    counts = g.chain_ptr[chains + 1] - starts
+    return np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
 
 
 def _shape_points(g: ChainGraph, jdist: np.ndarray, jsrc: np.ndarray, sites: Snapped,
@@ -231,8 +251,8 @@ def _shape_points(g: ChainGraph, jdist: np.ndarray, jsrc: np.ndarray, sites: Sna
     if which is None:
         ja, jb, off, rest, c = g.inner_ja, g.inner_jb, g.inner_off, g.inner_rest, g.inner_chain
     else:
-        ja, jb, off, rest, c = (a[which] for a in (g.inner_ja, g.inner_jb, g.inner_off, g.inner_rest,
-                                                    g.inner_chain))
+        ja, jb, off, rest, c = (a.take(which) for a in (g.inner_ja, g.inner_jb, g.inner_off, g.inner_rest,
+                                                         g.inner_chain))
     # memory-bound over most of the nodes: gather with take, combine in place
     d_in = jdist.take(ja)
     d_in += off
@@ -325,11 +345,8 @@ def _single_site_reach(net: WalkNetwork, site: Snapped, limit: float) -> tuple[n
     mark = np.zeros(g.core.shape[0], dtype=bool)
     mark[reached] = True
     chains = np.flatnonzero(mark[g.chain_ja] | mark[g.chain_jb])
-    own = g.edge_chain[site.edge]
-    chains = np.union1d(chains, own)
-    starts = g.chain_ptr[chains]
-    counts = g.chain_ptr[chains + 1] - starts
-    which = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+    chains = np.union1d(chains, g.edge_chain[site.edge])
+    which = _chain_members(g, chains)
     no_labels = np.zeros(jdist.shape, np.int64)
     d_in, _ = _shape_points(g, jdist, no_labels, site, np.zeros(1, np.int64), which)
     ok = d_in <= limit
@@ -524,10 +541,10 @@ def point_distances(
     np.copyto(source, field.source.take(v), where=v_wins)
     if len(sites) and len(points):
         dist, source = _same_edge(points, sites, dist, source)
-    over = dist > field.limit
-    dist[over] = np.inf
-    source[over | ~np.isfinite(dist)] = -1
-    return dist, source.astype(np.int64)
+    out = ~(dist <= field.limit)  # beyond the bound, or not reached at all
+    np.putmask(dist, out, np.inf)
+    np.putmask(source, out, -1)
+    return dist, source.astype(np.int64, copy=False)
 
 
 def _same_edge(points: Snapped, sites: Snapped, dist: np.ndarray, source: np.ndarray):

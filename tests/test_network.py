@@ -124,3 +124,35 @@ def test_real_networks_are_connected_and_metric(helsinki, monaco):
         assert net.report.dropped_nodes > 0  # the extracts have stray pieces
         assert net.crs.startswith("EPSG:326")
         assert 0 < np.median(net.length) < 100
+
+
+def test_pickled_network_carries_arrays_not_indexes(tmp_path):
+    import pickle
+
+    from planner.demo import demo_paths
+    from planner.travel import nearest_sites, snap_points
+
+    net = load_network(demo_paths().network)
+    sites = snap_points(net, net.x[[5, 500]], net.y[[5, 500]])
+    before = nearest_sites(net, sites, limit=600.0)
+    _ = net.tree, net.segments  # cached on first use
+    blob = pickle.dumps(net)
+    arrays = sum(a.nbytes for a in (net.node_id, net.x, net.y, net.u, net.v, net.length))
+    assert len(blob) < 1.2 * arrays + 10_000
+    back = pickle.loads(blob)
+    assert "chains" not in back.__dict__ and "tree" not in back.__dict__
+    np.testing.assert_array_equal(back.length, net.length)
+    np.testing.assert_array_equal(nearest_sites(back, sites, limit=600.0).dist, before.dist)
+
+
+def test_cache_written_by_two_writers_at_once(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from planner.demo import demo_paths
+
+    net = load_network(demo_paths().network)
+    target = tmp_path / "net.npz"
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda _: save_network(net, target), range(8)))
+    assert [p.name for p in tmp_path.iterdir()] == ["net.npz"]  # no temporary file left
+    np.testing.assert_array_equal(load_network(target).length, net.length)

@@ -12,6 +12,9 @@ median of ``--repeats`` runs after a warm-up (min and max too):
    limit=L)``);
 2. ``nx_ego_graph``: the OSMnx isochrone-example way, one networkx
    ``ego_graph`` per facility, then every point to its nearest node (KD-tree);
+   ``nx_ego_graph_simplified`` the same on the simplified graph (junctions
+   only, as ``osmnx.simplify_graph`` makes; facilities moved to their nearest
+   junction, so it answers for the junctions only: shown, not a target);
 3. ``nx_multi_source``: networkx ``multi_source_dijkstra_path_length`` with a cutoff;
 4. ``pandana``: ``Network`` build, then ``set_pois`` + ``nearest_pois`` (when installed);
 5. one what-if edit in the project (add, move, remove a facility), alone and
@@ -482,7 +485,7 @@ def machine() -> str:
 
 
 LABELS = {
-    "load": "load network", "load_npz": "load network (.npz cache)", "index": "CSR + STRtree (once)",
+    "load": "load network", "load_npz": "load network (.npz cache)", "index": "CSR + junction graph + STRtree (once)",
     "snap_points": "   snap points to streets (once)", "project": "1. project: nodes + points", "project_nodes": "   project: nodes only",
     "bare_scipy": "   bare scipy Dijkstra", "nx_build": "   networkx graph build (once)",
     "nx_ego_graph": "2. networkx ego_graph per facility",

@@ -8,9 +8,14 @@ A point (facility or demand) is snapped onto the nearest **segment** by
 perpendicular projection.  Its walk is: the straight access leg to the street
 (at walking speed), then along the segment to either end node, then over the
 network.  Facilities become virtual source nodes wired to both ends of their
-segment, so one call of scipy's compiled Dijkstra gives every node its nearest
+street, so one call of scipy's compiled Dijkstra gives every node its nearest
 facility; two points on the same segment also see the direct stretch between
 them.
+
+The search runs on the junction graph (:mod:`planner.chains`: each street
+between two junctions is one arc) and every shape point then takes its exact
+walk from its street's two ends: the same distances as a search over every
+segment, for a fraction of the nodes.
 """
 
 from __future__ import annotations
@@ -157,7 +162,7 @@ class NearestField:
 
 
 def _site_floor() -> float:
-    # scipy drops zero-weight arcs: a site exactly on a node is wired 1 mm (x MIN_EDGE_LENGTH) away
+    # scipy drops zero-weight arcs: a site exactly on a node is wired MIN_EDGE_LENGTH / 1000 away
     return MIN_EDGE_LENGTH * 1e-3
 
 
@@ -179,7 +184,7 @@ def _site_arcs(g: ChainGraph, sites: Snapped) -> tuple[np.ndarray, np.ndarray, n
     chain, lo, hi, t_lo, t_hi = _site_reach(g, sites)
     to_a = t_lo + lo
     to_b = t_hi + (g.chain_len[chain] - hi)
-    ja, jb = g.core_of[g.chain_a[chain]], g.core_of[g.chain_b[chain]]
+    ja, jb = g.chain_ja[chain], g.chain_jb[chain]
     loop = ja == jb  # a loop chain: both ways lead to the same junction, keep the shorter
     to_a = np.where(loop, np.minimum(to_a, to_b), to_a)
     site = np.concatenate([np.arange(f), np.arange(f)[~loop]])

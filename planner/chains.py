@@ -197,23 +197,35 @@ def build_chain_graph(n_nodes: int, u: np.ndarray, v: np.ndarray, length: np.nda
     chain_ptr = np.concatenate([[0], np.cumsum(np.bincount(inner_chain, minlength=n_lab))]).astype(np.int64)
 
     ok = chain_a != chain_b  # loops never shorten a walk between junctions
-    ca, cb, cl = core_of[chain_a[ok]], core_of[chain_b[ok]], chain_len[ok]
-    rows = np.concatenate([ca, cb])
-    cols = np.concatenate([cb, ca])
-    data = np.concatenate([cl, cl])
-    order = np.lexsort((data, cols, rows))
-    rows, cols, data = rows[order], cols[order], data[order]
-    keep = np.ones(rows.shape[0], dtype=bool)
-    keep[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
-    n_core = core.shape[0]
-    csr = sp.csr_matrix((data[keep], (rows[keep], cols[keep])), shape=(n_core, n_core))
-    csr.sort_indices()
+    csr = symmetric_csr(core.shape[0], core_of[chain_a[ok]], core_of[chain_b[ok]], chain_len[ok])
     return ChainGraph(core=core, core_of=core_of, csr=csr, chain_a=chain_a, chain_b=chain_b,
                       chain_len=chain_len, edge_chain=label, edge_off_u=edge_off[:, 0],
                       edge_off_v=edge_off[:, 1], inner=inner, inner_chain=inner_chain, inner_off=off_inner,
                       inner_ja=core_of[chain_a[inner_chain]], inner_jb=core_of[chain_b[inner_chain]],
                       inner_rest=chain_len[inner_chain] - off_inner, inner_of=inner_of, chain_ptr=chain_ptr,
                       chain_ja=core_of[chain_a], chain_jb=core_of[chain_b])
+
+
+def symmetric_csr(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> sp.csr_matrix:
+    """Symmetric sparse adjacency of undirected arcs, the shortest of any parallel arcs kept.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> symmetric_csr(3, np.array([0, 1, 0]), np.array([1, 0, 2]), np.array([5.0, 3.0, 2.0])).toarray().tolist()
+    [[0.0, 3.0, 2.0], [3.0, 0.0, 0.0], [2.0, 0.0, 0.0]]
+    """
+    rows = np.concatenate([u, v])
+    cols = np.concatenate([v, u])
+    data = np.concatenate([w, w])
+    # csr sums duplicates: keep only the shortest of parallel arcs first
+    order = np.lexsort((data, cols, rows))
+    rows, cols, data = rows[order], cols[order], data[order]
+    keep = np.ones(rows.shape[0], dtype=bool)
+    keep[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+    m = sp.csr_matrix((data[keep], (rows[keep], cols[keep])), shape=(n, n))
+    m.sort_indices()
+    return m
 
 
 def _chains(n_nodes: int, u: np.ndarray, v: np.ndarray, is_core: np.ndarray):

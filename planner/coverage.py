@@ -101,9 +101,10 @@ def _weighted_mode_by(group: np.ndarray, labels: np.ndarray, w: np.ndarray, n: i
     if not ok.any():
         return out
     g, lab, ww = group[ok].astype(np.int64), labels[ok].astype(np.int64), w[ok]
-    pair, inv = np.unique(g * (int(lab.max()) + 1) + lab, return_inverse=True)
+    base = int(lab.max()) + 1  # one key per (group, label) pair
+    pair, inv = np.unique(g * base + lab, return_inverse=True)
     total = np.bincount(inv.ravel(), weights=ww, minlength=pair.size)
-    pg, pl = pair // (int(lab.max()) + 1), pair % (int(lab.max()) + 1)
+    pg, pl = pair // base, pair % base
     best = np.lexsort((pl, -total, pg))
     first = np.ones(best.size, dtype=bool)
     first[1:] = pg[best][1:] != pg[best][:-1]

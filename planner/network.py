@@ -30,7 +30,7 @@ import shapely
 from scipy.sparse.csgraph import connected_components
 
 from planner._errors import NetworkError
-from planner.chains import ChainGraph, build_chain_graph
+from planner.chains import ChainGraph, build_chain_graph, symmetric_csr
 
 log = logging.getLogger(__name__)
 
@@ -115,18 +115,7 @@ class WalkNetwork:
     @cached_property
     def csr(self) -> sp.csr_matrix:
         """Symmetric sparse adjacency (metres), shortest of any parallel segments kept."""
-        n = self.n_nodes
-        rows = np.concatenate([self.u, self.v])
-        cols = np.concatenate([self.v, self.u])
-        data = np.concatenate([self.length, self.length])
-        # csr sums duplicates: keep only the shortest of parallel arcs first
-        order = np.lexsort((data, cols, rows))
-        rows, cols, data = rows[order], cols[order], data[order]
-        keep = np.ones(rows.shape[0], dtype=bool)
-        keep[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
-        m = sp.csr_matrix((data[keep], (rows[keep], cols[keep])), shape=(n, n))
-        m.sort_indices()
-        return m
+        return symmetric_csr(self.n_nodes, self.u, self.v, self.length)
 
     @cached_property
     def chains(self) -> ChainGraph:

@@ -161,9 +161,13 @@ class NearestField:
         return NearestField(np.full(n_nodes, np.inf), np.full(n_nodes, -1, np.int64), float(limit))
 
 
-def _site_floor() -> float:
-    # scipy drops zero-weight arcs: a site exactly on a node is wired MIN_EDGE_LENGTH / 1000 away
-    return MIN_EDGE_LENGTH * 1e-3
+# scipy drops zero-weight arcs: a site exactly on a node is wired MIN_EDGE_LENGTH / 1000 away
+_SITE_FLOOR = MIN_EDGE_LENGTH * 1e-3
+
+
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """``starts[i], starts[i] + 1, ..., starts[i] + counts[i] - 1`` for every i, concatenated."""
+    return np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
 
 
 def _site_reach(g: ChainGraph, sites: Snapped):
@@ -172,9 +176,8 @@ def _site_reach(g: ChainGraph, sites: Snapped):
     e = sites.edge
     ou, ov = g.edge_off_u[e], g.edge_off_v[e]
     fwd = ov >= ou
-    floor = _site_floor()
-    t_lo = np.maximum(np.where(fwd, sites.to_u, sites.to_v), floor)
-    t_hi = np.maximum(np.where(fwd, sites.to_v, sites.to_u), floor)
+    t_lo = np.maximum(np.where(fwd, sites.to_u, sites.to_v), _SITE_FLOOR)
+    t_hi = np.maximum(np.where(fwd, sites.to_v, sites.to_u), _SITE_FLOOR)
     return g.edge_chain[e], np.minimum(ou, ov), np.maximum(ou, ov), t_lo, t_hi
 
 
@@ -216,8 +219,7 @@ def _spread_to_nodes(g: ChainGraph, n_nodes: int, jdist: np.ndarray, jsrc: np.nd
     # only chains with a reached end (or a site on them) can hold reached shape points; when few
     # are reached, spreading to those alone saves passes over every node
     reached = jdist <= limit
-    live = reached[g.chain_ja] | reached[g.chain_jb]
-    live[g.edge_chain[sites.edge]] = True
+    live = _live_chains(g, reached, sites)
     which = _chain_members(g, np.flatnonzero(live)) if live.mean() < 0.4 else None
     d_in, s_in = _shape_points(g, jdist, jsrc, sites, np.arange(len(sites)), which)
     over = ~(d_in <= limit)
@@ -239,11 +241,17 @@ def _spread_to_nodes(g: ChainGraph, n_nodes: int, jdist: np.ndarray, jsrc: np.nd
     return dist, source
 
 
+def _live_chains(g: ChainGraph, reached: np.ndarray, sites: Snapped) -> np.ndarray:
+    """Chains that can hold reached shape points: a reached end, or a site on them (mask)."""
+    live = reached[g.chain_ja] | reached[g.chain_jb]
+    live[g.edge_chain[sites.edge]] = True
+    return live
+
+
 def _chain_members(g: ChainGraph, chains: np.ndarray) -> np.ndarray:
     """Positions (in ``g.inner``) of the shape points of the given chains."""
     starts = g.chain_ptr[chains]
-    counts = g.chain_ptr[chains + 1] - starts
-    return np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+    return _ranges(starts, g.chain_ptr[chains + 1] - starts)
 
 
 def _shape_points(g: ChainGraph, jdist: np.ndarray, jsrc: np.ndarray, sites: Snapped,
@@ -287,7 +295,7 @@ def _same_chain(g: ChainGraph, sites: Snapped, labels: np.ndarray, c: np.ndarray
     first = np.searchsorted(s_chain, c[cand], side="left")
     counts = np.searchsorted(s_chain, c[cand], side="right") - first
     p_rep = np.repeat(cand, counts)
-    s_rep = order[np.repeat(first, counts) + np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)]
+    s_rep = order[_ranges(first, counts)]
     q = off[p_rep]
     direct = np.minimum(t_lo[s_rep] + np.abs(lo[s_rep] - q), t_hi[s_rep] + np.abs(q - hi[s_rep]))
     # the nearest of the chain's sites for each shape point
@@ -346,12 +354,8 @@ def _single_site_reach(net: WalkNetwork, site: Snapped, limit: float) -> tuple[n
     """
     g = net.chains
     jdist, _ = _junction_search(g, site, limit)
-    reached = np.flatnonzero(np.isfinite(jdist))
-    mark = np.zeros(g.core.shape[0], dtype=bool)
-    mark[reached] = True
-    chains = np.flatnonzero(mark[g.chain_ja] | mark[g.chain_jb])
-    chains = np.union1d(chains, g.edge_chain[site.edge])
-    which = _chain_members(g, chains)
+    reached = np.isfinite(jdist)
+    which = _chain_members(g, np.flatnonzero(_live_chains(g, reached, site)))
     no_labels = np.zeros(jdist.shape, np.int64)
     d_in, _ = _shape_points(g, jdist, no_labels, site, np.zeros(1, np.int64), which)
     ok = d_in <= limit
@@ -432,15 +436,15 @@ def remove_sites(net: WalkNetwork, field: NearestField, removed, sites: Snapped,
     g = net.chains
     region = g.core_of[lost]
     region = region[region >= 0]
-    jdist, jsrc, redone = _region_search(g, field, region, sites, labels)
+    jdist, jsrc = _region_search(g, field, region, sites, labels)
     which = g.inner_of[lost]
     which = which[which >= 0]
     d_in, s_in = _shape_points(g, jdist, jsrc, sites, labels, which)
     over = ~(d_in <= field.limit)
     d_in[over] = np.inf
     s_in[over] = -1
-    dist[g.core[region]] = redone[0]
-    source[g.core[region]] = redone[1]
+    dist[g.core[region]] = jdist[region]
+    source[g.core[region]] = jsrc[region]
     dist[g.inner[which]] = d_in
     source[g.inner[which]] = s_in
     return NearestField(dist, source, field.limit)
@@ -448,16 +452,13 @@ def remove_sites(net: WalkNetwork, field: NearestField, removed, sites: Snapped,
 
 def _region_search(g: ChainGraph, field: NearestField, region: np.ndarray, sites: Snapped,
                    labels: np.ndarray):
-    """Junction distances and labels after a removal; ``region`` lists the junctions to redo.
-
-    Returns all junctions' distances and labels, and those of the region alone.
-    """
+    """All junctions' distances and labels after a removal; ``region`` lists the junctions to redo."""
     jdist = field.dist[g.core]
     jsrc = field.source[g.core]
     jdist[region] = np.inf
     jsrc[region] = -1
     if region.size == 0:
-        return jdist, jsrc, (jdist[region], jsrc[region])
+        return jdist, jsrc
     k = region.size
     local = np.full(g.core.shape[0], -1, np.int64)
     local[region] = np.arange(k)
@@ -465,7 +466,7 @@ def _region_search(g: ChainGraph, field: NearestField, region: np.ndarray, sites
     starts = csr.indptr[region]
     counts = csr.indptr[region + 1] - starts
     row = np.repeat(np.arange(k), counts)
-    arc = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+    arc = _ranges(starts, counts)
     col = csr.indices[arc]
     w = csr.data[arc]
     inside = local[col] >= 0
@@ -487,7 +488,7 @@ def _region_search(g: ChainGraph, field: NearestField, region: np.ndarray, sites
     keep = s_w <= field.limit
     s_to, s_w, s_label = s_to[keep], s_w[keep], s_label[keep]
     if s_to.size == 0:
-        return jdist, jsrc, (jdist[region], jsrc[region])
+        return jdist, jsrc
     m = s_to.size
     # one virtual node per seed (rows k..k+m-1), wired to its region junction
     rows = np.concatenate([row[inside], k + np.arange(m)])
@@ -500,7 +501,7 @@ def _region_search(g: ChainGraph, field: NearestField, region: np.ndarray, sites
     ok = np.isfinite(d)
     jdist[region[ok]] = d[ok]
     jsrc[region[ok]] = s_label[src[:k][ok] - k]
-    return jdist, jsrc, (jdist[region], jsrc[region])
+    return jdist, jsrc
 
 
 def point_distances(
@@ -573,8 +574,7 @@ def _same_edge(points: Snapped, sites: Snapped, dist: np.ndarray, source: np.nda
     source = source.copy()
     counts = hi[has] - lo[has]
     p_rep = np.repeat(has, counts)
-    offs = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    s_rep = order[np.repeat(lo[has], counts) + offs]
+    s_rep = order[_ranges(lo[has], counts)]
     direct = points.access[p_rep] + sites.access[s_rep] + np.abs(points.along[p_rep] - sites.along[s_rep])
     # best per point among its same-edge sites
     best = np.full(points.x.shape[0], np.inf)

@@ -2,7 +2,7 @@
 
 Opens on the built-in demo county.  Everything heavy is cached: the network
 and the base analysis with ``st.cache_resource``; the models after the
-session's edits in a per-session :class:`planner.appstate.ModelChain` (an
+session's edits in a per-session :class:`planner.app.state.ModelChain` (an
 added facility is one bounded search).  The map is a fragment: panning reruns
 only it, and the view it reports is kept so a rebuilt map opens where it was.  The logic lives in ``planner/``
 (appstate, scenario, maps); this file only arranges widgets.
@@ -15,12 +15,20 @@ import time
 import streamlit as st
 from streamlit_folium import st_folium
 
-from planner import appstate as aps
 from planner._errors import PlannerError
-from planner.analysis import analyse
-from planner.appstate import tr
-from planner.i18n import column_label, type_label
-from planner.maps import (
+from planner.analysis.result import analyse
+from planner.analysis.scenario import (
+    FORMAT_VERSION,
+    changes_frame,
+    compare_scenarios,
+    read_scenario,
+    score_changes,
+)
+from planner.app import state as aps
+from planner.app.state import tr
+from planner.engine.network import load_network
+from planner.io.profiles import list_profiles, load_profile
+from planner.outputs.webmap import (
     BASEMAP_LABELS,
     BASEMAPS,
     coverage_map,
@@ -28,14 +36,6 @@ from planner.maps import (
     facility_id_from_tooltip,
     keep_view,
     offline_assets,
-)
-from planner.network import load_network
-from planner.scenario import (
-    FORMAT_VERSION,
-    changes_frame,
-    compare_scenarios,
-    read_scenario,
-    score_changes,
 )
 from planner.schema import (
     BOUNDARY_ALIASES,
@@ -46,7 +46,7 @@ from planner.schema import (
     FACILITY_TYPES,
     STATUS_LABELS,
 )
-from planner.standards import list_profiles, load_profile
+from planner.text import column_label, type_label
 
 st.set_page_config(page_title="养老服务设施步行覆盖规划", page_icon="🧓", layout="wide")
 

@@ -1,7 +1,7 @@
 """Time from an edit in the app to the updated targets panel (and map), demo county and Monaco.
 
 What the app does after a click in add mode, without Streamlit: the edit is
-applied through :class:`planner.appstate.ModelChain` (one bounded search from
+applied through :class:`planner.app.state.ModelChain` (one bounded search from
 the new site), the analysis of the edited model is computed, the targets panel
 (score changes against the baseline) is built; then the service areas of the
 edited type are redrawn and the folium map is rebuilt and rendered.  A full rebuild of the model with the site (what the app avoids)
@@ -23,10 +23,10 @@ import numpy as np
 import pandas as pd
 
 from planner import analyse, build_model, load_network, read_boundaries
-from planner import appstate as aps
-from planner.analysis import analysis_of, service_area_layer
-from planner.maps import coverage_map, offline_assets
-from planner.scenario import changes_frame, score_changes
+from planner.analysis.result import analysis_of, service_area_layer
+from planner.analysis.scenario import changes_frame, score_changes
+from planner.app import state as aps
+from planner.outputs.webmap import coverage_map, offline_assets
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,8 +5,8 @@ Loads the network once, places ``--facilities`` facilities on random nodes and
 median of ``--repeats`` runs after a warm-up (min and max too):
 
 1. ``project``: nearest-facility walking metres for every node and every point
-   (:func:`planner.travel.snap_points`, :func:`~planner.travel.nearest_sites`,
-   :func:`~planner.travel.point_distances`); ``project_nodes`` is the node part
+   (:func:`planner.engine.travel.snap_points`, :func:`~planner.engine.travel.nearest_sites`,
+   :func:`~planner.engine.travel.point_distances`); ``project_nodes`` is the node part
    alone, ``bare_scipy`` a bare compiled Dijkstra over the same arrays
    (``scipy.sparse.csgraph.dijkstra(csr, indices=facility nodes, min_only=True,
    limit=L)``);
@@ -18,9 +18,9 @@ median of ``--repeats`` runs after a warm-up (min and max too):
 3. ``nx_multi_source``: networkx ``multi_source_dijkstra_path_length`` with a cutoff;
 4. ``pandana``: ``Network`` build, then ``set_pois`` + ``nearest_pois`` (when installed);
 5. one what-if edit in the project (add, move, remove a facility), alone and
-   with the coverage tables (:func:`planner.coverage.unit_coverage` and
-   :func:`planner.coverage.score_profile`) updated;
-6. the service-area polygon of all facilities (:func:`planner.isochrones.service_area`).
+   with the coverage tables (:func:`planner.analysis.coverage.unit_coverage` and
+   :func:`planner.analysis.coverage.score_profile`) updated;
+6. the service-area polygon of all facilities (:func:`planner.engine.isochrones.service_area`).
 
 Peers that would take too long (``--peer-budget`` seconds) run on the first
 facilities only and are extrapolated linearly, labelled as such.  The covered
@@ -126,7 +126,7 @@ def project_job(net, fac_nodes, pts, limit):
     The points were snapped onto their street once, beforehand (as the model does
     when the data are loaded); that is timed on its own as ``snap_points``.
     """
-    from planner.travel import nearest_sites, point_distances, snap_points
+    from planner.engine.travel import nearest_sites, point_distances, snap_points
 
     sites = snap_points(net, net.x[fac_nodes], net.y[fac_nodes])
     fld = nearest_sites(net, sites, limit=limit)
@@ -135,7 +135,7 @@ def project_job(net, fac_nodes, pts, limit):
 
 
 def project_nodes_job(net, sites, limit):
-    from planner.travel import nearest_sites
+    from planner.engine.travel import nearest_sites
 
     return nearest_sites(net, sites, limit=limit).dist
 
@@ -246,7 +246,7 @@ def synthetic_model(net, fac_nodes, px, py, facility_type="day_care", n_units_si
     import geopandas as gpd
     import shapely
 
-    from planner.model import build_model
+    from planner.engine.model import build_model
 
     x0, y0, x1, y1 = net.bounds
     xs = np.linspace(x0 - 1, x1 + 1, n_units_side + 1)
@@ -269,7 +269,7 @@ def synthetic_model(net, fac_nodes, px, py, facility_type="day_care", n_units_si
 
 
 def coverage_tables(model):
-    from planner.coverage import score_profile, unit_coverage
+    from planner.analysis.coverage import score_profile, unit_coverage
 
     return unit_coverage(model), score_profile(model)
 
@@ -295,9 +295,9 @@ def run(network: str, n_fac: int, n_pts: int, *, minutes: float = 15.0, speed: f
     import scipy.spatial
 
     import planner
-    from planner.isochrones import service_area
-    from planner.network import load_network, save_network
-    from planner.travel import snap_points, to_metres
+    from planner.engine.isochrones import service_area
+    from planner.engine.network import load_network, save_network
+    from planner.engine.travel import snap_points, to_metres
 
     res: dict = {"network": str(network), "facilities": n_fac, "points": n_pts, "minutes": minutes,
                  "speed_mps": speed, "repeats": repeats, "planner_version": planner.__version__,

@@ -4,7 +4,7 @@
     python benchmarks/bench_polygons.py --network /tmp/grid100k.npz --facilities 100
 
 Times, in one run on the same reached pieces (median of ``--repeats`` after a
-warm-up): the project's :func:`planner.isochrones.service_area` (pieces joined
+warm-up): the project's :func:`planner.engine.isochrones.service_area` (pieces joined
 end to end with ``line_merge``, then buffered and dissolved) and the plain
 method (every piece buffered, then dissolved, as in OSMnx's isochrone
 tutorial), with the relative area of their symmetric difference.
@@ -19,9 +19,9 @@ import time
 import numpy as np
 import shapely
 
-from planner.isochrones import DEFAULT_BUFFER, reached_pieces, service_area
-from planner.network import load_network
-from planner.travel import nearest_sites, snap_points, to_metres
+from planner.engine.isochrones import DEFAULT_BUFFER, reached_pieces, service_area
+from planner.engine.network import load_network
+from planner.engine.travel import nearest_sites, snap_points, to_metres
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ that only bridges every ``--bridge-every`` columns cross — so walks must detou
 to a bridge, as in a real county town.  Coordinates are WGS-84 around
 112.5° E, 33.0° N (a county in Henan).
 
-Formats: the project's ``.npz`` cache (what :func:`planner.network.load_network`
+Formats: the project's ``.npz`` cache (what :func:`planner.engine.network.load_network`
 reads fastest), OSM XML (``.osm``, ways tagged ``highway=residential``) and
 osmnx GraphML (``.graphml``; slow to write and read beyond ~100 k nodes).
 
@@ -140,7 +140,7 @@ def make_grid(n_nodes: int, *, block: float = 100.0, per_side: int = 4, jitter: 
 
 def write_npz(grid: Grid, path: Path) -> Path:
     """The project's own cache format (through the normal network builder)."""
-    from planner.network import network_from_arrays, save_network
+    from planner.engine.network import network_from_arrays, save_network
 
     net = network_from_arrays(grid.node_id, grid.lon, grid.lat, grid.u_id, grid.v_id,
                               source=str(path.with_suffix(".osm")))

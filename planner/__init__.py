@@ -16,23 +16,42 @@ from planner._errors import (
     ProfileError,
     SolverError,
 )
-from planner.analysis import Analysis, analyse, analysis_of, service_area_layer
-from planner.coverage import (
+from planner.analysis import (
+    Analysis,
+    analyse,
+    analysis_of,
     district_summary,
     gap_table,
     score_profile,
     scores_frame,
+    service_area_layer,
     unit_coverage,
 )
 from planner.demo import demo_paths
-from planner.export import write_analysis
-from planner.io import read_boundaries, read_facilities, read_points
-from planner.maps import coverage_map
-from planner.model import Model, build_model
-from planner.network import WalkNetwork, download_network, load_network, network_from_graph
-from planner.optimize import Suggestion, add_suggestions, suggest_sites
-from planner.standards import Profile, Target, list_profiles, load_profile
-from planner.travel import nearest_sites, point_distances, snap_points, to_metres, to_minutes
+from planner.engine import (
+    Model,
+    WalkNetwork,
+    build_model,
+    download_network,
+    load_network,
+    nearest_sites,
+    network_from_graph,
+    point_distances,
+    snap_points,
+    to_metres,
+    to_minutes,
+)
+from planner.io import (
+    Profile,
+    Target,
+    list_profiles,
+    load_profile,
+    read_boundaries,
+    read_facilities,
+    read_points,
+)
+from planner.outputs import coverage_map, write_analysis
+from planner.siting import Suggestion, add_suggestions, suggest_sites
 
 __version__ = "0.1.0"
 

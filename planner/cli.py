@@ -44,9 +44,9 @@ def _fail(exc: PlannerError) -> None:
 
 
 def _load_inputs(boundaries, facilities, network, coord_system, stage, place=None):
-    from planner.demo import demo_paths
-    from planner.network import download_network
-    from planner.validate import validate_inputs
+    from planner.demo.county import demo_paths
+    from planner.engine.network import download_network
+    from planner.io.validate import validate_inputs
 
     demo = None
     if boundaries is None or facilities is None or (network is None and place is None):
@@ -58,7 +58,7 @@ def _load_inputs(boundaries, facilities, network, coord_system, stage, place=Non
     if n is None:
         stage(f"downloading the walking network of {place!r} with osmnx (cached)")
         net = download_network(place)
-    # every problem of the inputs at once (planner.validate); fatal ones stop here
+    # every problem of the inputs at once (planner.io.validate); fatal ones stop here
     report = validate_inputs(b, f, net, coord_system=coord_system, progress=stage,
                              boundaries_layer="units" if demo and b == demo.boundaries else None)
     report.raise_if_fatal()
@@ -96,10 +96,10 @@ def analyse(
     Writes coverage.gpkg, gaps.xlsx, gaps.csv, targets.csv, service_areas.gpkg
     and summary.json into --out, and prints the target scores.
     """
-    from planner.analysis import analyse as run
-    from planner.export import check_output_dir, write_analysis
-    from planner.validate import MODEL_REPORTED
-    from planner.validate import merge_duplicates as merge
+    from planner.analysis.result import analyse as run
+    from planner.io.validate import MODEL_REPORTED
+    from planner.io.validate import merge_duplicates as merge
+    from planner.outputs.export import check_output_dir, write_analysis
 
     stage = _Stages(quiet)
     try:
@@ -164,10 +164,16 @@ def travel_times(
     and minutes_<type> for each facility type present (blank when none is
     reachable within --max-minutes).
     """
-    from planner.demo import demo_paths
-    from planner.export import write_csv
-    from planner.travel import nearest_sites, point_distances, snap_points, to_metres, to_minutes
-    from planner.validate import validate_inputs
+    from planner.demo.county import demo_paths
+    from planner.engine.travel import (
+        nearest_sites,
+        point_distances,
+        snap_points,
+        to_metres,
+        to_minutes,
+    )
+    from planner.io.validate import validate_inputs
+    from planner.outputs.export import write_csv
 
     stage = _Stages(quiet)
     try:
@@ -221,9 +227,9 @@ def validate(
     Inputs not given are the demo county's (as in ``planner analyse``).
     Exits with code 2 when a problem is fatal (the analysis would stop).
     """
-    from planner.demo import demo_paths
-    from planner.export import write_csv
-    from planner.validate import validate_inputs
+    from planner.demo.county import demo_paths
+    from planner.io.validate import validate_inputs
+    from planner.outputs.export import write_csv
 
     demo = demo_paths() if None in (boundaries, facilities, network) else None
     b = boundaries or demo.boundaries
@@ -267,10 +273,10 @@ def suggest(
     suggestions.gpkg and summary.json (covered before/after, share, target
     met, solver, optimal or approximate) into --out.
     """
-    from planner.export import check_output_dir
-    from planner.io import read_points
-    from planner.model import build_model
-    from planner.optimize import suggest_sites, write_suggestion
+    from planner.engine.model import build_model
+    from planner.io.readers import read_points
+    from planner.outputs.export import check_output_dir
+    from planner.siting.optimize import suggest_sites, write_suggestion
 
     stage = _Stages(quiet)
     try:
@@ -323,10 +329,10 @@ def report(
     code, or a county column), each county is analysed on its own with a
     border buffer, in parallel (--workers, or a Dask cluster with --scheduler).
     """
-    from planner.analysis import analyse as run
-    from planner.export import check_output_dir
-    from planner.printmap import context_layers
-    from planner.report import ReportSettings, run_report
+    from planner.analysis.result import analyse as run
+    from planner.outputs.export import check_output_dir
+    from planner.outputs.printmap import context_layers
+    from planner.outputs.report import ReportSettings, run_report
 
     stage = _Stages(quiet)
     try:
@@ -345,7 +351,7 @@ def report(
                                            "network": str(paths[2])})
         if scheduler is not None and by != "county":
             raise PlannerError("--scheduler works with --by county", hint="add --by county")
-        from planner.province import county_keys, run_province
+        from planner.outputs.province import county_keys, run_province
 
         n_counties = 1
         if by == "county":
@@ -379,7 +385,7 @@ def report(
 @app.command()
 def profiles() -> None:
     """List the shipped standards profiles and their targets."""
-    from planner.standards import list_profiles, load_profile
+    from planner.io.profiles import list_profiles, load_profile
 
     for name in list_profiles():
         p = load_profile(name)

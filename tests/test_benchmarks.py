@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from planner.network import load_network
+from planner.engine.network import load_network
 
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
 

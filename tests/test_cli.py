@@ -14,7 +14,7 @@ import pyogrio
 import pytest
 from openpyxl import load_workbook
 
-from planner.demo import demo_paths
+from planner.demo.county import demo_paths
 from tests.conftest import DATA
 
 

@@ -11,7 +11,7 @@ import pytest
 
 import planner
 
-MODULES = sorted(m.name for m in pkgutil.iter_modules(planner.__path__, "planner.")
+MODULES = sorted(m.name for m in pkgutil.walk_packages(planner.__path__, "planner.")
                  if not m.name.endswith("__main__"))  # __main__ would start the command line
 
 # The main public functions each carry a runnable example.

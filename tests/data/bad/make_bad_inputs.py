@@ -11,9 +11,9 @@ substring of the expected message:
   (the loader refuses the file), ``warning`` (it loads, with a warning or a
   visible repair) or ``ok`` (it must load cleanly; ``message`` is then a text
   that must be in the loaded data);
-* ``stage``: ``reader`` when the reader itself (planner.io, load_network,
+* ``stage``: ``reader`` when the reader itself (planner.io.readers, load_network,
   load_profile...) raises/warns, ``validate`` when only the validation report
-  (planner.validate.validate_inputs, against the demo files) finds it.
+  (planner.io.validate.validate_inputs, against the demo files) finds it.
 """
 
 from __future__ import annotations
@@ -242,7 +242,7 @@ def facilities() -> None:
     dup = small.copy()
     dup.loc[6, "facility_id"] = dup.loc[5, "facility_id"]
     _csv(case("f07_duplicate_ids.csv", "facilities", "InputError", "duplicate ids"), dup)
-    from planner.crs import wgs84_to_bd09, wgs84_to_gcj02
+    from planner.io.crs import wgs84_to_bd09, wgs84_to_gcj02
 
     lon, lat = f["longitude"].astype(float).to_numpy(), f["latitude"].astype(float).to_numpy()
     for name, conv, msg in (("f08_gcj02_coordinates.csv", wgs84_to_gcj02, "GCJ-02"),

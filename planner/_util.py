@@ -1,0 +1,120 @@
+"""Small helpers used across layers: atomic writes, digests, the cache folder, graph components.
+
+One place for each; every module that writes a file, hashes one or keeps a
+cache goes through these.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+
+CHUNK = 1 << 20  # bytes read at a time when hashing files
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """Yield a unique temporary path beside ``path``; rename it onto ``path`` on success.
+
+    The temporary name is unique (two processes writing one target never share
+    it) and removed when the block fails, so ``path`` is either the old file or
+    the whole new one, never half of it.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.part-", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    os.unlink(tmp)  # writers (GDAL) want to create the file themselves
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, path)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` whole or not at all."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)
+
+
+def sha256_bytes(data: bytes) -> str:
+    """SHA-256 hex digest of bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: str | Path, *, extra: bytes = b"") -> str:
+    """SHA-256 hex digest of a file read in chunks, followed by ``extra``."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(CHUNK), b""):
+            h.update(chunk)
+    h.update(extra)
+    return h.hexdigest()
+
+
+def cache_dir() -> Path:
+    """The project's cache folder: ``$PLANNER_CACHE_DIR`` or ``~/.cache/eldercare-planner``."""
+    base = os.environ.get("PLANNER_CACHE_DIR")
+    return Path(base).expanduser() if base else Path.home() / ".cache" / "eldercare-planner"
+
+
+def component_labels(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Connected-component label of each of ``n`` nodes of the undirected graph ``(u, v)``."""
+    adj = sp.coo_matrix((np.ones(len(u)), (u, v)), shape=(n, n)).tocsr()
+    return connected_components(adj, directed=False)[1]
+
+
+def largest_component(n: int, u: np.ndarray, v: np.ndarray,
+                      among: np.ndarray | None = None) -> np.ndarray:
+    """Boolean mask of the nodes in the largest connected component.
+
+    Parameters
+    ----------
+    n : int
+        Number of nodes.
+    u, v : ndarray of int
+        The edges' end nodes.
+    among : ndarray of bool, optional
+        Count only these nodes when sizing components (e.g. nodes some edge uses).
+    """
+    labels = component_labels(n, u, v)
+    counted = labels if among is None else labels[among]
+    sizes = np.bincount(counted, minlength=int(labels.max()) + 1 if n else 0)
+    if sizes.size == 0:
+        return np.zeros(n, dtype=bool)
+    return labels == int(np.argmax(sizes))
+
+
+class UnionFind:
+    """Disjoint sets over ``0..n-1``; the smaller index is a set's representative."""
+
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+
+    def find(self, a: int) -> int:
+        """The representative of ``a``'s set (path halving)."""
+        parent = self.parent
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    def union(self, a: int, b: int) -> bool:
+        """Join the sets of ``a`` and ``b``; ``False`` when they were one already."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return False
+        self.parent[max(ra, rb)] = min(ra, rb)
+        return True

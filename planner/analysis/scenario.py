@@ -1,0 +1,604 @@
+"""Scenarios: a plan as the base inputs plus a list of edits and the settings.
+
+A :class:`Scenario` never stores a model: it stores *what the planner did*
+(add a facility here, move that one, remove another, promote a candidate) and
+the settings (standards profile, walking speed, catchment minutes), so it can
+be saved to a small file, opened in another session and re-applied to the
+same inputs with :meth:`Scenario.apply`.
+
+The file is GeoJSON: a ``FeatureCollection`` of the facilities the edits
+added or moved (final positions, so it opens in QGIS), with the scenario
+itself in foreign members (``format_version``, ``name``, ``edits``...).
+Files of older format versions are upgraded on load; anything malformed is
+reported with the position of the bad edit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from planner._errors import InputError, PlannerError
+from planner.schema import FACILITY_STATUSES, FACILITY_TYPES
+
+FORMAT_VERSION = 1
+FILE_KIND = "eldercare-planner-scenario"
+EDIT_OPS = ("add", "move", "remove", "status")
+
+
+# --- edits --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One change to the facilities.
+
+    Attributes
+    ----------
+    op : {'add', 'move', 'remove', 'status'}
+    facility_id : str
+        The facility added (its new id) or changed.
+    type : str, optional
+        Facility type (``add``).
+    lon, lat : float, optional
+        WGS-84 position (``add``, ``move``).
+    name : str, optional
+        Name of an added facility.
+    capacity : float, optional
+        Places/beds of an added facility.
+    status : str, optional
+        ``add``: status of the new facility (default 'planned');
+        ``status``: the new status.
+    """
+
+    op: str
+    facility_id: str
+    type: str | None = None
+    lon: float | None = None
+    lat: float | None = None
+    name: str | None = None
+    capacity: float | None = None
+    status: str | None = None
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict without empty fields."""
+        out = {"op": self.op, "facility_id": self.facility_id}
+        for k in ("type", "lon", "lat", "name", "capacity", "status"):
+            v = getattr(self, k)
+            if v is not None and not (isinstance(v, float) and math.isnan(v)):
+                out[k] = v
+        return out
+
+    @classmethod
+    def from_dict(cls, d: Mapping, index: int | None = None) -> Edit:
+        """Validate and build an edit from a dict (as saved by :meth:`to_dict`).
+
+        Raises
+        ------
+        InputError
+            Unknown operation or facility type, missing or out-of-range
+            coordinates, missing id; the message names the edit's position.
+        """
+        where = f"edit {index + 1}: " if index is not None else ""
+        if not isinstance(d, Mapping):
+            raise InputError(f"{where}must be an object, got {type(d).__name__}")
+        op = d.get("op")
+        if op not in EDIT_OPS:
+            raise InputError(f"{where}unknown operation {op!r}", hint=f"use one of {', '.join(EDIT_OPS)}")
+        fid = d.get("facility_id")
+        if fid is None or str(fid).strip() == "":
+            raise InputError(f"{where}{op} needs a facility_id")
+        ftype = d.get("type")
+        if op == "add" and ftype not in FACILITY_TYPES:
+            raise InputError(f"{where}unknown facility type {ftype!r}",
+                             hint=f"use one of {', '.join(FACILITY_TYPES)}")
+        lon = _float_or_none(d.get("lon"), f"{where}lon")
+        lat = _float_or_none(d.get("lat"), f"{where}lat")
+        if op in ("add", "move"):
+            if lon is None or lat is None:
+                raise InputError(f"{where}{op} needs lon and lat (WGS-84 degrees)")
+            if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+                raise InputError(f"{where}lon/lat ({lon}, {lat}) are not WGS-84 degrees")
+        status = d.get("status")
+        if op == "status" and status not in FACILITY_STATUSES:
+            raise InputError(f"{where}status must be one of {', '.join(FACILITY_STATUSES)}, got {status!r}")
+        if op == "add" and status is not None and status not in FACILITY_STATUSES:
+            raise InputError(f"{where}status must be one of {', '.join(FACILITY_STATUSES)}, got {status!r}")
+        cap = _float_or_none(d.get("capacity"), f"{where}capacity")
+        name = d.get("name")
+        return cls(op=op, facility_id=str(fid), type=None if ftype is None else str(ftype), lon=lon, lat=lat,
+                   name=None if name is None else str(name), capacity=cap,
+                   status=None if status is None else str(status))
+
+
+def _float_or_none(v, what: str) -> float | None:
+    if v is None or v == "":
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        raise InputError(f"{what} must be a number, got {v!r}") from None
+    if math.isnan(f):
+        return None
+    if not math.isfinite(f):
+        raise InputError(f"{what} must be finite, got {v!r}")
+    return f
+
+
+def apply_edit(model, edit: Edit, index: int | None = None):
+    """The model after one edit (adding is incremental: one bounded search).
+
+    Raises
+    ------
+    InputError
+        The edit refers to a facility the model does not have (message names
+        the edit).
+    """
+    try:
+        if edit.op == "add":
+            cap = np.nan if edit.capacity is None else float(edit.capacity)
+            return model.add_facility(edit.type, edit.lon, edit.lat, name=edit.name, capacity=cap,
+                                      status=edit.status or "planned", facility_id=edit.facility_id)
+        if edit.op == "move":
+            return model.move_facility(edit.facility_id, edit.lon, edit.lat)
+        if edit.op == "remove":
+            return model.remove_facility(edit.facility_id)
+        return model.with_status(edit.facility_id, edit.status)
+    except PlannerError as exc:
+        where = f"edit {index + 1} " if index is not None else "edit "
+        raise InputError(f"{where}({edit.op} {edit.facility_id}): {exc.message}",
+                         hint=exc.hint or "the scenario was probably made for other facility data") from exc
+
+
+def apply_edits(model, edits: Iterable[Edit]):
+    """The model after all edits in order."""
+    for i, e in enumerate(edits):
+        model = apply_edit(model, e, i)
+    return model
+
+
+# --- scenarios ------------------------------------------------------------------------------
+
+
+def _now() -> str:
+    return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A plan: settings plus the edits made to the base facilities.
+
+    Attributes
+    ----------
+    name : str
+    edits : tuple of Edit
+    profile : str
+        Standards profile name (or path).
+    speed : float, optional
+        Walking speed (m/s); None = the profile's.
+    minutes : float, optional
+        Catchment minutes applied to every walk target; None = the profile's.
+    inputs : dict
+        Names and SHA-256 hashes of the input files the edits were made on.
+    created : str
+        ISO timestamp.
+    note : str
+    """
+
+    name: str = "方案"
+    edits: tuple[Edit, ...] = ()
+    profile: str = "national"
+    speed: float | None = None
+    minutes: float | None = None
+    inputs: dict = field(default_factory=dict)
+    created: str = field(default_factory=_now)
+    note: str = ""
+
+    # -- editing ---------------------------------------------------------------------
+    def with_edit(self, edit: Edit) -> Scenario:
+        """A copy with one more edit."""
+        return replace(self, edits=(*self.edits, edit))
+
+    def undo(self) -> Scenario:
+        """A copy without the last edit (unchanged if there is none)."""
+        return replace(self, edits=self.edits[:-1])
+
+    def settings_key(self) -> tuple:
+        """What the base model depends on (profile, speed, minutes)."""
+        return (self.profile, self.speed, self.minutes)
+
+    def apply(self, model):
+        """The base model with this scenario's edits applied."""
+        return apply_edits(model, self.edits)
+
+    # -- files ---------------------------------------------------------------------------
+    def features(self) -> list[dict]:
+        """GeoJSON features of the facilities the edits added or moved (final state)."""
+        state: dict[str, dict] = {}
+        for e in self.edits:
+            if e.op == "add":
+                state[e.facility_id] = {"facility_id": e.facility_id, "name": e.name or e.facility_id,
+                                        "type": e.type, "capacity": e.capacity,
+                                        "status": e.status or "planned", "change": "added",
+                                        "lon": e.lon, "lat": e.lat}
+            elif e.op == "move":
+                s = state.setdefault(e.facility_id, {"facility_id": e.facility_id, "change": "moved"})
+                s["lon"], s["lat"] = e.lon, e.lat
+            elif e.op == "remove":
+                state.pop(e.facility_id, None)
+            elif e.op == "status" and e.facility_id in state:
+                state[e.facility_id]["status"] = e.status
+        out = []
+        for s in state.values():
+            props = {k: v for k, v in s.items() if k not in ("lon", "lat")}
+            if "type" in props:
+                props["type_zh"] = FACILITY_TYPES[props["type"]].zh
+            out.append({"type": "Feature", "properties": props,
+                        "geometry": {"type": "Point", "coordinates": [s["lon"], s["lat"]]}})
+        return out
+
+    def to_dict(self) -> dict:
+        """The scenario file's content (GeoJSON FeatureCollection with foreign members)."""
+        return {
+            "type": "FeatureCollection",
+            "kind": FILE_KIND,
+            "format_version": FORMAT_VERSION,
+            "name": self.name,
+            "created": self.created,
+            "note": self.note,
+            "profile": self.profile,
+            "speed": self.speed,
+            "minutes": self.minutes,
+            "inputs": dict(self.inputs),
+            "edits": [e.to_dict() for e in self.edits],
+            "features": self.features(),
+        }
+
+    def to_json(self) -> str:
+        """The scenario file as text (UTF-8 JSON, Chinese kept readable)."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=1, allow_nan=False)
+
+    def save(self, path: str | Path) -> Path:
+        """Write the scenario file atomically (``.geojson`` or ``.json``)."""
+        from planner.outputs.export import atomic_path
+
+        with atomic_path(path) as tmp:
+            Path(tmp).write_text(self.to_json(), encoding="utf-8")
+        return Path(path)
+
+    def check_inputs(self, inputs: Mapping[str, Mapping]) -> list[str]:
+        """Warnings when the current input files differ from those the scenario was made on."""
+        out = []
+        for role, info in self.inputs.items():
+            cur = inputs.get(role)
+            if cur is None:
+                continue
+            if info.get("sha256") and cur.get("sha256") and info["sha256"] != cur["sha256"]:
+                out.append(f"{role}: the scenario was made on {info.get('name', '?')}, "
+                           f"the current file is {cur.get('name', '?')} (different content)")
+        return out
+
+
+def _from_v0(d: dict) -> dict:
+    """Draft files written before ``format_version`` existed.
+
+    They kept the edits under ``actions`` with ``action`` for the operation,
+    ``id`` for the facility and ``x``/``y`` for longitude/latitude, and the
+    name under ``scenario``.
+    """
+    out = dict(d)
+    edits = []
+    for a in d.get("actions", d.get("edits", [])) or []:
+        if not isinstance(a, Mapping):
+            edits.append(a)
+            continue
+        e = dict(a)
+        if "action" in e and "op" not in e:
+            e["op"] = e.pop("action")
+        if "id" in e and "facility_id" not in e:
+            e["facility_id"] = e.pop("id")
+        if "x" in e and "lon" not in e:
+            e["lon"] = e.pop("x")
+        if "y" in e and "lat" not in e:
+            e["lat"] = e.pop("y")
+        edits.append(e)
+    out["edits"] = edits
+    out.pop("actions", None)
+    if "name" not in out and "scenario" in out:
+        out["name"] = out.pop("scenario")
+    out["format_version"] = 1
+    return out
+
+
+_UPGRADES = {0: _from_v0}
+
+
+def scenario_from_dict(d: Mapping) -> Scenario:
+    """Validate a scenario file's content (upgrading older versions) and build the scenario.
+
+    Raises
+    ------
+    InputError
+        Not a scenario, made by a newer version, or a bad field/edit.
+    """
+    if not isinstance(d, Mapping):
+        raise InputError("a scenario file must hold a JSON object",
+                         hint="choose a file saved by this planner (方案文件 .geojson/.json)")
+    if "edits" not in d and "actions" not in d:
+        raise InputError("not a scenario file: it has no 'edits'",
+                         hint="choose a file saved with 保存方案 / Save scenario")
+    version = d.get("format_version", 0)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise InputError(f"format_version must be an integer, got {version!r}")
+    if version > FORMAT_VERSION:
+        raise InputError(f"the scenario file has format version {version}, this planner reads up to "
+                         f"{FORMAT_VERSION}", hint="update the planner to open it")
+    d = dict(d)
+    while version < FORMAT_VERSION:
+        d = _UPGRADES[version](d)
+        version = d["format_version"]
+    raw_edits = d.get("edits")
+    if not isinstance(raw_edits, list):
+        raise InputError("'edits' must be a list")
+    edits = tuple(Edit.from_dict(e, i) for i, e in enumerate(raw_edits))
+    _check_edit_ids(edits)
+    speed = _float_or_none(d.get("speed"), "speed")
+    if speed is not None and speed <= 0:
+        raise InputError(f"speed must be positive (m/s), got {speed}")
+    minutes = _float_or_none(d.get("minutes"), "minutes")
+    if minutes is not None and minutes <= 0:
+        raise InputError(f"minutes must be positive, got {minutes}")
+    inputs = d.get("inputs") or {}
+    if not isinstance(inputs, Mapping):
+        raise InputError("'inputs' must be an object")
+    return Scenario(name=str(d.get("name") or "方案"), edits=edits, profile=str(d.get("profile") or "national"),
+                    speed=speed, minutes=minutes, inputs={str(k): dict(v) for k, v in inputs.items()
+                                                          if isinstance(v, Mapping)},
+                    created=str(d.get("created") or _now()), note=str(d.get("note") or ""))
+
+
+def _check_edit_ids(edits: Sequence[Edit]) -> None:
+    added: set[str] = set()
+    for i, e in enumerate(edits):
+        if e.op == "add":
+            if e.facility_id in added:
+                raise InputError(f"edit {i + 1}: facility id {e.facility_id!r} is added twice")
+            added.add(e.facility_id)
+
+
+def read_scenario(source: str | Path | bytes) -> Scenario:
+    """Read a scenario file (path, or the file's bytes as uploaded).
+
+    Raises
+    ------
+    InputError
+        Unreadable, not JSON, not a scenario, or invalid content.
+    """
+    name = None
+    if isinstance(source, bytes | bytearray):
+        raw = bytes(source)
+    else:
+        p = Path(source)
+        name = p.name
+        if not p.is_file():
+            raise InputError("scenario file not found", path=p)
+        raw = p.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError("the scenario file is not UTF-8 text", path=name,
+                         hint="choose a .geojson/.json file saved by this planner") from None
+    try:
+        d = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON (line {exc.lineno}, column {exc.colno})", path=name,
+                         hint="choose a .geojson/.json file saved by this planner") from None
+    try:
+        return scenario_from_dict(d)
+    except InputError as exc:
+        if name and exc.path is None:
+            raise InputError(exc.message, hint=exc.hint, path=name) from None
+        raise
+
+
+def inputs_info(files: Mapping[str, tuple[str, bytes | str | Path]]) -> dict[str, dict]:
+    """Names and SHA-256 hashes of input files, for :attr:`Scenario.inputs`.
+
+    ``files`` maps a role ('boundaries', 'facilities', 'network') to
+    ``(name, bytes or path)``.
+    """
+    out = {}
+    for role, (name, data) in files.items():
+        if isinstance(data, bytes | bytearray):
+            digest = hashlib.sha256(data).hexdigest()
+        else:
+            h = hashlib.sha256()
+            with open(data, "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(chunk)
+            digest = h.hexdigest()
+        out[role] = {"name": str(name), "sha256": digest}
+    return out
+
+
+# --- comparing --------------------------------------------------------------------------------
+
+
+_KIND_WORDS = {
+    "community": ("个社区", "communities"),
+    "village": ("个行政村", "villages"),
+    "street": ("个街道/乡镇", "streets/townships"),
+    "county": ("个县", "counties"),
+}
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    """One target before and after the scenario's edits."""
+
+    target_id: str
+    label: str
+    measure: str
+    unit_kind: str
+    target: float
+    before: float
+    after: float
+    met_before: bool | None
+    met_after: bool | None
+    n_met_before: int
+    n_met_after: int
+    n_units: int
+    pop_before: float
+    pop_after: float
+
+    @property
+    def short_label(self) -> str:
+        """The label without a trailing parenthesis (for narrow panels)."""
+        for open_, close in (("(", ")"), ("（", "）")):
+            if self.label.endswith(close) and open_ in self.label:
+                head = self.label[: self.label.rindex(open_)].strip()
+                if head:
+                    return head
+        return self.label
+
+    def met_text(self, lang: str = "zh") -> str:
+        """'达标'/'未达标' ('met'/'not met'), '—' when it cannot be scored."""
+        if self.met_after is None:
+            return "—"
+        if lang == "zh":
+            return "达标" if self.met_after else "未达标"
+        return "met" if self.met_after else "not met"
+
+    @property
+    def changed(self) -> bool:
+        """Whether the value, units met or covered 60+ population moved."""
+        return (not _same(self.before, self.after) or self.n_met_before != self.n_met_after
+                or not _same(self.pop_before, self.pop_after, 0.5))
+
+    def value_text(self, value: float) -> str:
+        """A value as shown to planners (share in per cent, counts as integers)."""
+        if not np.isfinite(value):
+            return "—"
+        if self.measure == "count":
+            return f"{value:,.0f}"
+        return f"{value * 100:.1f}%"
+
+    def delta_text(self) -> str:
+        """The change of the value (percentage points or count), '' when none."""
+        if not (np.isfinite(self.before) and np.isfinite(self.after)) or _same(self.before, self.after):
+            return ""
+        d = self.after - self.before
+        if self.measure == "count":
+            return f"{d:+,.0f}"
+        return f"{d * 100:+.1f} pp"
+
+    def describe(self, lang: str = "zh") -> str:
+        """One line such as '农村互助养老…覆盖率 73.3% → 80.0%（+2个行政村，60岁以上人口+1,240人）'."""
+        head = f"{self.label} {self.value_text(self.before)} → {self.value_text(self.after)}"
+        parts = []
+        dn = self.n_met_after - self.n_met_before
+        if self.measure != "count" and dn:
+            zh, en = _KIND_WORDS.get(self.unit_kind, ("个单元", "units"))
+            parts.append(f"{dn:+d}{zh}" if lang == "zh" else f"{dn:+d} {en}")
+        dp = self.pop_after - self.pop_before
+        if self.measure != "count" and self.unit_kind != "street" and np.isfinite(dp) and abs(dp) >= 0.5:
+            parts.append(f"60岁以上人口{dp:+,.0f}人" if lang == "zh" else f"{dp:+,.0f} people 60+")
+        if not parts:
+            return head
+        return head + (f"（{'，'.join(parts)}）" if lang == "zh" else f" ({', '.join(parts)})")
+
+
+def _same(a: float, b: float, tol: float = 1e-9) -> bool:
+    if not (np.isfinite(a) and np.isfinite(b)):
+        return (not np.isfinite(a)) and (not np.isfinite(b))
+    return abs(a - b) <= tol
+
+
+def score_changes(before, after, lang: str = "zh") -> list[ScoreChange]:
+    """Each target of ``after``'s profile against the same target in ``before``.
+
+    Parameters
+    ----------
+    before, after : Analysis
+        E.g. the baseline and the scenario (same profile).
+    """
+    prev = {s.target.id: s for s in before.scores}
+    out = []
+    for s in after.scores:
+        b = prev.get(s.target.id, s)
+        t = s.target
+        out.append(ScoreChange(
+            target_id=t.id, label=t.label(lang), measure=t.measure, unit_kind=t.unit_kind,
+            target=float(t.min_count) if t.measure == "count" else float(t.share),
+            before=float(b.value), after=float(s.value), met_before=b.met, met_after=s.met,
+            n_met_before=int(b.n_met), n_met_after=int(s.n_met), n_units=int(s.n_units),
+            pop_before=float(b.pop60_covered) if np.isfinite(b.pop60_covered) else np.nan,
+            pop_after=float(s.pop60_covered) if np.isfinite(s.pop60_covered) else np.nan,
+        ))
+    return out
+
+
+def changes_frame(changes: Sequence[ScoreChange], lang: str = "zh") -> pd.DataFrame:
+    """The targets panel as a table: value, target, met, baseline and change."""
+    zh = lang == "zh"
+    rows = []
+    for c in changes:
+        met = c.met_text(lang)
+        rows.append({
+            ("指标" if zh else "Target"): c.label,
+            ("方案值" if zh else "Scenario"): c.value_text(c.after),
+            ("目标值" if zh else "Target value"): c.value_text(c.target) if c.measure != "count"
+            else f"≥ {c.target:,.0f}",
+            ("是否达标" if zh else "Met"): met,
+            ("现状值" if zh else "Baseline"): c.value_text(c.before),
+            ("变化" if zh else "Change"): c.delta_text(),
+            ("达标单元" if zh else "Units met"): "" if c.measure == "count" else f"{c.n_met_after}/{c.n_units}",
+        })
+    return pd.DataFrame(rows)
+
+
+def compare_scenarios(analyses: Mapping[str, object], lang: str = "zh") -> pd.DataFrame:
+    """Scenarios side by side: one row per target, one value column per scenario.
+
+    Parameters
+    ----------
+    analyses : mapping
+        Scenario name → :class:`planner.analysis.result.Analysis` (the first is the
+        reference for the change columns).
+
+    Returns
+    -------
+    DataFrame with the target label, each scenario's value and whether it is
+    met, and the change of every other scenario against the first.
+    """
+    names = list(analyses)
+    if not names:
+        return pd.DataFrame()
+    zh = lang == "zh"
+    ref = analyses[names[0]]
+    rows = []
+    for i, s in enumerate(ref.scores):
+        t = s.target
+        row = {("指标" if zh else "Target"): t.label(lang)}
+        for nm in names:
+            sc = analyses[nm].scores[i] if i < len(analyses[nm].scores) else None
+            if sc is None or sc.target.id != t.id:
+                sc = next((x for x in analyses[nm].scores if x.target.id == t.id), None)
+            if sc is None:
+                row[nm] = "—"
+                continue
+            ch = score_changes(ref, analyses[nm], lang)
+            c = next(x for x in ch if x.target_id == t.id)
+            row[nm] = f"{c.value_text(c.after)} ({c.met_text(lang)})"
+            if nm != names[0]:
+                row[(f"{nm} 变化" if zh else f"{nm} change")] = c.delta_text()
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,1 @@
+"""The Streamlit app's state, edits and downloads; ``app.py`` holds the widgets only."""

@@ -1,0 +1,521 @@
+"""Printable gap maps (PNG at 300 dpi, PDF) for reports and meetings.
+
+:func:`print_gap_map` draws one facility type's walking coverage on A4 or A3
+paper: units shaded by the share of their 60+ population within the walk,
+gap units hatched, facilities by type, the service area, a legend, a true
+scale bar (the map is drawn in the network's metric CRS), a north arrow, and
+the data source, date, standards profile and walking speed.  No basemap tiles
+are needed.  Chinese text needs a CJK font: :func:`find_cjk_font` looks for
+one (WenQuanYi, Noto Sans CJK, Source Han, SimHei, Microsoft YaHei, or the
+file named by ``$PLANNER_CJK_FONT``); without one the map falls back to
+English labels with a :class:`~planner._errors.PlannerWarning`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import math
+import os
+import warnings
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from planner._errors import InputError, PlannerWarning
+from planner.outputs.export import atomic_path
+from planner.text import type_label
+
+PAPERS_MM = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}
+"""Paper sizes (long side, short side) in millimetres."""
+
+CJK_FONT_NAMES = (
+    "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", "Noto Sans SC",
+    "Source Han Sans SC", "Source Han Sans CN", "SimHei", "Microsoft YaHei", "PingFang SC",
+    "Heiti SC", "Noto Serif CJK SC", "AR PL UMing CN", "AR PL UKai CN",
+)
+"""CJK font families looked for, in order of preference."""
+
+FONT_HINT = ("install a CJK font (Debian/Ubuntu: apt-get install fonts-wqy-microhei) or set "
+             "PLANNER_CJK_FONT to a .ttf/.otf/.ttc file")
+
+SHARE_BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0000001)
+SHARE_COLOURS = ("#d7191c", "#fdae61", "#ffffbf", "#a6d96a", "#1a9641")
+
+TYPE_STYLE = {
+    "day_care": ("o", "#d95f02"),
+    "street_centre": ("s", "#7570b3"),
+    "embedded_home": ("^", "#e7298a"),
+    "mutual_aid": ("D", "#1b9e77"),
+    "meal_point": ("v", "#e6ab02"),
+    "nursing_home": ("P", "#a6761d"),
+}
+
+_TEXT = {
+    "title": ("{area}{type}步行{minutes:g}分钟覆盖与缺口图", "{area}{type}: {minutes:g}-minute walking coverage and gaps"),
+    "share": ("60岁以上人口步行{minutes:g}分钟覆盖率", "60+ population within {minutes:g} min walk"),
+    "gap": ("缺口单元(未达标)", "gap unit (target not met)"),
+    "service": ("{type}步行{minutes:g}分钟服务范围", "{type}: {minutes:g}-min walking service area"),
+    "water": ("水系", "water"),
+    "other": ("其他单元(不考核{kinds})", "other units (not scored for {kinds})"),
+    "planned": ("规划设施(空心)", "planned (hollow)"),
+    "facilities": ("设施", "Facilities"),
+    "units": ("社区/行政村", "Communities / villages"),
+    "source": ("数据来源：{source}", "Data: {source}"),
+    "date": ("制图日期：{date}", "Date: {date}"),
+    "profile": ("标准：{profile}；步行速度 {speed:g} 米/秒；{type}服务范围 {minutes:g} 分钟 ≈ {metres:,.0f} 米",
+                "Standards: {profile}; walking speed {speed:g} m/s; {type}: {minutes:g} min ≈ {metres:,.0f} m"),
+    "north": ("北", "N"),
+    "m": ("米", "m"),
+    "km": ("千米", "km"),
+    "area": ("研究区", "Study area "),
+}
+
+
+def _tx(key: str, lang: str, **fmt) -> str:
+    zh, en = _TEXT[key]
+    text = zh if lang == "zh" else en
+    return text.format(**fmt) if fmt else text
+
+
+@functools.lru_cache(maxsize=1)
+def find_cjk_font() -> str | None:
+    """Family name of an installed CJK font, or ``None``.
+
+    ``$PLANNER_CJK_FONT`` (a font file) comes first; then the families of
+    :data:`CJK_FONT_NAMES`; then any family whose name says CJK/Han Sans.
+    """
+    from matplotlib import font_manager
+
+    path = os.environ.get("PLANNER_CJK_FONT")
+    if path:
+        if Path(path).is_file():
+            font_manager.fontManager.addfont(path)
+            return font_manager.FontProperties(fname=path).get_name()
+        warnings.warn(f"PLANNER_CJK_FONT={path} is not a file; looking for an installed CJK font",
+                      PlannerWarning, stacklevel=2)
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    for n in CJK_FONT_NAMES:
+        if n in names:
+            return n
+    for n in sorted(names):
+        if any(k in n for k in ("CJK", "Han Sans", "WenQuanYi", "Hei")):
+            return n
+    # matplotlib's font cache predates a font installed later: look at the files
+    for f in sorted(font_manager.findSystemFonts()):
+        if any(k in Path(f).name.lower() for k in _CJK_FILE_HINTS):
+            try:
+                font_manager.fontManager.addfont(f)
+                return font_manager.FontProperties(fname=f).get_name()
+            except (OSError, RuntimeError, ValueError):
+                continue
+    return None
+
+
+_CJK_FILE_HINTS = ("wqy", "notosanscjk", "notoserifcjk", "sourcehansans", "simhei", "msyh", "pingfang",
+                   "uming", "ukai", "droidsansfallback")
+
+
+@functools.lru_cache(maxsize=1)
+def _warn_no_font() -> None:
+    warnings.warn("no Chinese (CJK) font found: the map is drawn with English labels — " + FONT_HINT,
+                  PlannerWarning, stacklevel=3)
+
+
+def map_language(lang: str = "zh") -> tuple[str, str | None]:
+    """The language a map can be drawn in and the CJK font to use.
+
+    ``zh`` without a CJK font becomes ``en`` (warned once).
+    """
+    font = find_cjk_font()
+    if lang == "zh" and font is None:
+        _warn_no_font()
+        return "en", None
+    return ("zh" if lang == "zh" else "en"), font
+
+
+def coverage_share(analysis, facility_type: str, minutes: float) -> np.ndarray:
+    """Share of each unit's 60+ population within ``minutes`` of ``facility_type``."""
+    m = analysis.model
+    n = len(m.units)
+    unit = m.demand["unit"].to_numpy()
+    w = m.demand["w60"].to_numpy(float)
+    mins, _ = m.demand_minutes(facility_type)
+    wsum = np.bincount(unit, weights=w, minlength=n)
+    wcov = np.bincount(unit, weights=w * (mins <= minutes), minlength=n)
+    return np.divide(wcov, wsum, out=np.zeros(n), where=wsum > 0)
+
+
+def gap_units(analysis, facility_type: str) -> np.ndarray:
+    """Units failing a unit target that counts ``facility_type`` (else any gap)."""
+    u = analysis.units
+    cols = [f"met_{t.id}" for t in analysis.model.profile.targets
+            if facility_type in t.facility_types and f"met_{t.id}" in u.columns]
+    if not cols:
+        return u["gap"].to_numpy(bool)
+    gap = np.zeros(len(u), bool)
+    for c in cols:
+        gap |= np.array([v is not None and v is not pd.NA and not bool(v) for v in u[c]])
+    return gap
+
+
+def context_layers(boundaries: str | Path | None) -> dict[str, gpd.GeoDataFrame]:
+    """Optional context from a boundaries GeoPackage: its ``water`` and ``county`` layers, if any."""
+    if boundaries is None:
+        return {}
+    try:
+        import pyogrio
+
+        names = [str(r[0]) for r in pyogrio.list_layers(boundaries)]
+        out = {}
+        for name in ("water", "county"):
+            if name in names:
+                lay = gpd.read_file(boundaries, layer=name, engine="pyogrio")
+                out[name] = lay if lay.crs else lay.set_crs("EPSG:4326")
+        return out
+    except Exception:  # noqa: BLE001 - context is optional, never fail the map for it
+        return {}
+
+
+def _nice_length(max_m: float) -> float:
+    exp = 10 ** math.floor(math.log10(max_m))
+    for f in (5, 2, 1):
+        if f * exp <= max_m:
+            return f * exp
+    return exp
+
+
+def _fit_extent(bounds, box_w: float, box_h: float, pad: float = 0.05):
+    minx, miny, maxx, maxy = bounds
+    w, h = max(maxx - minx, 1.0), max(maxy - miny, 1.0)
+    minx, maxx = minx - w * pad, maxx + w * pad
+    miny, maxy = miny - h * pad, maxy + h * pad
+    w, h = maxx - minx, maxy - miny
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    if w / h > box_w / box_h:
+        h = w * box_h / box_w
+    else:
+        w = h * box_w / box_h
+    return cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2
+
+
+def _scale_bar(ax, xlim, ylim, lang: str, fs: float) -> float:
+    from matplotlib.patches import Rectangle
+
+    width = xlim[1] - xlim[0]
+    length = _nice_length(width * 0.25)
+    x0 = xlim[0] + width * 0.04
+    y0 = ylim[0] + (ylim[1] - ylim[0]) * 0.04
+    hgt = (ylim[1] - ylim[0]) * 0.012
+    half = length / 2
+    ax.add_patch(Rectangle((x0 - width * 0.015, y0 - hgt * 1.5), length + width * 0.07, hgt * 6.5,
+                           facecolor="white", edgecolor="none", alpha=0.8, zorder=19))
+    for k, colour in enumerate(("black", "white", "black", "white")):
+        ax.add_patch(Rectangle((x0 + k * half / 2, y0), half / 2, hgt, facecolor=colour,
+                               edgecolor="black", linewidth=0.6, zorder=20))
+    unit_km = length >= 1000
+    for v in (0, half, length):
+        label = f"{v / 1000:g}" if unit_km else f"{v:g}"
+        ax.text(x0 + v, y0 + hgt * 1.6, label, ha="center", va="bottom", fontsize=fs, zorder=20)
+    ax.text(x0 + length + width * 0.01, y0 + hgt / 2, _tx("km" if unit_km else "m", lang),
+            ha="left", va="center", fontsize=fs, zorder=20)
+    return length
+
+
+def _north_arrow(ax, fs: float) -> None:
+    ax.annotate("", xy=(0.95, 0.95), xytext=(0.95, 0.86), xycoords="axes fraction",
+                arrowprops={"facecolor": "black", "edgecolor": "black", "width": 3, "headwidth": 10,
+                            "headlength": 10}, zorder=20)
+    ax.text(0.95, 0.955, "N", transform=ax.transAxes, ha="center", va="bottom", fontsize=fs * 1.3,
+            zorder=20)
+
+
+def gap_map_figure(
+    analysis,
+    *,
+    facility_type: str = "day_care",
+    minutes: float | None = None,
+    paper: str = "A4",
+    orientation: str = "landscape",
+    lang: str = "zh",
+    units_mask=None,
+    title: str | None = None,
+    area: str | None = None,
+    service_areas: gpd.GeoDataFrame | bool = True,
+    context: dict[str, gpd.GeoDataFrame] | None = None,
+    source: str | None = None,
+    date: str | None = None,
+    label_units: bool = True,
+):
+    """Draw a printable gap map and return the matplotlib ``Figure``.
+
+    See :func:`print_gap_map` for the parameters; this one writes nothing
+    (for the app and notebooks).
+    """
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    paper = paper.upper()
+    if paper not in PAPERS_MM:
+        raise InputError(f"unknown paper size {paper!r}", hint="use A4 or A3")
+    if orientation not in ("landscape", "portrait"):
+        raise InputError(f"unknown orientation {orientation!r}", hint="use landscape or portrait")
+    model = analysis.model
+    if facility_type not in model.fields and f"{facility_type}_share" not in analysis.units.columns:
+        raise InputError(f"unknown facility type {facility_type!r}",
+                         hint="one of: " + ", ".join(sorted(model.fields)))
+    lang, font = map_language(lang)
+    minutes = float(minutes if minutes is not None else model.profile.catchment(facility_type))
+    metres = minutes * 60 * model.speed
+    crs = model.network.crs
+    n = len(model.units)
+    mask = np.ones(n, bool) if units_mask is None else np.asarray(units_mask, bool)
+    if not mask.any():
+        raise InputError("no units to draw", hint="the district selection is empty")
+
+    units = gpd.GeoDataFrame({"share": coverage_share(analysis, facility_type, minutes),
+                              "gap": gap_units(analysis, facility_type),
+                              "name": analysis.units["name"].astype(str).to_numpy()},
+                             geometry=model.units.geometry.to_numpy(), crs=crs)
+    kinds = relevant_kinds(analysis, facility_type)
+    scored = mask & analysis.units["kind"].isin(kinds).to_numpy()
+    focus = units[mask]
+    shaded = units[scored]
+    long_mm, short_mm = PAPERS_MM[paper]
+    w_mm, h_mm = (long_mm, short_mm) if orientation == "landscape" else (short_mm, long_mm)
+    scale = short_mm / 210.0
+    fs = 7.0 * scale
+    rc = {"font.family": ([font] if font else []) + ["DejaVu Sans"], "axes.unicode_minus": False,
+          "pdf.fonttype": 42, "hatch.linewidth": 0.8}
+    import matplotlib
+
+    with matplotlib.rc_context(rc):
+        fig = Figure(figsize=(w_mm / 25.4, h_mm / 25.4))
+        margin = 10.0
+        title_h, foot_h = 18.0 * scale, 14.0 * scale
+        if orientation == "landscape":
+            leg_w = 68.0 * scale
+            map_box = (margin, margin + foot_h, w_mm - 2 * margin - leg_w - 4, h_mm - 2 * margin - title_h - foot_h)
+            leg_box = (w_mm - margin - leg_w, margin + foot_h, leg_w, map_box[3])
+        else:
+            leg_h = 62.0 * scale
+            map_box = (margin, margin + foot_h + leg_h + 3, w_mm - 2 * margin,
+                       h_mm - 2 * margin - title_h - foot_h - leg_h - 3)
+            leg_box = (margin, margin + foot_h, w_mm - 2 * margin, leg_h)
+        ax = fig.add_axes([map_box[0] / w_mm, map_box[1] / h_mm, map_box[2] / w_mm, map_box[3] / h_mm])
+        lax = fig.add_axes([leg_box[0] / w_mm, leg_box[1] / h_mm, leg_box[2] / w_mm, leg_box[3] / h_mm])
+        lax.axis("off")
+        x0, x1, y0, y1 = _fit_extent(focus.total_bounds, map_box[2], map_box[3])
+
+        for name, layer in (context or {}).items():
+            lay = layer.to_crs(crs) if layer.crs is not None else layer
+            if name == "water":
+                lay.plot(ax=ax, facecolor="#a6cee3", edgecolor="#1f78b4", linewidth=0.4, zorder=1)
+        others = units[~scored]
+        if len(others):
+            others.plot(ax=ax, facecolor="#f0f0f0", edgecolor="#bdbdbd", linewidth=0.4, zorder=2)
+        if len(shaded):
+            cls = np.clip(np.digitize(shaded["share"].to_numpy(), SHARE_BINS) - 1, 0, len(SHARE_COLOURS) - 1)
+            shaded.plot(ax=ax, color=[SHARE_COLOURS[c] for c in cls], edgecolor="#636363", linewidth=0.5,
+                        alpha=0.85, zorder=3)
+        sa = _service_area(model, facility_type, minutes, service_areas)
+        if sa is not None and len(sa):
+            sa.plot(ax=ax, facecolor="#2b83ba", alpha=0.18, edgecolor="none", zorder=4)
+            sa.boundary.plot(ax=ax, color="#2b83ba", linewidth=0.4, zorder=5)
+        gaps = shaded[shaded["gap"]]
+        if len(gaps):
+            gaps.plot(ax=ax, facecolor="none", edgecolor="#b2182b", hatch="////", linewidth=1.2, zorder=6)
+        fac = model.facilities
+        act = model.active if hasattr(model, "active") else np.ones(len(fac), bool)
+        fx, fy = fac.geometry.x.to_numpy(), fac.geometry.y.to_numpy()
+        inview = (fx >= x0) & (fx <= x1) & (fy >= y0) & (fy <= y1)
+        shown_types = []
+        for ftype in list(TYPE_STYLE) + sorted(set(fac["type"]) - set(TYPE_STYLE)):
+            sel = (fac["type"].to_numpy() == ftype) & act & inview
+            if not sel.any():
+                continue
+            shown_types.append(ftype)
+            marker, colour = TYPE_STYLE.get(ftype, ("o", "#333333"))
+            size = (46 if ftype == facility_type else 22) * scale
+            planned = sel & (fac["status"].to_numpy() == "planned")
+            existing = sel & ~planned
+            ax.scatter(fx[existing], fy[existing], marker=marker, s=size, c=colour, edgecolors="black",
+                       linewidths=0.5, zorder=8 if ftype == facility_type else 7)
+            if planned.any():
+                ax.scatter(fx[planned], fy[planned], marker=marker, s=size, facecolors="white",
+                           edgecolors=colour, linewidths=1.2, zorder=8)
+        if label_units and lang == "zh":
+            for _, r in focus.iterrows():
+                p = r.geometry.representative_point()
+                ax.text(p.x, p.y, r["name"], fontsize=fs * 0.75, ha="center", va="center", color="#252525",
+                        zorder=9, clip_on=True)
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        ax.set_aspect("equal", adjustable="box")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        _scale_bar(ax, (x0, x1), (y0, y1), lang, fs)
+        _north_arrow(ax, fs)
+
+        tname = type_label(facility_type, lang)
+        if area is None:
+            area = _default_area(analysis, mask, lang, context)
+        fig.text(0.5, 1 - (margin + title_h * 0.45) / h_mm,
+                 title or _tx("title", lang, area=area, type=tname, minutes=minutes),
+                 ha="center", va="center", fontsize=15 * scale)
+        handles = [Patch(facecolor=c, edgecolor="#636363",
+                         label=f"{SHARE_BINS[i]:.0%}–{min(SHARE_BINS[i + 1], 1):.0%}")
+                   for i, c in enumerate(SHARE_COLOURS)]
+        handles.append(Patch(facecolor="none", edgecolor="#b2182b", hatch="////", label=_tx("gap", lang)))
+        if sa is not None and len(sa):
+            handles.append(Patch(facecolor="#2b83ba", alpha=0.35, edgecolor="#2b83ba", linestyle="--",
+                                 label=_tx("service", lang, type=tname, minutes=minutes)))
+        if "water" in (context or {}):
+            handles.append(Patch(facecolor="#a6cee3", edgecolor="#1f78b4", label=_tx("water", lang)))
+        if len(others):
+            handles.append(Patch(facecolor="#f0f0f0", edgecolor="#bdbdbd",
+                                 label=_tx("other", lang, kinds=_kinds_text(kinds, lang))))
+        fac_handles = []
+        for ftype in shown_types:
+            marker, colour = TYPE_STYLE.get(ftype, ("o", "#333333"))
+            fac_handles.append(Line2D([], [], linestyle="none", marker=marker, markerfacecolor=colour,
+                                      markeredgecolor="black", markersize=6 * scale,
+                                      label=type_label(ftype, lang)))
+        if (fac["status"].to_numpy() == "planned").any():
+            fac_handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="white",
+                                      markeredgecolor="#333333", markersize=6 * scale,
+                                      label=_tx("planned", lang)))
+        ncol = 1 if orientation == "landscape" else 2
+        leg1 = lax.legend(handles=handles, loc="upper left", fontsize=fs, title_fontsize=fs * 1.1,
+                          title=_tx("share", lang, minutes=minutes), frameon=False, ncol=ncol,
+                          alignment="left")
+        lax.add_artist(leg1)
+        if fac_handles:
+            lax.legend(handles=fac_handles, loc="lower left" if orientation == "landscape" else "upper right",
+                       fontsize=fs, title=_tx("facilities", lang), title_fontsize=fs * 1.1, frameon=False,
+                       ncol=1 if orientation == "landscape" else 2, alignment="left")
+        prof = model.profile.title(lang)
+        lines = [
+            _tx("profile", lang, profile=prof, speed=model.speed, type=tname, minutes=minutes, metres=metres),
+            _tx("source", lang, source=source or _default_source(model, lang)) + "    "
+            + _tx("date", lang, date=date or datetime.date.today().isoformat()),
+        ]
+        for k, line in enumerate(lines):
+            fig.text(margin / w_mm, (margin + foot_h * (0.7 - 0.45 * k)) / h_mm, line, ha="left",
+                     va="center", fontsize=fs * 0.95)
+    return fig
+
+
+def _service_area(model, facility_type, minutes, service_areas):
+    if service_areas is False or service_areas is None:
+        return None
+    if service_areas is True:
+        from planner.analysis.result import service_area_layer
+
+        return service_area_layer(model, [facility_type], minutes=(minutes,), crs=None)
+    sa = service_areas
+    if "facility_type" in sa.columns:
+        sa = sa[sa["facility_type"] == facility_type]
+    if "minutes" in sa.columns:
+        sa = sa[np.isclose(sa["minutes"].astype(float), minutes)]
+    return sa.to_crs(model.network.crs)
+
+
+def _default_area(analysis, mask, lang: str, context=None) -> str:
+    u = analysis.units
+    county = ""
+    if context and "county" in context and "name" in context["county"].columns and len(context["county"]):
+        county = str(context["county"]["name"].iloc[0])
+    if "street" in u.columns:
+        streets = sorted(set(u.loc[mask, "street"].dropna().astype(str)))
+        if len(streets) == 1 and mask.sum() < len(u):
+            return (county + streets[0]) if lang == "zh" else ""
+    if lang != "zh":
+        return ""
+    return county or _tx("area", lang)
+
+
+def relevant_kinds(analysis, facility_type: str) -> list[str]:
+    """Unit kinds scored on ``facility_type`` by some target (all kinds if none)."""
+    kinds = sorted({t.unit_kind for t in analysis.model.profile.targets
+                    if facility_type in t.facility_types and t.unit_kind in ("community", "village")})
+    return kinds or ["community", "village"]
+
+
+def _kinds_text(kinds, lang: str) -> str:
+    from planner.text import kind_label
+
+    rest = [k for k in ("community", "village") if k not in kinds]
+    return ("、" if lang == "zh" else ", ").join(kind_label(k, lang) for k in rest) if rest else ""
+
+
+def _default_source(model, lang: str) -> str:
+    net = Path(str(model.network.report.source)).name
+    return (f"路网 {net}；边界、人口与设施为输入数据" if lang == "zh"
+            else f"network {net}; boundaries, population and facilities as supplied")
+
+
+def print_gap_map(
+    analysis,
+    path: str | Path,
+    *,
+    facility_type: str = "day_care",
+    minutes: float | None = None,
+    paper: str = "A4",
+    orientation: str = "landscape",
+    lang: str = "zh",
+    units_mask=None,
+    title: str | None = None,
+    dpi: int = 300,
+    **options,
+) -> Path:
+    """Write a printable gap map as PNG or PDF (by the file's suffix), atomically.
+
+    Parameters
+    ----------
+    analysis : Analysis
+    path : path
+        ``.png`` or ``.pdf``.
+    facility_type : str
+        The type whose coverage is shaded (default day-care centres).
+    minutes : float, optional
+        The walk (minutes); default the profile's catchment of the type.
+    paper : {'A4', 'A3'}
+    orientation : {'landscape', 'portrait'}
+    lang : {'zh', 'en'}
+        ``zh`` falls back to ``en`` (warned) when no CJK font is installed.
+    units_mask : array of bool, optional
+        Units to map (one street/township); the others are drawn in grey.
+    title : str, optional
+        Default "<area><type>步行<minutes>分钟覆盖与缺口图".
+    dpi : int
+        Resolution of PNG files (300 for print).
+    **options
+        ``area``, ``service_areas`` (a precomputed layer, or False),
+        ``context`` ({'water': GeoDataFrame}), ``source``, ``date``,
+        ``label_units`` — see :func:`gap_map_figure`.
+
+    Returns
+    -------
+    Path
+    """
+    path = Path(path)
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in ("png", "pdf"):
+        raise InputError(f"cannot write a map as {path.suffix or 'a file without suffix'}", path=path,
+                         hint="use a .png or .pdf file name")
+    fig = gap_map_figure(analysis, facility_type=facility_type, minutes=minutes, paper=paper,
+                         orientation=orientation, lang=lang, units_mask=units_mask, title=title, **options)
+    import matplotlib
+
+    font = find_cjk_font()
+    rc = {"font.family": ([font] if font else []) + ["DejaVu Sans"], "pdf.fonttype": 42}
+    with matplotlib.rc_context(rc), atomic_path(path) as tmp:
+        meta = {"Title": title or "gap map", "Creator": "eldercare-planner"} if fmt == "pdf" else None
+        fig.savefig(tmp, format=fmt, dpi=dpi, metadata=meta)
+    return path

@@ -1,0 +1,814 @@
+"""Folium maps of coverage, facilities and service areas (shared by the app and the HTML export).
+
+:func:`coverage_map` is a pure function of an :class:`planner.analysis.result.Analysis`:
+communities and villages coloured by the share of their 60+ population within
+the walk, gap units outlined, facilities drawn with one symbol per type, and
+optional 5/10/15-minute service areas.  It needs no internet: symbols are
+inline SVG, the legend is inline HTML, and the default basemap is a plain
+background with the walking network drawn as faint grey lines.  With
+``basemap="amap"`` (a GCJ-02 tile service) every geometry is shifted to GCJ-02
+so it lines up with the tiles; :func:`display_to_wgs84` shifts a clicked point
+back.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from planner.io.crs import gcj02_to_wgs84, wgs84_to_gcj02
+from planner.schema import FACILITY_TYPES, STATUS_LABELS
+
+if TYPE_CHECKING:
+    import folium
+
+BASEMAPS = ("none", "osm", "amap", "tianditu")
+"""Basemap choices: no tiles (works offline), OpenStreetMap, Amap (GCJ-02),
+Tianditu (CGCS2000 ≈ WGS-84, needs a key)."""
+
+BASEMAP_LABELS = {
+    "none": {"zh": "无底图(离线)", "en": "No basemap (offline)"},
+    "osm": {"zh": "OpenStreetMap", "en": "OpenStreetMap"},
+    "amap": {"zh": "高德地图(GCJ-02,数据已偏移)", "en": "Amap (GCJ-02, data shifted)"},
+    "tianditu": {"zh": "天地图(需密钥)", "en": "Tianditu (needs a key)"},
+}
+
+GCJ02_BASEMAPS = ("amap",)
+"""Basemaps drawn in GCJ-02: data are shifted for display, clicks shifted back."""
+
+AMAP_TILES = ("https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1"
+              "&style=8&x={x}&y={y}&z={z}")
+TIANDITU_TILES = ("https://t{s}.tianditu.gov.cn/DataServer?T=vec_w&x={x}&y={y}&l={z}"
+                  "&tk={key}")
+TIANDITU_LABELS = ("https://t{s}.tianditu.gov.cn/DataServer?T=cva_w&x={x}&y={y}&l={z}"
+                   "&tk={key}")
+
+BACKGROUND = "#eef0ea"  # the plain background when no tiles are shown
+LEGEND_WIDTH = 190  # pixels the map leaves free for the legend when fitting the data
+MAX_NETWORK_SEGMENTS = 20000  # draw the street network as context only up to this size
+
+# coverage classes: upper bounds (share of the unit's 60+ population within the walk)
+COVERAGE_BINS = (0.25, 0.5, 0.75, 0.95, 1.0 + 1e-9)
+COVERAGE_COLOURS = ("#d7191c", "#fdae61", "#ffffbf", "#a6d96a", "#1a9641")
+NO_DATA_COLOUR = "#bdbdbd"
+GAP_COLOUR = "#7b00a8"
+
+# places per 1,000 people 60+ within the walk (2SFCA): lower bounds of the classes above "none".
+# Fixed (not data-driven) so the colours of two scenarios compare.
+PLACES_BINS = (5.0, 10.0, 20.0, 35.0)
+PLACES_NONE_COLOUR = "#d7191c"  # no place within the walk
+PLACES_COLOURS = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """How one facility type is drawn: a shape and a colour."""
+
+    shape: str
+    colour: str
+
+
+SYMBOLS: dict[str, Symbol] = {
+    "day_care": Symbol("circle", "#1f78b4"),
+    "street_centre": Symbol("star", "#e31a1c"),
+    "embedded_home": Symbol("square", "#6a3d9a"),
+    "mutual_aid": Symbol("triangle", "#33a02c"),
+    "meal_point": Symbol("diamond", "#ff7f00"),
+    "nursing_home": Symbol("hexagon", "#8c510a"),
+}
+"""Symbol of each facility type (distinct shapes, so they read in grey print too)."""
+
+SERVICE_AREA_OPACITY = {5: 0.40, 10: 0.26, 15: 0.16}
+
+TEXT: dict[str, tuple[str, str]] = {
+    "coverage": ("60岁以上人口步行覆盖率", "Share of 60+ population within walk"),
+    "coverage_of": ("覆盖率:{what}", "Coverage: {what}"),
+    "default_coverage": ("社区按15分钟养老服务圈、行政村按互助养老设施", "communities: main community target; villages: main village target"),
+    "no_data": ("无数据", "no data"),
+    "gap": ("存在缺口的单元", "Units with a gap"),
+    "facilities": ("设施", "Facilities"),
+    "service_areas": ("步行服务范围", "Walking service area"),
+    "service_area_of": ("服务范围:{type}", "Service area: {type}"),
+    "minutes": ("{m:g}分钟", "{m:g} min"),
+    "units_layer": ("社区/行政村覆盖", "Communities/villages coverage"),
+    "network_layer": ("步行路网", "Walking network"),
+    "streets_layer": ("街道/乡镇界", "Street/township boundaries"),
+    "candidates_layer": ("候选点位", "Candidate sites"),
+    "name": ("名称", "Name"),
+    "code": ("区划代码", "Code"),
+    "kind": ("类型", "Kind"),
+    "population": ("总人口", "Population"),
+    "pop60": ("60岁以上人口", "Population 60+"),
+    "covered": ("步行覆盖率", "Covered share"),
+    "nearest": ("最近设施", "Nearest facility"),
+    "nearest_min": ("步行分钟", "Walk (min)"),
+    "gap_reason": ("缺口", "Gap"),
+    "none": ("—", "—"),
+    "capacity": ("床位/名额", "Places/beds"),
+    "status": ("状态", "Status"),
+    "type": ("设施类型", "Type"),
+    "existing": ("现有(实心)", "existing (filled)"),
+    "planned": ("规划(虚线)", "planned (dashed)"),
+    "candidate": ("候选(空心)", "candidate (hollow)"),
+    "synthetic": ("示例数据为合成数据", "Demo data are synthetic"),
+    "beyond": ("超出步行范围", "beyond walking range"),
+    "places": ("每千名老人可达床位/名额", "Places per 1,000 aged 60+"),
+    "places_of": ("步行范围内每千名60岁以上老人床位/名额(2SFCA):{type}",
+                  "Places per 1,000 people 60+ within walk (2SFCA): {type}"),
+    "places_none": ("0(步行范围内无)", "0 (none within walk)"),
+    "places_note": ("按名额与步行范围内老人数分摊(两步移动搜索法)",
+                    "Places shared among the elderly within walk (two-step floating catchment)"),
+}
+
+
+def text(key: str, lang: str = "zh", **fmt) -> str:
+    """A map label in ``lang`` ('zh' or 'en')."""
+    zh, en = TEXT[key]
+    s = zh if lang == "zh" else en
+    return s.format(**fmt) if fmt else s
+
+
+def _type_label(ftype: str, lang: str) -> str:
+    ft = FACILITY_TYPES.get(ftype)
+    if ft is None:
+        return str(ftype)
+    return ft.zh if lang == "zh" else ft.en
+
+
+# --- symbols ------------------------------------------------------------------------
+
+
+_SHAPES = {
+    "circle": '<circle cx="10" cy="10" r="7"/>',
+    "square": '<rect x="3.5" y="3.5" width="13" height="13"/>',
+    "triangle": '<polygon points="10,2.5 18,17 2,17"/>',
+    "diamond": '<polygon points="10,1.5 18.5,10 10,18.5 1.5,10"/>',
+    "star": ('<polygon points="10,1.5 12.4,7.2 18.6,7.6 13.8,11.6 15.3,17.7 10,14.4 4.7,17.7 '
+             '6.2,11.6 1.4,7.6 7.6,7.2"/>'),
+    "hexagon": '<polygon points="10,2 17,6 17,14 10,18 3,14 3,6"/>',
+}
+
+
+def symbol_svg(facility_type: str, status: str = "existing", *, size: int = 18,
+               selected: bool = False) -> str:
+    """Inline SVG of a facility's symbol.
+
+    Existing facilities are filled, planned ones filled with a dashed white
+    ring, candidates hollow.  ``selected`` adds a thick black halo.
+    """
+    sym = SYMBOLS.get(facility_type, Symbol("circle", "#555555"))
+    shape = _SHAPES[sym.shape]
+    if status == "candidate":
+        style = f'fill="white" fill-opacity="0.7" stroke="{sym.colour}" stroke-width="2"'
+    elif status == "planned":
+        style = (f'fill="{sym.colour}" stroke="white" stroke-width="1.8" '
+                 'stroke-dasharray="2.5,1.5"')
+    else:
+        style = f'fill="{sym.colour}" stroke="white" stroke-width="1.2"'
+    halo = ""
+    if selected:
+        halo = shape.replace("/>", ' fill="none" stroke="black" stroke-width="5"/>')
+    body = shape.replace("/>", f" {style}/>")
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '
+            f'viewBox="0 0 20 20" style="overflow:visible">{halo}{body}</svg>')
+
+
+def coverage_colour(share: float) -> str:
+    """Fill colour of a coverage share (0–1); grey for NaN."""
+    if share is None or not np.isfinite(share):
+        return NO_DATA_COLOUR
+    for upper, colour in zip(COVERAGE_BINS, COVERAGE_COLOURS, strict=True):
+        if share < upper:
+            return colour
+    return COVERAGE_COLOURS[-1]
+
+
+def coverage_classes(lang: str = "zh") -> list[tuple[str, str]]:
+    """Legend entries ``(colour, label)`` of the coverage classes."""
+    out, lo = [], 0.0
+    for upper, colour in zip(COVERAGE_BINS, COVERAGE_COLOURS, strict=True):
+        if upper > 1:
+            label = f"≥ {lo:.0%}"
+        else:
+            label = f"{lo:.0%} – {upper:.0%}"
+        out.append((colour, label))
+        lo = upper
+    out.append((NO_DATA_COLOUR, text("no_data", lang)))
+    return out
+
+
+def places_colour(value: float) -> str:
+    """Fill colour of places per 1,000 people 60+ (2SFCA); red for none, grey for NaN."""
+    if value is None or not np.isfinite(value):
+        return NO_DATA_COLOUR
+    if value <= 1e-9:
+        return PLACES_NONE_COLOUR
+    for lower, colour in zip((0.0, *PLACES_BINS)[::-1], PLACES_COLOURS[::-1], strict=True):
+        if value >= lower:
+            return colour
+    return PLACES_COLOURS[0]  # pragma: no cover - value > 0 always meets the 0 bound
+
+
+def places_classes(lang: str = "zh") -> list[tuple[str, str]]:
+    """Legend entries ``(colour, label)`` of the places-per-1,000 classes."""
+    out = [(PLACES_NONE_COLOUR, text("places_none", lang))]
+    bounds = (0.0, *PLACES_BINS)
+    for k, colour in enumerate(PLACES_COLOURS):
+        lo = bounds[k]
+        label = f"{lo:g} – {bounds[k + 1]:g}" if k + 1 < len(bounds) else f"≥ {lo:g}"
+        out.append((colour, label))
+    out.append((NO_DATA_COLOUR, text("no_data", lang)))
+    return out
+
+
+def legend_html(lang: str = "zh", *, facility_types: Iterable[str] | None = None,
+                coverage_label: str | None = None, service_minutes: Sequence[float] = (),
+                service_types: Iterable[str] = (), highlight_gaps: bool = True,
+                note: str | None = None, classes: Sequence[tuple[str, str]] | None = None) -> str:
+    """The map legend as a self-contained HTML block (no scripts, no web fonts).
+
+    ``classes`` are the unit colour classes ``(colour, label)`` (default
+    :func:`coverage_classes`; :func:`places_classes` for places per 1,000).
+    """
+    rows = [f'<div style="font-weight:bold;margin-bottom:2px">{html.escape(coverage_label or text("coverage", lang))}</div>']
+    for colour, label in (classes if classes is not None else coverage_classes(lang)):
+        rows.append(f'<div><span style="display:inline-block;width:14px;height:10px;background:{colour};'
+                    f'border:1px solid #777;margin-right:5px;opacity:.85"></span>{html.escape(label)}</div>')
+    if highlight_gaps:
+        rows.append(f'<div><span style="display:inline-block;width:12px;height:8px;border:2.5px solid {GAP_COLOUR};'
+                    f'margin-right:5px"></span>{html.escape(text("gap", lang))}</div>')
+    types = list(facility_types) if facility_types is not None else list(FACILITY_TYPES)
+    if types:
+        rows.append(f'<div style="font-weight:bold;margin:4px 0 2px">{html.escape(text("facilities", lang))}</div>')
+        for t in types:
+            rows.append(f'<div style="white-space:nowrap">{symbol_svg(t, size=13)} '
+                        f'{html.escape(_type_label(t, lang))}</div>')
+        status_row = " ".join(f'{symbol_svg(types[0], s, size=11)} {html.escape(text(s, lang))}'
+                              for s in ("existing", "planned", "candidate"))
+        rows.append(f'<div style="white-space:nowrap;font-size:10px;color:#444">{status_row}</div>')
+    stypes = list(service_types)
+    if stypes and service_minutes:
+        rows.append(f'<div style="font-weight:bold;margin:4px 0 2px">{html.escape(text("service_areas", lang))}</div>')
+        for m in sorted(service_minutes):
+            op = SERVICE_AREA_OPACITY.get(int(m), 0.2)
+            rows.append(f'<div><span style="display:inline-block;width:14px;height:10px;background:#444;'
+                        f'opacity:{op + 0.1:.2f};margin-right:5px"></span>{html.escape(text("minutes", lang, m=m))}</div>')
+    if note:
+        rows.append(f'<div style="margin-top:4px;font-size:10px;color:#666">{html.escape(note)}</div>')
+    summary = "图例" if lang == "zh" else "Legend"
+    return ('<details class="planner-legend" open style="background:rgba(255,255,255,.92);padding:4px 8px;'
+            'border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);font:11px/1.35 sans-serif;'
+            'max-height:60vh;overflow:auto;max-width:220px">'
+            f'<summary style="cursor:pointer;font-weight:bold">{summary}</summary>' + "".join(rows) + "</details>")
+
+
+def _macro(template: str):
+    """A branca MacroElement running ``template``'s script against the map."""
+    from branca.element import MacroElement, Template
+
+    el = MacroElement()
+    el._template = Template("{% macro script(this, kwargs) %}" + template + "{% endmacro %}")
+    return el
+
+
+def add_legend(m, legend: str, position: str = "bottomright"):
+    """Add an HTML legend as a Leaflet control (works offline and in streamlit-folium)."""
+    import json
+
+    js = (f"(function(){{var c=L.control({{position:{json.dumps(position)}}});"
+          f"c.onAdd=function(){{var d=L.DomUtil.create('div','planner-legend-ctl');"
+          f"d.innerHTML={json.dumps(legend)};L.DomEvent.disableClickPropagation(d);return d;}};"
+          "c.addTo({{ this._parent.get_name() }});})();")
+    _macro(js).add_to(m)
+    return m
+
+
+LEAFLET_DIR = Path(__file__).resolve().parents[1] / "static" / "leaflet"
+"""Leaflet's JS/CSS shipped with the package (BSD-2), so maps draw without the internet."""
+
+
+@lru_cache(maxsize=1)
+def _leaflet_data_uris() -> tuple[str, str]:
+    import base64
+
+    js = (LEAFLET_DIR / "leaflet.js").read_bytes()
+    css = (LEAFLET_DIR / "leaflet.css").read_text(encoding="utf-8")
+    for img in sorted((LEAFLET_DIR / "images").glob("*.png")):
+        uri = "data:image/png;base64," + base64.b64encode(img.read_bytes()).decode("ascii")
+        css = css.replace(f"url(images/{img.name})", f"url({uri})")
+    return ("data:text/javascript;base64," + base64.b64encode(js).decode("ascii"),
+            "data:text/css;base64," + base64.b64encode(css.encode("utf-8")).decode("ascii"))
+
+
+def offline_assets(m):
+    """Make a folium map load Leaflet from the package, not from CDNs (works offline).
+
+    folium lists Leaflet, jQuery, Bootstrap and Font Awesome on CDNs; the
+    planner's maps need only Leaflet (symbols are inline SVG).  The map's
+    asset lists are replaced by ``data:`` URIs of the vendored Leaflet, which
+    both streamlit-folium and a saved HTML page load without a network.
+    """
+    if not (LEAFLET_DIR / "leaflet.js").is_file():  # not vendored: keep folium's CDN links
+        return m
+    js, css = _leaflet_data_uris()
+    m.default_js = [("leaflet", js)]
+    m.default_css = [("leaflet_css", css)]
+    return m
+
+
+# --- coordinates for display ----------------------------------------------------------
+
+
+def _shift_geoms(geoms: np.ndarray) -> np.ndarray:
+    def f(xy: np.ndarray) -> np.ndarray:
+        x, y = wgs84_to_gcj02(xy[:, 0], xy[:, 1])
+        return np.column_stack([x, y])
+
+    return shapely.transform(geoms, f)
+
+
+def to_display(gdf: gpd.GeoDataFrame, basemap: str = "none") -> gpd.GeoDataFrame:
+    """The layer in WGS-84, shifted to GCJ-02 when the basemap needs it."""
+    out = gdf.to_crs("EPSG:4326") if gdf.crs is not None and not gdf.crs.equals("EPSG:4326") else gdf.copy()
+    if basemap in GCJ02_BASEMAPS and len(out):
+        out = out.set_geometry(_shift_geoms(out.geometry.values), crs="EPSG:4326")
+    return out
+
+
+def display_to_wgs84(lon: float, lat: float, basemap: str = "none") -> tuple[float, float]:
+    """A point clicked on the map (display coordinates) back in WGS-84."""
+    if basemap in GCJ02_BASEMAPS:
+        x, y = gcj02_to_wgs84(float(lon), float(lat))
+        return float(x), float(y)
+    return float(lon), float(lat)
+
+
+def wgs84_to_display(lon: float, lat: float, basemap: str = "none") -> tuple[float, float]:
+    """A WGS-84 point in the map's display coordinates."""
+    if basemap in GCJ02_BASEMAPS:
+        x, y = wgs84_to_gcj02(float(lon), float(lat))
+        return float(x), float(y)
+    return float(lon), float(lat)
+
+
+# --- per-unit coverage for the map ----------------------------------------------------
+
+
+def _kind_targets(profile, kind: str):
+    """The profile's first walk-based target scored on units of ``kind``."""
+    for t in profile.targets:
+        if t.unit_kind == kind and t.uses_walk and t.minutes:
+            return t
+    return None
+
+
+def unit_display_frame(analysis, coverage_type: str | None = None, lang: str = "zh") -> pd.DataFrame:
+    """Per unit: the coverage share shown on the map, the nearest facility and its walk.
+
+    With ``coverage_type`` the share is that type's catchment share
+    (``<type>_share`` of the gap table).  Without it each unit is coloured by
+    the main walk-based target of its kind (communities: e.g. the 15-minute
+    circle over community facility types; villages: mutual-aid sites), i.e.
+    the share of the unit's 60+ population within the target's walk of any of
+    its facility types.
+
+    Returns
+    -------
+    DataFrame aligned with ``analysis.units`` with ``share`` (0–1, NaN when no
+    60+ population), ``nearest`` (facility name), ``nearest_minutes`` and
+    ``what`` (the facility types measured, as a label).
+    """
+    from planner.analysis.coverage import unit_target_status
+
+    units = analysis.units
+    model = analysis.model
+    n = len(units)
+    share = np.full(n, np.nan)
+    nearest = np.full(n, "", dtype=object)
+    minutes = np.full(n, np.nan)
+    what = np.full(n, "", dtype=object)
+    kinds = units["kind"].to_numpy()
+
+    def fill(mask: np.ndarray, types: Sequence[str], sh: np.ndarray) -> None:
+        share[mask] = sh[mask]
+        cols = [t for t in types if f"{t}_minutes" in units.columns]
+        what[mask] = "、".join(_type_label(t, lang) for t in types) if lang == "zh" else ", ".join(
+            _type_label(t, lang) for t in types)
+        if not cols:
+            return
+        mins = np.column_stack([units[f"{t}_minutes"].to_numpy(float) for t in cols])
+        names = np.column_stack([units[f"{t}_nearest"].astype(str).to_numpy() for t in cols])
+        filled = np.where(np.isfinite(mins), mins, np.inf)
+        best = np.argmin(filled, axis=1)
+        bmin = filled[np.arange(n), best]
+        ok = mask & np.isfinite(bmin)
+        minutes[ok] = bmin[ok]
+        nearest[ok] = names[np.arange(n), best][ok]
+
+    if coverage_type is not None:
+        col = f"{coverage_type}_share"
+        sh = units[col].to_numpy(float) if col in units.columns else np.full(n, np.nan)
+        fill(np.ones(n, bool), [coverage_type], sh)
+    else:
+        for kind in np.unique(kinds):
+            mask = kinds == kind
+            target = _kind_targets(model.profile, kind)
+            if target is not None:
+                sh = unit_target_status(model, target)["share"].to_numpy(float)
+                fill(mask, list(target.facility_types), sh)
+            else:
+                types = [t for t, ft in FACILITY_TYPES.items() if ft.level == kind] or list(model.fields)
+                cols = [f"{t}_share" for t in types if f"{t}_share" in units.columns]
+                sh = units[cols].max(axis=1).to_numpy(float) if cols else np.full(n, np.nan)
+                fill(mask, types, sh)
+    pop60 = units["pop60"].to_numpy(float)
+    share = np.where(pop60 > 0, share, np.nan)
+    return pd.DataFrame({"share": share, "nearest": nearest, "nearest_minutes": minutes, "what": what},
+                        index=units.index)
+
+
+# --- the map ----------------------------------------------------------------------------
+
+
+def facility_tooltip(row, lang: str = "zh") -> str:
+    """Tooltip text of a facility; the id is in square brackets (see :func:`facility_id_from_tooltip`)."""
+    parts = [f"<b>{html.escape(str(row['name']))}</b> [{html.escape(str(row['facility_id']))}]",
+             f"{text('type', lang)}: {html.escape(_type_label(row['type'], lang))}",
+             f"{text('status', lang)}: {html.escape(STATUS_LABELS.get(row['status'], {}).get(lang, str(row['status'])))}"]
+    cap = row.get("capacity")
+    if cap is not None and pd.notna(cap):
+        parts.append(f"{text('capacity', lang)}: {float(cap):,.0f}")
+    return "<br>".join(parts)
+
+
+_ID_RE = re.compile(r"\[([^\[\]\n]+)\]")
+
+
+def facility_id_from_tooltip(tooltip: str | None) -> str | None:
+    """The facility id inside a facility tooltip's text (None for other tooltips)."""
+    if not tooltip:
+        return None
+    hit = _ID_RE.search(str(tooltip))
+    return hit.group(1).strip() if hit else None
+
+
+def _bounds(gdf: gpd.GeoDataFrame) -> list[list[float]]:
+    x0, y0, x1, y1 = gdf.total_bounds
+    return [[float(y0), float(x0)], [float(y1), float(x1)]]
+
+
+def network_lines(network, *, max_segments: int = MAX_NETWORK_SEGMENTS) -> gpd.GeoDataFrame | None:
+    """The street network as one WGS-84 line layer for display (None when too large)."""
+    if network.n_edges > max_segments or network.n_edges == 0:
+        return None
+    geom = shapely.multilinestrings(list(network.segments))
+    return gpd.GeoDataFrame(geometry=[geom], crs=network.crs).to_crs("EPSG:4326")
+
+
+_NETWORK_JSON: dict[tuple, tuple] = {}
+
+
+def _network_geojson(network, basemap: str) -> dict | None:
+    """The network as a compact GeoJSON dict (coordinates to 1e-6°), cached per network."""
+    key = (id(network), basemap in GCJ02_BASEMAPS)
+    hit = _NETWORK_JSON.get(key)
+    if hit is not None and hit[0] is network:
+        return hit[1]
+    if network.n_edges > MAX_NETWORK_SEGMENTS or network.n_edges == 0:
+        data = None
+    else:
+        lon, lat = network.lonlat()
+        if basemap in GCJ02_BASEMAPS:
+            lon, lat = wgs84_to_gcj02(lon, lat)
+        lon, lat = np.round(lon, 6), np.round(lat, 6)
+        u, v = network.u, network.v
+        lines = np.stack([np.column_stack([lon[u], lat[u]]), np.column_stack([lon[v], lat[v]])], axis=1)
+        data = {"type": "FeatureCollection", "features": [{
+            "type": "Feature", "properties": {},
+            "geometry": {"type": "MultiLineString", "coordinates": lines.tolist()}}]}
+    if len(_NETWORK_JSON) >= 4:
+        _NETWORK_JSON.pop(next(iter(_NETWORK_JSON)))
+    _NETWORK_JSON[key] = (network, data)
+    return data
+
+
+def coverage_map(
+    analysis,
+    *,
+    lang: str = "zh",
+    facility_types: Iterable[str] | None = None,
+    minutes: Sequence[float] = (5, 10, 15),
+    service_areas: gpd.GeoDataFrame | None = None,
+    basemap: str = "none",
+    coverage_type: str | None = None,
+    highlight_gaps: bool = True,
+    show_candidates: bool = False,
+    selected: str | None = None,
+    network: bool | gpd.GeoDataFrame | None = True,
+    tianditu_key: str | None = None,
+    simplify: float = 2e-5,
+    height: str | int = "100%",
+    places: Sequence[float] | None = None,
+    places_type: str | None = None,
+) -> folium.Map:
+    """The coverage map of an analysis as a folium map (self-contained, works offline).
+
+    Parameters
+    ----------
+    analysis : Analysis
+        From :func:`planner.analysis.result.analyse` or :func:`planner.analysis.result.analysis_of`.
+    lang : {'zh', 'en'}
+        Language of legends, layer names and tooltips.
+    facility_types : iterable of str, optional
+        Facility types whose service areas are drawn (default none when
+        ``service_areas`` is None; all types present in it otherwise).
+        Facilities of every type are always drawn.
+    minutes : sequence of float
+        Walks of the service areas (5/10/15 min by default).
+    service_areas : GeoDataFrame, optional
+        Precomputed :func:`planner.analysis.result.service_area_layer` output (WGS-84);
+        when omitted and ``facility_types`` is given they are computed here.
+    basemap : {'none', 'osm', 'amap', 'tianditu'}
+        ``'none'`` draws no tiles (offline). ``'amap'`` is GCJ-02: all data are
+        shifted to GCJ-02 for display (see :func:`display_to_wgs84`).
+        ``'tianditu'`` needs ``tianditu_key``.
+    coverage_type : str, optional
+        Colour units by this facility type's catchment share instead of the
+        main target of each unit's kind (see :func:`unit_display_frame`).
+    highlight_gaps : bool
+        Outline units with a gap (any target of their kind not met).
+    show_candidates : bool
+        Show candidate sites (hidden layer otherwise).
+    selected : str, optional
+        Facility id drawn with a halo.
+    network : bool or GeoDataFrame
+        Draw the walking network as faint grey context (True: from the model
+        when it has at most :data:`MAX_NETWORK_SEGMENTS` segments).
+    tianditu_key : str, optional
+        Tianditu API key.
+    simplify : float
+        Display simplification tolerance (degrees) of polygons.
+    height : str or int
+        Map height (CSS).
+    places : sequence of float, optional
+        Places per 1,000 people 60+ within the walk of each unit (aligned
+        with ``analysis.units``; e.g. ``capacity_access(model, t).units
+        ["places_per_1000"]``).  When given, units are coloured by it
+        (:func:`places_colour`) instead of the coverage share, and the
+        tooltips show it.
+    places_type : str, optional
+        Facility type the places are of (for the legend).
+
+    Returns
+    -------
+    folium.Map
+    """
+    import folium
+
+    if basemap not in BASEMAPS:
+        raise ValueError(f"basemap must be one of {BASEMAPS}, got {basemap!r}")
+    model = analysis.model
+    units = analysis.units
+    disp = unit_display_frame(analysis, coverage_type, lang)
+
+    # fractional zoom so the county fills the map when fitted
+    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, height=height,
+                   zoom_control=True, zoom_snap=0.25, zoom_delta=0.5)
+    if basemap == "none":
+        _macro("{{ this._parent.get_name() }}.getContainer().style.background = '"
+               + BACKGROUND + "';").add_to(m)
+    elif basemap == "osm":
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False).add_to(m)
+    elif basemap == "amap":
+        folium.TileLayer(AMAP_TILES, attr="© 高德地图 AutoNavi", name="高德地图", subdomains="1234",
+                         max_zoom=18, control=False).add_to(m)
+    elif basemap == "tianditu":
+        if not tianditu_key:
+            raise ValueError("the Tianditu basemap needs a key (tianditu_key)")
+        for tpl, nm in ((TIANDITU_TILES, "天地图"), (TIANDITU_LABELS, "天地图注记")):
+            folium.TileLayer(tpl.replace("{key}", tianditu_key), attr="© 天地图 Tianditu", name=nm,
+                             subdomains="01234567", max_zoom=18, control=False).add_to(m)
+
+    # context: the walking network (offline substitute for a basemap)
+    if network is not False and network is not None:
+        lines = (to_display(network, basemap).__geo_interface__ if isinstance(network, gpd.GeoDataFrame)
+                 else _network_geojson(model.network, basemap))
+        if lines is not None:
+            fg = folium.FeatureGroup(name=text("network_layer", lang), show=True)
+            folium.GeoJson(lines, style_function=lambda _: {
+                "color": "#8a8a8a", "weight": 1, "opacity": 0.55}, interactive=False).add_to(fg)
+            fg.add_to(m)
+
+    # units coloured by coverage
+    u = units[["code", "name", "kind", "population", "pop60", "gap", "gap_reason_zh",
+               "gap_reason_en", "geometry"]].copy()
+    u["share"] = disp["share"].to_numpy()
+    if places is not None:
+        pl = np.asarray(places, float)
+        if pl.shape != (len(u),):
+            raise ValueError(f"places must have one value per unit ({len(u)}), got shape {pl.shape}")
+        u["fill"] = [places_colour(v) for v in pl]
+        u["t_places"] = [f"{v:,.1f}" if np.isfinite(v) else text("no_data", lang) for v in pl]
+    else:
+        u["fill"] = [coverage_colour(s) for s in u["share"]]
+    u["t_kind"] = [("社区" if k == "community" else "行政村") if lang == "zh" else k for k in u["kind"]]
+    u["t_pop"] = [f"{v:,.0f}" for v in u["population"]]
+    u["t_pop60"] = [f"{v:,.0f}" for v in u["pop60"]]
+    u["t_share"] = [f"{s:.0%}" if np.isfinite(s) else text("no_data", lang) for s in u["share"]]
+    mins = disp["nearest_minutes"].to_numpy(float)
+    u["t_nearest"] = [f"{nm} ({mn:.1f} {'分钟' if lang == 'zh' else 'min'})" if np.isfinite(mn) and nm
+                      else text("beyond", lang) for nm, mn in zip(disp["nearest"], mins, strict=True)]
+    u["t_gap"] = [(rz if lang == "zh" else re_) or text("none", lang)
+                  for rz, re_ in zip(u["gap_reason_zh"], u["gap_reason_en"], strict=True)]
+    u["code"] = u["code"].fillna("").astype(str)
+    u = u.drop(columns=["gap_reason_zh", "gap_reason_en"])
+    u["gap"] = u["gap"].astype(bool)
+    if simplify:
+        u["geometry"] = u.geometry.simplify(simplify, preserve_topology=True)
+    u = to_display(u, basemap)
+    fields = ["name", "code", "t_kind", "t_pop", "t_pop60", "t_share", "t_nearest", "t_gap"]
+    aliases = [text(k, lang) for k in ("name", "code", "kind", "population", "pop60", "covered",
+                                       "nearest", "gap_reason")]
+    if places is not None:
+        fields.insert(5, "t_places")
+        aliases.insert(5, text("places", lang))
+    fg_units = folium.FeatureGroup(name=text("units_layer", lang), show=True)
+    folium.GeoJson(
+        u.to_json(),
+        name=text("units_layer", lang),
+        style_function=lambda f: {
+            "fillColor": f["properties"]["fill"], "fillOpacity": 0.55,
+            "color": GAP_COLOUR if (highlight_gaps and f["properties"]["gap"]) else "#555555",
+            "weight": 3 if (highlight_gaps and f["properties"]["gap"]) else 0.8,
+            "dashArray": None,
+        },
+        highlight_function=lambda _: {"weight": 3, "color": "#000000", "fillOpacity": 0.7},
+        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True),
+    ).add_to(fg_units)
+    fg_units.add_to(m)
+
+    # street/township outlines for orientation
+    if "street" in model.units.columns and model.units["street"].notna().any():
+        st = gpd.GeoDataFrame({"street": model.units["street"].fillna("").to_numpy()},
+                              geometry=model.units.geometry.values, crs=model.units.crs)
+        st = st.dissolve("street").reset_index().to_crs("EPSG:4326")
+        st["geometry"] = st.geometry.boundary.simplify(simplify or 0)
+        fg = folium.FeatureGroup(name=text("streets_layer", lang), show=True)
+        folium.GeoJson(to_display(st, basemap).to_json(), style_function=lambda _: {
+            "color": "#333333", "weight": 1.6, "dashArray": "6,4", "opacity": 0.8},
+            interactive=False).add_to(fg)
+        fg.add_to(m)
+
+    # service areas
+    sa_types: list[str] = []
+    if service_areas is None and facility_types is not None and list(facility_types):
+        from planner.analysis.result import service_area_layer
+
+        service_areas = service_area_layer(model, facility_types=list(facility_types), minutes=minutes)
+    if service_areas is not None and len(service_areas):
+        sa = service_areas
+        if facility_types is not None:
+            sa = sa[sa["facility_type"].isin(list(facility_types))]
+        sa = sa[sa["minutes"].isin([float(x) for x in minutes])]
+        if simplify:
+            sa = sa.set_geometry(sa.geometry.simplify(simplify, preserve_topology=True))
+        sa = to_display(sa, basemap)
+        for t in [t for t in FACILITY_TYPES if t in set(sa["facility_type"])]:
+            sa_types.append(t)
+            colour = SYMBOLS[t].colour
+            fg = folium.FeatureGroup(name=text("service_area_of", lang, type=_type_label(t, lang)), show=True)
+            part = sa[sa["facility_type"] == t].sort_values("minutes", ascending=False)
+            for _, row in part.iterrows():
+                op = SERVICE_AREA_OPACITY.get(int(row["minutes"]), 0.2)
+                label = f"{_type_label(t, lang)} · {text('minutes', lang, m=row['minutes'])} ≈ {row['metres']:,.0f} m"
+                folium.GeoJson(
+                    gpd.GeoDataFrame(geometry=[row.geometry], crs="EPSG:4326").to_json(),
+                    style_function=lambda _, c=colour, o=op: {"fillColor": c, "fillOpacity": o,
+                                                                "color": c, "weight": 0.6, "opacity": 0.6},
+                    tooltip=label, interactive=False,
+                ).add_to(fg)
+            fg.add_to(m)
+
+    # facilities, one symbol per type
+    fac = model.facilities.drop(columns=["unit"], errors="ignore")
+    fac = to_display(fac, basemap) if len(fac) else fac
+    groups = {}
+    for _, row in fac.iterrows():
+        status = str(row["status"])
+        if status == "candidate":
+            key = "candidate"
+            name = text("candidates_layer", lang)
+            show = show_candidates
+        else:
+            key = str(row["type"])
+            name = f"{text('facilities', lang)}: {_type_label(key, lang)}"
+            show = True
+        if key not in groups:
+            groups[key] = folium.FeatureGroup(name=name, show=show)
+        is_sel = selected is not None and str(row["facility_id"]) == str(selected)
+        size = 22 if is_sel else 18
+        folium.Marker(
+            location=[row.geometry.y, row.geometry.x],
+            icon=folium.DivIcon(html=symbol_svg(str(row["type"]), status, size=size, selected=is_sel),
+                                icon_size=(size, size), icon_anchor=(size // 2, size // 2),
+                                class_name="planner-facility"),
+            tooltip=facility_tooltip(row, lang),
+        ).add_to(groups[key])
+    for key in [*FACILITY_TYPES, "candidate"]:
+        if key in groups:
+            groups[key].add_to(m)
+
+    present = [t for t in FACILITY_TYPES if (model.facilities["type"] == t).any()]
+    cov_label = (text("coverage_of", lang, what=_type_label(coverage_type, lang)) if coverage_type
+                 else text("coverage", lang))
+    classes = None
+    if places is not None:
+        cov_label = text("places_of", lang, type=_type_label(places_type or coverage_type or "", lang))
+        classes = places_classes(lang)
+    add_legend(m, legend_html(lang, facility_types=present, coverage_label=cov_label,
+                              service_minutes=minutes if sa_types else (), service_types=sa_types,
+                              highlight_gaps=highlight_gaps, classes=classes,
+                              note=text("places_note", lang) if places is not None else None))
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    # keep the data clear of the legend (bottom right)
+    m.fit_bounds(_bounds(u), padding_top_left=(10, 10), padding_bottom_right=(LEGEND_WIDTH, 10))
+    return m
+
+
+# --- keeping the view across reruns ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MapView:
+    """A map view to keep across reruns: centre in WGS-84 degrees and Leaflet zoom level."""
+
+    lon: float
+    lat: float
+    zoom: float
+
+
+VIEW_META = "planner-view"
+"""Name of the ``<meta>`` element of the page header that carries the view to restore."""
+
+
+def view_from_return(out: dict | None, basemap: str = "none") -> MapView | None:
+    """The view streamlit-folium reported (``center`` and ``zoom``), in WGS-84.
+
+    None until the map has reported one: before its first report
+    streamlit-folium returns defaults without ``center`` (and a meaningless
+    ``zoom``), which must not overwrite a kept view.
+    """
+    if not out:
+        return None
+    try:
+        c = out["center"]
+        lat, lng, zoom = float(c["lat"]), float(c["lng"]), float(out["zoom"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not (np.isfinite([lat, lng, zoom]).all() and -90 <= lat <= 90 and 0 <= zoom <= 30):
+        return None
+    lon, lat = display_to_wgs84(((lng + 180.0) % 360.0) - 180.0, lat, basemap)
+    # rounded (1e-7° ≈ 1 cm) so a view that did not move compares equal
+    return MapView(round(lon, 7), round(lat, 7), round(zoom, 4))
+
+
+_RESTORE_VIEW_JS = (
+    "(function(map){var el=document.querySelector('meta[name=\"" + VIEW_META + "\"]');"
+    "if(!el){return;}try{var v=JSON.parse(el.getAttribute('content'));"
+    "if(isFinite(v.lat)&&isFinite(v.lng)&&isFinite(v.zoom)){map.setView([v.lat,v.lng],v.zoom,{animate:false});}"
+    "}catch(e){}})({{ this._parent.get_name() }});"
+)
+
+
+def keep_view(m, view: MapView | None, basemap: str = "none"):
+    """Open the map at ``view`` instead of the fitted county (None: keep the fit).
+
+    The script that restores the view is the same whatever the view, and the
+    view itself travels in a ``<meta>`` element of the page header: the map's
+    script (which streamlit-folium hashes to decide whether to rebuild the
+    map) does not change when the planner pans, so panning never reloads the
+    map, while a map rebuilt after an edit opens where the planner was.
+    Works in a saved HTML page too.
+    """
+    import json
+
+    from branca.element import Element
+
+    _macro(_RESTORE_VIEW_JS).add_to(m)
+    if view is not None:
+        lon, lat = wgs84_to_display(view.lon, view.lat, basemap)
+        content = html.escape(json.dumps({"lat": round(lat, 7), "lng": round(lon, 7),
+                                          "zoom": float(view.zoom)}), quote=True)
+        m.get_root().header.add_child(Element(f'<meta name="{VIEW_META}" content="{content}">'),
+                                      name="planner_view")
+    return m

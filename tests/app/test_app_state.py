@@ -1,0 +1,465 @@
+"""The Streamlit app (AppTest, no browser) and its pure helpers in planner.app.state."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import shapely
+from streamlit.testing.v1 import AppTest
+
+from planner import analyse, load_network, read_boundaries, read_facilities
+from planner.analysis.scenario import Edit, Scenario
+from planner.app import state as aps
+from planner.demo.county import demo_paths
+from planner.schema import FACILITY_ALIASES
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+# --- helpers (no Streamlit) ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def analysis():
+    p = demo_paths()
+    return analyse(read_boundaries(p.boundaries, layer="units"), read_facilities(p.facilities),
+                   load_network(p.network))
+
+
+def test_model_chain_applies_only_new_edits(analysis):
+    chain = aps.ModelChain()
+    base = analysis.model
+    site = aps.default_site(analysis, "mutual_aid")
+    e1 = aps.add_edit(base, "mutual_aid", site.x, site.y)
+    e2 = aps.add_edit(base, "day_care", site.x, site.y, edits=[e1], capacity=30)
+    assert e1["facility_id"] != e2["facility_id"] and e2["capacity"] == 30.0
+    m1 = chain.model("k", base, [e1])
+    assert chain.applied == 1
+    m2 = chain.model("k", base, [e1, e2])
+    assert chain.applied == 1  # one more edit, not two
+    assert len(m2.facilities) == len(base.facilities) + 2
+    assert chain.model("k", base, [e1]) is m1 and chain.applied == 0  # undo is a cache hit
+    assert chain.model("k", base, []) is base
+    assert chain.model("other", base, [e1]) is not m1  # another base: recomputed
+    a = chain.analysis("k", analysis, [e1])
+    assert a.model is m1 and chain.analysis("k", analysis, [e1]) is a
+    assert chain.analysis("k", analysis, []) is analysis
+
+
+def test_default_site_is_in_a_gap_village_on_a_street(analysis):
+    pt = aps.default_site(analysis, "mutual_aid")
+    u = analysis.units
+    hit = u[u.contains(pt)]
+    assert len(hit) == 1 and hit["kind"].iloc[0] == "village" and bool(hit["gap"].iloc[0])
+    assert hit["pop60"].iloc[0] == u.loc[u["gap"] & (u["kind"] == "village"), "pop60"].max()
+    comm = aps.default_site(analysis, "day_care")
+    assert u[u.contains(comm)]["kind"].iloc[0] == "community"
+
+
+def test_clicks_and_edits(analysis):
+    model = analysis.model
+    assert aps.is_new_click({"lat": 29.3, "lng": 117.2}, None)
+    assert not aps.is_new_click({"lat": 29.3, "lng": 117.2}, (29.3, 117.2))
+    assert aps.is_new_click({"lat": 29.31, "lng": 117.2}, (29.3, 117.2))
+    assert not aps.is_new_click(None, None) and aps.click_key({"lat": None}) is None
+    add = aps.click_edit("add", 117.2, 29.3, model=model, facility_type="meal_point", edits=[], name=" 食堂 ")
+    assert add["op"] == "add" and add["name"] == "食堂" and add["type"] == "meal_point"
+    assert Edit.from_dict(add).status == "planned"
+    fid = str(model.facilities["facility_id"].iloc[0])
+    mv = aps.click_edit("move", 117.21, 29.31, model=model, facility_type="day_care", edits=[], selected=fid)
+    assert mv == {"op": "move", "facility_id": fid, "lon": 117.21, "lat": 29.31}
+    assert aps.click_edit("move", 117.2, 29.3, model=model, facility_type="day_care", edits=[]) is None
+    assert aps.click_edit("select", 117.2, 29.3, model=model, facility_type="day_care", edits=[]) is None
+    # an id freed by removing an added facility is not reused (the scenario file stays valid)
+    removed = [add, {"op": "remove", "facility_id": add["facility_id"]}]
+    assert aps.next_facility_id(model, "meal_point", removed) != add["facility_id"]
+    assert "新增" in aps.edit_label(add, "zh") and "added" in aps.edit_label(add, "en")
+
+
+def test_guess_columns_and_uploads(tmp_path):
+    g = aps.guess_columns(["编号", "机构名称", "设施类型", "经度", "纬度", "床位数"], FACILITY_ALIASES)
+    assert g == {"facility_id": "编号", "name": "机构名称", "type": "设施类型", "capacity": "床位数",
+                 "nursing_beds": None, "status": None, "longitude": "经度", "latitude": "纬度"}
+    p = aps.save_upload(b"abc", "../../etc/x.osm.pbf", tmp_path)
+    assert p.name == "x.osm.pbf" and p.parent.parent == tmp_path and p.read_bytes() == b"abc"
+    assert aps.save_upload(b"abc", "x.osm.pbf", tmp_path) == p
+    assert "5分钟 ≈ 300米" in aps.implied_metres([5, 15], 1.0, "zh")
+    assert "15 min ≈ 810 m" in aps.implied_metres([15], 0.9, "en")
+    assert aps.tr("undo", "en") == "Undo the last edit" and aps.tr("undo") == "撤销上一步"
+
+
+def test_downloads(analysis):
+    assert aps.gap_table_xlsx(analysis)[:2] == b"PK"
+    csv = aps.gap_table_csv(analysis, "zh").decode("utf-8-sig")
+    assert "区划代码" in csv and analysis.units["name"].iloc[0] in csv
+    gpkg = aps.units_gpkg(analysis)
+    assert gpkg[:15] == b"SQLite format 3"
+    from planner.outputs.webmap import coverage_map
+
+    html = aps.map_html(coverage_map(analysis)).decode("utf-8")
+    assert "<html>" in html and 'src="https://cdn' not in html
+
+
+# --- the app -------------------------------------------------------------------------------------
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _run(at):
+    """Run the app (``at`` may be the AppTest or a widget just set) and fail on any exception."""
+    res = at.run()
+    assert not res.exception, [e.value for e in res.exception]
+    return res
+
+
+@pytest.fixture
+def app():
+    return _run(AppTest.from_file(APP, default_timeout=120))
+
+
+def test_app_starts_on_the_demo(app):
+    m = _metrics(app)
+    assert len(m) == 5
+    assert m["农村互助养老服务设施行政村覆盖率"] == "73.3%"
+    assert not app.error
+    assert any("示例县" in i.value for i in app.info)
+    assert app.session_state["edits"] == []
+
+
+def test_adding_a_facility_changes_the_targets_panel(app):
+    before = _metrics(app)["农村互助养老服务设施行政村覆盖率"]
+    app.number_input(key="capacity").set_value(20.0)
+    _run(app.button(key="add_coords").click())
+    after = _metrics(app)["农村互助养老服务设施行政村覆盖率"]
+    assert float(after.rstrip("%")) > float(before.rstrip("%"))
+    delta = next(m.delta for m in app.metric if m.label == "农村互助养老服务设施行政村覆盖率")
+    assert delta.startswith("+") and delta.endswith("pp")
+    assert any("→" in s.value and "+1个行政村" in s.value for s in app.success)
+    edits = app.session_state["edits"]
+    assert len(edits) == 1 and edits[0]["op"] == "add" and edits[0]["capacity"] == 20.0
+    assert app.session_state["last_edit_seconds"] < 30
+    # English labels for the same state
+    app.radio(key="lang").set_value("en")
+    _run(app)
+    assert "(+1 villages" in " ".join(s.value for s in app.success)
+    # undo restores the baseline
+    _run(app.button(key="undo_btn").click())
+    assert app.session_state["edits"] == []
+    assert _metrics(app)["Administrative villages with a rural mutual-aid site"] == before
+
+
+@pytest.mark.slow
+def test_bad_upload_shows_an_error_and_keeps_the_data(app, analysis):
+    site = aps.default_site(analysis, "mutual_aid")
+    app.session_state["edits"] = [aps.add_edit(analysis.model, "mutual_aid", site.x, site.y)]
+    _run(app)
+    before = _metrics(app)
+    app.file_uploader(key="up_b").upload("村界.gpkg", b"this is not a geopackage", "application/octet-stream")
+    _run(app)
+    assert app.error and "无法读取上传的数据" in app.error[0].value
+    _run(app.button(key="apply_data").click())
+    assert app.error
+    assert _metrics(app) == before
+    assert "dataset" not in app.session_state or app.session_state["dataset"] is None
+    assert len(app.session_state["edits"]) == 1  # nothing the user built is lost
+    # a broken facility table: the reader's message, not a traceback
+    app.file_uploader(key="up_b").clear()
+    app.file_uploader(key="up_f").upload("设施.csv", "名称,经度,纬度\n甲,abc,29.3\n".encode(), "text/csv")
+    _run(app)
+    _run(app.button(key="apply_data").click())
+    assert app.error and all("Traceback" not in e.value for e in app.error)
+    assert _metrics(app) == before
+
+
+@pytest.mark.slow
+def test_scenario_file_loads_and_bad_one_is_refused(app, analysis):
+    a = analysis
+    site = aps.default_site(a, "mutual_aid")
+    sc = Scenario("乙方案", edits=(Edit.from_dict(aps.add_edit(a.model, "mutual_aid", site.x, site.y)),))
+    app.file_uploader(key="scenario_upload").upload("乙方案.geojson", sc.to_json().encode(), "application/json")
+    _run(app)
+    _run(app.button(key="load_scenario_btn").click())
+    assert [e["facility_id"] for e in app.session_state["edits"]] == [sc.edits[0].facility_id]
+    assert app.session_state["scenario_name"] == "乙方案"
+    assert _metrics(app)["农村互助养老服务设施行政村覆盖率"] != "73.3%"
+    bad = json.loads(sc.to_json())
+    bad["edits"].append({"op": "remove", "facility_id": "NO-SUCH"})
+    app.file_uploader(key="scenario_upload").upload("坏.geojson", json.dumps(bad).encode(), "application/json")
+    _run(app)
+    _run(app.button(key="load_scenario_btn").click())
+    assert any("无法载入方案" in e.value and "NO-SUCH" in e.value for e in app.error)
+    assert len(app.session_state["edits"]) == 1  # the loaded scenario is kept
+
+
+def test_shapely_points_are_wgs84(analysis):
+    pt = aps.default_site(analysis, "meal_point")
+    assert isinstance(pt, shapely.Point) and 117 < pt.x < 118 and 29 < pt.y < 30
+    assert np.isfinite([pt.x, pt.y]).all()
+
+
+def test_remove_the_selected_facility_and_undo(app, analysis):
+    fac = analysis.model.facilities
+    homes = fac.loc[(fac["type"] == "nursing_home") & (fac["status"] == "existing"), "facility_id"]
+    assert _metrics(app)["县级特困人员供养服务机构"] == str(len(homes))
+    app.session_state["selected"] = str(homes.iloc[0])
+    _run(app)
+    _run(app.button(key="remove_btn").click())
+    assert app.session_state["edits"] == [{"op": "remove", "facility_id": str(homes.iloc[0])}]
+    assert _metrics(app)["县级特困人员供养服务机构"] == str(len(homes) - 1)
+    _run(app.button(key="undo_btn").click())
+    assert _metrics(app)["县级特困人员供养服务机构"] == str(len(homes))
+
+
+# --- map view, places per 1,000, move by coordinates ---------------------------------------------
+
+def test_view_state_keeps_the_view_the_map_reported():
+    from planner.io.crs import wgs84_to_gcj02
+    from planner.outputs.webmap import MapView
+
+    # before its first report streamlit-folium returns defaults: no centre, a meaningless zoom
+    assert aps.view_state(None, {"last_clicked": None, "zoom": 1}, data_key="d") is None
+    kept = aps.view_state(None, {"center": {"lat": 29.3, "lng": 117.2}, "zoom": 13.25}, data_key="d")
+    assert kept == {"data": "d", "lon": 117.2, "lat": 29.3, "zoom": 13.25}
+    assert aps.view_state(kept, {"zoom": 10}, data_key="d") == kept  # a rebuilt map's defaults
+    assert aps.view_state(kept, None, data_key="d") == kept
+    assert aps.view_state(kept, None, data_key="other") is None  # new data open fitted
+    assert aps.kept_view(kept, "d") == MapView(117.2, 29.3, 13.25)
+    assert aps.kept_view(kept, "other") is None and aps.kept_view(None, "d") is None
+    # on the GCJ-02 basemap the map reports shifted coordinates: kept in WGS-84
+    gx, gy = wgs84_to_gcj02(117.2, 29.3)
+    amap = aps.view_state(None, {"center": {"lat": gy, "lng": gx}, "zoom": 12}, basemap="amap",
+                          data_key="d")
+    assert (amap["lon"], amap["lat"]) == pytest.approx((117.2, 29.3), abs=1e-7)
+
+
+def test_places_column_is_2sfca_per_unit(analysis):
+    from planner.engine.travel import nearest_sites, point_distances
+
+    model = analysis.model
+    col = aps.places_column(model, "day_care")
+    assert len(col) == len(model.units) and col.attrs["minutes"] == model.profile.catchment("day_care")
+    # reference: the textbook 2SFCA written out from one walk search per facility
+    idx = np.flatnonzero(model.type_mask("day_care"))
+    walk = model.profile.catchment("day_care") * 60 * model.speed
+    dist = []
+    for j in idx:
+        site = model.facility_snap.take(np.array([j]))
+        field = nearest_sites(model.network, site, limit=walk * 1.01)
+        dist.append(point_distances(model.network, field, model.demand_snap, site)[0])
+    reach = np.array(dist).T <= walk  # demand points × facilities
+    w = model.demand["w60"].to_numpy(float)
+    places = model.facilities["capacity"].to_numpy(float)[idx]
+    load = (reach * w[:, None]).sum(axis=0)  # step 1: the elderly each facility serves
+    ratio = np.divide(places, load, out=np.zeros_like(places), where=load > 0)
+    access = (reach * ratio).sum(axis=1)  # step 2: places per person at each demand point
+    unit = model.demand["unit"].to_numpy()
+    wsum = np.bincount(unit, weights=w, minlength=len(model.units))
+    ref = np.bincount(unit, weights=w * access, minlength=len(model.units)) / wsum * 1000
+    np.testing.assert_allclose(col.to_numpy(), ref, rtol=1e-9, atol=1e-9)
+    # every place of a facility that someone can walk to is shared out, none twice
+    assert np.sum(wsum * col.to_numpy()) / 1000 == pytest.approx(places[load > 0].sum())
+    # a unit without a place within its walk reads 0; 30 new places are shared out exactly
+    assert (col.to_numpy() == 0).any()
+    pt = aps.default_site(analysis, "day_care")
+    col2 = aps.places_column(model.add_facility("day_care", pt.x, pt.y, name="新中心", capacity=30),
+                             "day_care")
+    gained = col2.to_numpy() - col.to_numpy()
+    assert np.nanmax(gained) > 0
+    assert np.sum(wsum * col2.to_numpy()) / 1000 == pytest.approx(places[load > 0].sum() + 30)
+
+
+def test_places_table_and_chain_cache(analysis):
+    model = analysis.model
+    col = aps.places_column(model, "mutual_aid")
+    tab = aps.places_table(analysis, col, "zh", facility_type="mutual_aid")
+    villages = int((analysis.units["kind"] == "village").sum())
+    assert len(tab) == villages and set(tab["类型"]) == {"行政村"}
+    vals = tab["每千名老人床位/名额"].to_numpy(float)
+    assert (np.diff(vals[np.isfinite(vals)]) >= 0).all()  # lowest first
+    en = aps.places_table(analysis, col, "en")
+    assert len(en) == len(analysis.units) and "Places per 1,000 aged 60+" in en.columns
+    text = aps.places_summary(model, "mutual_aid", "zh")
+    assert "农村互助养老服务设施" in text and "每千人" in text
+    assert "per 1,000" in aps.places_summary(model, "mutual_aid", "en")
+    chain = aps.ModelChain()
+    site = aps.default_site(analysis, "mutual_aid")
+    e1 = aps.add_edit(model, "mutual_aid", site.x, site.y, capacity=25)
+    c0 = chain.places("k", model, [], "mutual_aid")
+    c1 = chain.places("k", model, [e1], "mutual_aid")
+    assert chain.places("k", model, [e1], "mutual_aid") is c1  # cached by the chain position
+    assert chain.places("k", model, [], "mutual_aid") is c0
+    assert np.nansum(c1.to_numpy()) > np.nansum(c0.to_numpy())
+    np.testing.assert_allclose(c0.to_numpy(), col.to_numpy())
+
+
+def test_move_edit_converts_chinese_coordinates(analysis):
+    from planner.io.crs import wgs84_to_bd09, wgs84_to_gcj02
+
+    model = analysis.model
+    lon, lat = 117.2613, 29.3158
+    for system, fwd in (("gcj02", wgs84_to_gcj02), ("bd09", wgs84_to_bd09)):
+        e = aps.move_edit(model, "DC01", *fwd(lon, lat), system)
+        assert e["op"] == "move" and e["facility_id"] == "DC01"
+        assert (e["lon"], e["lat"]) == pytest.approx((lon, lat), abs=1e-6)
+        assert abs(fwd(lon, lat)[0] - lon) > 1e-3  # the offset is real (hundreds of metres)
+    assert aps.move_edit(model, "DC01", lon, lat, "cgcs2000")["lon"] == lon
+    # the facility's place shown in each system round-trips
+    wx, wy = aps.facility_lonlat(model, "DC01")
+    gx, gy = aps.facility_lonlat(model, "DC01", "gcj02")
+    assert (gx, gy) == pytest.approx(wgs84_to_gcj02(wx, wy), abs=1e-9)
+    assert aps.in_study_area(model, wx, wy) and not aps.in_study_area(model, 100.0, 29.3)
+    from planner._errors import CRSError, InputError
+
+    with pytest.raises(InputError, match="NO-SUCH"):
+        aps.move_edit(model, "NO-SUCH", lon, lat)
+    with pytest.raises(CRSError):
+        aps.move_edit(model, "DC01", lon, lat, "utm")
+
+
+def test_move_the_selected_facility_by_coordinates(app, analysis):
+    from planner.analysis.result import analysis_of
+    from planner.analysis.scenario import score_changes
+    from planner.io.crs import wgs84_to_gcj02
+
+    app.session_state["selected"] = "DC01"
+    _run(app)
+    # the inputs show the facility's place, in the chosen coordinate system
+    wx, wy = aps.facility_lonlat(analysis.model, "DC01")
+    assert app.number_input(key="move_lon").value == pytest.approx(wx, abs=1e-6)
+    _run(app.selectbox(key="move_coord@zh").set_value("gcj02"))
+    gx, gy = wgs84_to_gcj02(wx, wy)
+    assert app.number_input(key="move_lat").value == pytest.approx(gy, abs=1e-6)
+    # move it to the neediest gap village, typed as Amap (GCJ-02) coordinates
+    site = aps.default_site(analysis, "mutual_aid")
+    tx, ty = wgs84_to_gcj02(site.x, site.y)
+    app.number_input(key="move_lon").set_value(round(tx, 6))
+    app.number_input(key="move_lat").set_value(round(ty, 6))
+    _run(app)
+    _run(app.button(key="move_coords_btn").click())
+    edits = app.session_state["edits"]
+    assert len(edits) == 1 and edits[0]["op"] == "move" and edits[0]["facility_id"] == "DC01"
+    assert (edits[0]["lon"], edits[0]["lat"]) == pytest.approx((site.x, site.y), abs=2e-6)
+    assert any("已将东门社区日间照料中心移动到" in s.value for s in app.success)
+    # the targets are those of the moved model, computed here without the app
+    expect = score_changes(analysis, analysis_of(analysis.model.move_facility(
+        "DC01", edits[0]["lon"], edits[0]["lat"])), "zh")
+    shown = _metrics(app)
+    assert shown == {c.short_label: c.value_text(c.after) for c in expect}
+    assert shown["城市15分钟养老服务圈"] != next(c.value_text(c.before) for c in expect
+                                                 if c.short_label == "城市15分钟养老服务圈")
+    # a point outside the county is refused with a message, and nothing changes
+    app.number_input(key="move_lon").set_value(100.0)
+    _run(app)
+    _run(app.button(key="move_coords_btn").click())
+    assert any("不在研究区域内" in e.value for e in app.error)
+    assert len(app.session_state["edits"]) == 1
+
+
+def test_places_view_in_both_languages(app):
+    _run(app.selectbox(key="colour_by@zh").set_value("places:day_care"))
+    assert any("全县现有及规划社区日间照料中心" in c.value for c in app.caption)
+    tab = app.dataframe[0].value
+    assert "每千名老人床位/名额" in tab.columns and set(tab["类型"]) == {"社区"}
+    _run(app.radio(key="lang").set_value("en"))
+    assert any("community day-care centres have" in c.value for c in app.caption)
+    assert "Places per 1,000 aged 60+" in app.dataframe[0].value.columns
+    # the choice moves over to the English widget (its key carries the language)
+    assert app.selectbox(key="colour_by@en").value == "places:day_care"
+    assert not app.error
+
+
+def test_every_interface_text_has_chinese_and_english():
+    import re
+    import string
+
+    from planner.outputs.webmap import TEXT
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    fields = lambda s: {f for _, f, _, _ in string.Formatter().parse(s) if f}  # noqa: E731
+    for table in (aps.APP_TEXT, TEXT):
+        for key, (zh, en) in table.items():
+            assert zh and en, key
+            assert fields(zh) == fields(en), key  # the same placeholders, so both render
+            if key != "language":  # the switch shows both on purpose
+                assert not cjk.search(en), key
+                assert cjk.search(zh) or zh == en, key
+    for key in ("colour_places", "places_summary", "fit_county", "move_coords", "move_here",
+                "outside_area", "moved_msg"):
+        assert aps.tr(key, "zh", type="x", places=1, pop60=2, rate=3, minutes=4, lon=1, lat=2, name="n") \
+            != aps.tr(key, "en", type="x", places=1, pop60=2, rate=3, minutes=4, lon=1, lat=2, name="n")
+
+
+def test_report_downloads_are_real_files(tmp_path):
+    """The app's download helpers give the full report formats (issue 4, from the app)."""
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from planner.analysis.result import analyse
+    from planner.app import state as aps
+    from planner.demo.county import demo_paths
+    from planner.engine.network import load_network
+    from planner.io.readers import read_boundaries, read_facilities
+
+    p = demo_paths()
+    res = analyse(read_boundaries(p.boundaries, layer="units"), read_facilities(p.facilities),
+                  load_network(p.network))
+    pdf = aps.gap_map_print(res, "mutual_aid", fmt="pdf", paper="A3", lang="zh")
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    png = aps.gap_map_print(res, "day_care", fmt="png", dpi=100)
+    assert png.startswith(b"\x89PNG")
+    z = zipfile.ZipFile(io.BytesIO(aps.layers_shapefile_zip(res, encoding="gbk")))
+    names = z.namelist()
+    assert any(n.endswith(".cpg") for n in names) and any(n.endswith(".dbf") for n in names)
+    wb = load_workbook(io.BytesIO(aps.gap_table_xlsx(res, "zh")), read_only=True)
+    assert len(wb.sheetnames) >= 3
+    csv = aps.gap_table_csv(res, "zh")
+    assert csv.startswith("\ufeff".encode()) and "行政村".encode() in csv
+
+
+def test_add_by_chinese_coordinates_lands_on_the_same_site(app):
+    """Add-by-coordinates in GCJ-02 gives the same edit as the WGS-84 site it shows."""
+    from planner.io.crs import wgs84_to_gcj02
+
+    lon84, lat84 = float(app.session_state["add_lon"]), float(app.session_state["add_lat"])
+    _run(app.selectbox(key="add_coord@zh").set_value("gcj02"))
+    glon, glat = wgs84_to_gcj02(lon84, lat84)
+    # the inputs now show the suggested site in GCJ-02 (a few hundred metres off in degrees)
+    assert app.session_state["add_lon"] == pytest.approx(glon, abs=2e-6)
+    assert app.session_state["add_lat"] == pytest.approx(glat, abs=2e-6)
+    _run(app.button(key="add_coords").click())
+    edit = app.session_state["edits"][-1]
+    assert edit["op"] == "add"
+    assert edit["lon"] == pytest.approx(lon84, abs=2e-6) and edit["lat"] == pytest.approx(lat84, abs=2e-6)
+    assert not app.error
+
+
+def test_service_area_cache_grows_after_an_add_and_matches_a_rebuild(analysis, monkeypatch):
+    """After an add the cached areas are grown, not rebuilt — and equal a rebuild."""
+    import planner.engine.isochrones as iso
+    from planner.analysis.result import service_area_layer
+
+    grown_calls = []
+    real = iso.grow_service_area
+    monkeypatch.setattr(iso, "grow_service_area", lambda *a, **k: grown_calls.append(1) or real(*a, **k))
+    cache = aps.ServiceAreaCache()
+    model = analysis.model
+    cache.layer(model, ["mutual_aid"], (5, 15))
+    site = aps.default_site(analysis, "mutual_aid")
+    added = model.add_facility("mutual_aid", site.x, site.y)
+    grown = cache.layer(added, ["mutual_aid"], (5, 15)).to_crs(model.network.crs)
+    rebuilt = service_area_layer(added, ["mutual_aid"], (5, 15)).to_crs(model.network.crs)
+    assert len(grown_calls) == 2  # one per walk: grown, not rebuilt
+    for g, r in zip(grown.geometry, rebuilt.geometry, strict=True):
+        assert g.symmetric_difference(r).area < 1e-6 * r.area
+    # a removal makes walks longer: the cache rebuilds instead of growing
+    fid = added.facilities["facility_id"].iloc[-1]
+    removed = added.remove_facility(fid)
+    back = cache.layer(removed, ["mutual_aid"], (5, 15)).to_crs(model.network.crs)
+    first = service_area_layer(model, ["mutual_aid"], (5, 15)).to_crs(model.network.crs)
+    for g, r in zip(back.geometry, first.geometry, strict=True):
+        assert g.symmetric_difference(r).area < 1e-6 * r.area

@@ -1,0 +1,294 @@
+"""A real browser on the real app: `streamlit run app.py` driven by Debian's Chromium via Playwright.
+
+Proves what a planner sees: the map renders, a click on the map in add mode
+creates a facility, and the coverage figure changes.  A screenshot is saved
+under ``tests/artifacts/``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+pytestmark = pytest.mark.slow
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (Python package) is not installed")
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    """`streamlit run app.py` on a free localhost port; killed when the module's tests end."""
+    port = _free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--server.fileWatcherType", "none"],
+            cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("streamlit did not start:\n" + log.read_text(errors="replace")[-3000:])
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def page(app_url):
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            ctx = browser.new_context(viewport={"width": 1500, "height": 1300}, locale="zh-CN")
+            pg = ctx.new_page()
+            pg.set_default_timeout(60_000)
+            yield pg
+        finally:
+            browser.close()
+
+
+def _metric_value(page, label_part: str) -> str:
+    """The shown value of the target metric whose label contains ``label_part``."""
+    metrics = page.locator('[data-testid="stMetric"]')
+    for i in range(metrics.count()):
+        m = metrics.nth(i)
+        if label_part in m.inner_text():
+            return m.locator('[data-testid="stMetricValue"]').inner_text().strip()
+    raise AssertionError(f"no metric labelled {label_part!r}")
+
+
+def test_click_on_map_adds_facility_and_coverage_changes(page, app_url):
+    page.goto(app_url)
+    page.wait_for_selector('[data-testid="stMetric"]')
+    before = _metric_value(page, "行政村覆盖率")
+    assert re.fullmatch(r"\d+\.\d%", before)
+
+    # the map: streamlit-folium renders Leaflet inside a component iframe
+    frame_el = page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]')
+    frame = frame_el.content_frame()
+    frame.wait_for_selector(".leaflet-container")
+    frame.wait_for_selector("path.leaflet-interactive")  # unit polygons drawn
+    n_polys = frame.locator("path.leaflet-interactive").count()
+    assert n_polys >= 40  # 44 communities/villages (+ service areas)
+    n_markers = frame.locator(".planner-facility").count()
+    assert n_markers >= 40  # the demo's existing and planned facilities (candidates hidden)
+    assert frame.locator(".planner-legend").count() == 1
+
+    # add mode is the default and the type defaults to the rural mutual-aid site; click where the
+    # app suggests trying one (the neediest gap village, shown under "add by coordinates")
+    page.get_by_text("按坐标添加").click()
+    lon = float(page.get_by_label("经度(WGS-84)").input_value())
+    lat = float(page.get_by_label("纬度(WGS-84)").input_value())
+    # streamlit-folium names the Leaflet map `map_div`: turn lon/lat into a pixel on it, then
+    # step aside if a facility symbol sits there (a click on a symbol selects it instead)
+    target = frame.evaluate(
+        """([lat, lon]) => {
+            const p = window.map_div.latLngToContainerPoint([lat, lon]);
+            for (let r = 0; r <= 40; r += 4) {
+                for (const [dx, dy] of [[0, 0], [r, 0], [-r, 0], [0, r], [0, -r], [r, r], [-r, -r]]) {
+                    const e = document.elementFromPoint(p.x + dx, p.y + dy);
+                    if (e && e.tagName === 'path' && e.classList.contains('leaflet-interactive'))
+                        return [p.x + dx, p.y + dy];
+                }
+            }
+            return null;
+        }""", [lat, lon])
+    assert target is not None, "no free spot of the gap village to click"
+    box = frame.locator(".leaflet-container").bounding_box()
+    page.mouse.click(box["x"] + target[0], box["y"] + target[1])
+
+    # the app reruns: a new planned facility, and the village coverage figure rises
+    page.wait_for_function(
+        """(before) => [...document.querySelectorAll('[data-testid="stMetric"]')]
+              .some(m => m.innerText.includes('行政村覆盖率') && !m.innerText.includes(before))""",
+        arg=before, timeout=60_000)
+    after = _metric_value(page, "行政村覆盖率")
+    assert float(after.rstrip("%")) > float(before.rstrip("%"))
+    page.wait_for_selector("text=NEW-MUTU-001")
+    frame = page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]').content_frame()
+    frame.wait_for_selector(".planner-facility")
+    page.mouse.move(5, 5)  # no tooltip over the map in the picture
+    frame_el = page.query_selector('iframe[title="streamlit_folium.st_folium"]')
+    frame_el.scroll_into_view_if_needed()
+    page.wait_for_timeout(800)  # let Leaflet finish drawing before the screenshot
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "app_after_add.png"
+    page.screenshot(path=str(shot), full_page=False)
+    assert shot.stat().st_size > 20_000
+
+
+def _map_frame(page):
+    return page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]').content_frame()
+
+
+def _view(frame) -> dict:
+    """Zoom and centre of the Leaflet map inside the streamlit-folium iframe."""
+    return frame.evaluate("""() => {
+        const m = window.map_div, c = m.getCenter();
+        return {zoom: m.getZoom(), lat: c.lat, lng: c.lng,
+                markers: document.querySelectorAll('.planner-facility').length};
+    }""")
+
+
+def test_zoom_and_centre_are_kept_when_a_facility_is_added(page, app_url):
+    """Zoom in, add a facility by a click: the rebuilt map keeps the zoom and centre (and again
+    after recolouring by places per 1,000); "fit the county" goes back to the whole county."""
+    page.goto(app_url)
+    page.wait_for_selector('[data-testid="stMetric"]')
+    frame = _map_frame(page)
+    frame.wait_for_selector("path.leaflet-interactive")
+    fitted = _view(frame)
+    page.get_by_text("按坐标添加").click()
+    lon = float(page.get_by_label("经度(WGS-84)").input_value())
+    lat = float(page.get_by_label("纬度(WGS-84)").input_value())
+
+    # zoom in on the suggested site, as a planner would before placing a facility
+    frame.evaluate("([lat, lon, z]) => window.map_div.setView([lat, lon], z, {animate: false})",
+                   [lat, lon, fitted["zoom"] + 1.5])
+    page.wait_for_timeout(1500)  # the map reports its view (debounced) and the app keeps it
+    zoomed = _view(frame)
+    assert zoomed["zoom"] == pytest.approx(fitted["zoom"] + 1.5)
+
+    # click a free spot near the site: a new facility, so the map is rebuilt
+    target = frame.evaluate(
+        """([lat, lon]) => {
+            const p = window.map_div.latLngToContainerPoint([lat, lon]);
+            for (let r = 0; r <= 60; r += 4) {
+                for (const [dx, dy] of [[0, 0], [r, 0], [-r, 0], [0, r], [0, -r], [r, r], [-r, -r]]) {
+                    const e = document.elementFromPoint(p.x + dx, p.y + dy);
+                    if (e && e.tagName === 'path' && e.classList.contains('leaflet-interactive'))
+                        return [p.x + dx, p.y + dy];
+                }
+            }
+            return null;
+        }""", [lat, lon])
+    assert target is not None
+    box = frame.locator(".leaflet-container").bounding_box()
+    page.mouse.click(box["x"] + target[0], box["y"] + target[1])
+    page.wait_for_selector("text=NEW-MUTU-001")
+
+    # the rebuilt map (one more symbol) opens at the planner's zoom and centre, not the county
+    deadline = time.monotonic() + 60
+    while True:
+        frame = _map_frame(page)
+        try:
+            now = _view(frame)
+        except Exception:  # the iframe is being replaced
+            now = None
+        if now and now["markers"] == zoomed["markers"] + 1:
+            break
+        assert time.monotonic() < deadline, "the map was not rebuilt with the new facility"
+        page.wait_for_timeout(300)
+    page.wait_for_timeout(1000)  # nothing moves it afterwards (no late reset to the county)
+    now = _view(frame)
+    assert now["zoom"] == pytest.approx(zoomed["zoom"], abs=1e-6)
+    px = 360.0 / (256 * 2 ** now["zoom"])  # degrees of longitude per screen pixel
+    assert now["lat"] == pytest.approx(zoomed["lat"], abs=3 * px)  # Leaflet rounds to pixels
+    assert now["lng"] == pytest.approx(zoomed["lng"], abs=3 * px)
+    assert now["zoom"] != pytest.approx(fitted["zoom"])
+
+    # another colouring rebuilds the map too: units by places per 1,000 elderly (2SFCA), same view
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="单元着色依据").click()
+    page.get_by_role("option", name="床位/名额可达性(2SFCA)：农村互助养老服务设施").click()
+    page.wait_for_selector("text=每千名60岁以上老人步行可达床位/名额")
+    deadline = time.monotonic() + 60
+    while True:
+        frame = _map_frame(page)
+        try:
+            ok = frame.locator(".planner-legend", has_text="2SFCA").count() == 1
+        except Exception:
+            ok = False
+        if ok:
+            break
+        assert time.monotonic() < deadline, "the map was not recoloured by places"
+        page.wait_for_timeout(300)
+    page.wait_for_timeout(1000)
+    assert _view(frame)["zoom"] == pytest.approx(zoomed["zoom"], abs=1e-6)
+    page.mouse.move(5, 5)
+    page.query_selector('iframe[title="streamlit_folium.st_folium"]').scroll_into_view_if_needed()
+    page.wait_for_timeout(800)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "app_places_zoomed.png"), full_page=False)
+
+    # "fit the county" goes back to the whole county
+    page.get_by_role("button", name="显示全县").click()
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            back = _view(_map_frame(page))
+        except Exception:
+            back = None
+        if back and back["zoom"] == pytest.approx(fitted["zoom"]):
+            break
+        assert time.monotonic() < deadline, "the map did not fit the county again"
+        page.wait_for_timeout(300)
+
+
+def _sidebar_text(page) -> str:
+    """What the sidebar shows, including the values inside select boxes."""
+    return page.locator('[data-testid="stSidebar"]').evaluate(
+        "el => el.innerText + '\\n' + [...el.querySelectorAll('input')].map(i => i.value"
+        " || i.getAttribute('aria-label') || '').join('\\n') + '\\n' +"
+        " [...el.querySelectorAll('[data-baseweb=\"select\"]')].map(s => s.textContent).join('\\n')")
+
+
+def test_english_switch_relabels_the_choices(page, app_url):
+    """Streamlit keeps a keyed selectbox's labels from its first language: ours must not."""
+    page.goto(app_url)
+    page.wait_for_selector('[data-testid="stMetric"]')
+    assert "国家默认标准" in _sidebar_text(page)
+    page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stSidebar\"]').innerText.includes('Standards profile')",
+        timeout=60_000)
+    # the rerun redraws the sidebar widget by widget: wait until it has finished (a label stuck
+    # in Chinese never goes, and the wait then fails)
+    deadline = time.monotonic() + 60
+    while True:
+        text = _sidebar_text(page)
+        if "国家默认标准" not in text and "社区日间照料中心" not in text or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(500)
+    assert "National default" in text and "国家默认标准" not in text
+    assert "community day-care centre" in text and "社区日间照料中心" not in text
+    # the map-click mode stays chosen (a radio loses its shown choice the same way)
+    assert page.get_by_role("radio", name="Add a facility").is_checked()
+    page.screenshot(path=str(ARTIFACTS / "app_english.png"))

@@ -1,0 +1,139 @@
+"""Batch reports per district: files, index figures, failures isolated, CLI."""
+
+from __future__ import annotations
+
+import csv
+from html.parser import HTMLParser
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from planner._errors import InputError
+from planner.analysis.result import analyse
+from planner.demo.county import demo_paths
+from planner.outputs import printmap
+from planner.outputs.report import ReportSettings, district_list, run_report
+
+
+@pytest.fixture(scope="module")
+def analysis():
+    from planner.engine.network import load_network
+    from planner.io.readers import read_boundaries, read_facilities
+
+    d = demo_paths()
+    return analyse(read_boundaries(d.boundaries, layer="units"), read_facilities(d.facilities),
+                   load_network(d.network))
+
+
+FAST = ReportSettings(dpi=40, county_name="示例县")
+
+
+def test_district_lists(analysis):
+    u = analysis.units
+    streets = district_list(analysis, "street")
+    assert [d.name for d in streets] == sorted(set(u.loc[u["kind"] == "community", "street"]))
+    towns = district_list(analysis, "township")
+    assert [d.name for d in towns] == sorted(set(u.loc[u["kind"] == "village", "street"]))
+    masks = np.vstack([d.mask for d in streets + towns])
+    assert (masks.sum(axis=0) == 1).all()  # the demo's streets and townships partition the units
+    assert [d.stem for d in streets][0].startswith("01_")
+    county = district_list(analysis, "county", county_name="示例县")
+    assert len(county) == 1 and county[0].mask.all() and county[0].name == "示例县"
+    with pytest.raises(InputError, match="street, township or county"):
+        district_list(analysis, "province")
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links, self.cells = [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self.links.append(dict(attrs)["href"])
+
+    def handle_data(self, data):
+        self.cells.append(data)
+
+
+def test_report_by_street(analysis, tmp_path):
+    from openpyxl import load_workbook
+
+    index = run_report(analysis, tmp_path, "street", settings=FAST, progress=False)
+    streets = district_list(analysis, "street")
+    assert list(index["district"]) == [d.name for d in streets]
+    assert (index["status"] == "ok").all()
+    # key figures equal the per-street scores of the analysis
+    ref = analysis.districts.set_index("street")
+    for _, r in index.iterrows():
+        assert r["day_care_community"] == pytest.approx(ref.loc[r["district"], "day_care_community"], abs=1e-4)
+        assert r["pop60"] == pytest.approx(ref.loc[r["district"], "pop60"])
+        assert (tmp_path / r["map_png"]).stat().st_size > 1000
+        wb = load_workbook(tmp_path / r["xlsx"])
+        names = [row[1] for row in wb["单元覆盖"].iter_rows(min_row=2, values_only=True)]
+        assert names == list(analysis.units.loc[analysis.units["street"] == r["district"], "name"])
+    with open(tmp_path / "index.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["区域"] for r in rows] == list(index["district"])
+    p = _Links()
+    p.feed((tmp_path / "index.html").read_text(encoding="utf-8"))
+    assert set(p.links) == set(index["map_png"]) | set(index["xlsx"])
+    assert all((tmp_path / link).exists() for link in p.links)
+    assert "城东街道" in p.cells
+
+
+def test_one_failing_district_does_not_stop_the_others(analysis, tmp_path, monkeypatch):
+    real = printmap.print_gap_map
+
+    def flaky(analysis, path, **kw):
+        if "城西街道" in str(path):
+            raise RuntimeError("disk full (simulated)")
+        return real(analysis, path, **kw)
+
+    monkeypatch.setattr(printmap, "print_gap_map", flaky)
+    index = run_report(analysis, tmp_path, "street", settings=FAST, progress=False)
+    st = dict(zip(index["district"], index["status"], strict=True))
+    assert st == {"城东街道": "ok", "城西街道": "failed", "滨江街道": "ok"}
+    err = index.loc[index["district"] == "城西街道", "error"].iat[0]
+    assert "disk full" in err
+    assert (tmp_path / "03_滨江街道_table.xlsx").exists()
+    html = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "失败" in html and "disk full" in html
+
+
+@pytest.mark.slow
+def test_cli_report(tmp_path, monkeypatch):
+    from planner.cli import app
+
+    out = tmp_path / "rep"
+    res = CliRunner().invoke(app, ["report", "--by", "township", "--out", str(out), "--format", "png,pdf",
+                                   "--dpi", "40", "-q"])
+    assert res.exit_code == 0, res.output
+    towns = sorted({"白云乡", "石桥镇", "青山镇"})
+    for i, t in enumerate(towns, 1):
+        for suffix in ("_map.png", "_map.pdf", "_table.xlsx"):
+            assert (out / f"{i:02d}_{t}{suffix}").exists()
+    assert (out / "index.html").exists()
+
+    real = printmap.print_gap_map
+
+    def broken(analysis, path, **kw):
+        if "石桥镇" in str(path):
+            raise ValueError("bad geometry (simulated)")
+        return real(analysis, path, **kw)
+
+    monkeypatch.setattr(printmap, "print_gap_map", broken)
+    res = CliRunner().invoke(app, ["report", "--by", "township", "--out", str(tmp_path / "r2"),
+                                   "--format", "png", "--dpi", "40", "-q"])
+    assert res.exit_code == 1
+    assert "石桥镇" in res.output and "bad geometry" in res.output
+    assert (tmp_path / "r2" / "03_青山镇_map.png").exists()
+
+
+@pytest.mark.slow
+def test_parallel_workers_give_the_same_index(analysis, tmp_path):
+    one = run_report(analysis, tmp_path / "a", "township", settings=FAST, progress=False)
+    two = run_report(analysis, tmp_path / "b", "township", settings=FAST, progress=False, workers=2)
+    assert one.drop(columns=["error"]).equals(two.drop(columns=["error"]))
+    assert ((tmp_path / "a" / "index.csv").read_bytes() == (tmp_path / "b" / "index.csv").read_bytes())

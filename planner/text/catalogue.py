@@ -1,7 +1,6 @@
 """The one zh/en text catalogue: every string shown to people, looked up by key.
 
-The entries live in one module per domain (``common``, ``columns``, ``errors``,
-``app``, ``maps``, ``tables``, ``analysis``, ``cli``), each a ``TEXT`` dict of
+The entries live in one module per domain (see ``DOMAINS``), each a ``TEXT`` dict of
 ``key -> (zh, en)``; they are merged here once, and a key defined twice is an
 error at import.  Error entries are ``err.<code>`` (the problem) and
 ``fix.<code>`` (what to do), filled with the error's ``params``.
@@ -13,7 +12,8 @@ import importlib
 from collections.abc import Mapping
 
 LANGS = ("zh", "en")
-DOMAINS = ("common", "columns", "errors", "app", "maps", "tables", "analysis", "cli")
+DOMAINS = ("common", "columns", "vocabulary", "errors", "engine", "analysis", "profiles", "tables",
+           "maps", "app", "cli")
 
 
 def _merge(domains: tuple[str, ...]) -> dict[str, tuple[str, str]]:

@@ -172,7 +172,7 @@ class Model:
         row = {c: None for c in self.facilities.columns if c != "geometry"}
         row.update({"facility_id": fid, "name": name or fid, "type": facility_type,
                     "capacity": capacity, "nursing_beds": np.nan, "status": status,
-                    "unit": _unit_of(self.units, np.atleast_1d(x), np.atleast_1d(y))[0]})
+                    "unit": unit_of(self.units, np.atleast_1d(x), np.atleast_1d(y))[0]})
         new = gpd.GeoDataFrame([row], geometry=[shapely.Point(float(x[0] if np.ndim(x) else x),
                                                                float(y[0] if np.ndim(y) else y))],
                                crs=self.facilities.crs)
@@ -217,7 +217,7 @@ class Model:
         was_active = bool(self.active[pos])
         facilities = self.facilities.copy()
         facilities.loc[pos, "geometry"] = shapely.Point(x, y)
-        facilities.loc[pos, "unit"] = _unit_of(self.units, np.array([x]), np.array([y]))[0]
+        facilities.loc[pos, "unit"] = unit_of(self.units, np.array([x]), np.array([y]))[0]
         keep = np.arange(len(facilities))
         snap = self.facility_snap.take(keep)
         for k in ("x", "y", "edge", "along", "access", "to_u", "to_v", "far"):
@@ -292,7 +292,7 @@ def _type_field(net: WalkNetwork, snap: Snapped, mask: np.ndarray, limit: float)
     return NearestField(fld.dist, src.astype(np.int64), fld.limit)
 
 
-def _unit_of(units: gpd.GeoDataFrame, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+def unit_of(units: gpd.GeoDataFrame, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Position of the unit containing each point (-1 outside all units)."""
     pts = shapely.points(np.asarray(x, float), np.asarray(y, float))
     p_idx, u_idx = units.sindex.query(pts, predicate="within")
@@ -380,7 +380,7 @@ def build_model(
     u = units.to_crs(network.crs).reset_index(drop=True)
     f = facilities.to_crs(network.crs).reset_index(drop=True)
     fx, fy = shapely.get_x(f.geometry.values), shapely.get_y(f.geometry.values)
-    f["unit"] = _unit_of(u, fx, fy) if len(f) else np.empty(0, np.int64)
+    f["unit"] = unit_of(u, fx, fy) if len(f) else np.empty(0, np.int64)
     fsnap = snap_points(network, fx, fy, max_snap=max_snap)
     demand = demand_points(u, network, spacing=spacing, buildings=buildings)
     dsnap = snap_points(network, shapely.get_x(demand.geometry.values),

@@ -41,7 +41,7 @@ import shapely
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from planner._errors import InputError, SolverError
-from planner.engine.model import Model, _unit_of
+from planner.engine.model import Model, unit_of
 from planner.engine.travel import (
     NearestField,
     Snapped,
@@ -921,7 +921,7 @@ def generate_candidates(model: Model, facility_type: str, *, minutes: float | No
         return empty
     field_ = nearest_sites(net, model.demand_snap.take(np.nonzero(gap)[0]), limit=lim)
     ok = np.isfinite(field_.dist)
-    inside = _unit_of(model.units, net.x, net.y) >= 0
+    inside = unit_of(model.units, net.x, net.y) >= 0
     nodes = np.nonzero(ok & inside)[0]
     if nodes.size == 0:
         return empty
@@ -1257,7 +1257,7 @@ def suggest_sites(
     csnap = snap_points(model.network, cx, cy, max_snap=model.facility_snap.max_snap)
     if csnap.far.any():
         notes.append(f"{int(csnap.far.sum())} candidates are more than {csnap.max_snap:.0f} m from a street")
-    cunit = _unit_of(model.units, cx, cy)
+    cunit = unit_of(model.units, cx, cy)
     cover = candidate_coverage(model, csnap, minutes, demand=dsnap)
 
     units_rule = None

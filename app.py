@@ -4,30 +4,35 @@ Opens on the built-in demo county.  Everything heavy is cached: the network
 and the base analysis with ``st.cache_resource``; the models after the
 session's edits in a per-session :class:`planner.app.state.ModelChain` (an
 added facility is one bounded search).  The map is a fragment: panning reruns
-only it, and the view it reports is kept so a rebuilt map opens where it was.  The logic lives in ``planner/``
-(appstate, scenario, maps); this file only arranges widgets.
+only it, and the view it reports is kept so a rebuilt map opens where it was.
+The logic lives in :mod:`planner.app` (state, edits, coords, views, downloads)
+and the layers below it; the words in :mod:`planner.text` (keys ``app.*``); this
+file only arranges widgets.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import streamlit as st
 from streamlit_folium import st_folium
 
+import planner.app as aps
 from planner._errors import PlannerError
-from planner.analysis.result import analyse
+from planner._util import sha256_file
+from planner.analysis import Analysis, analyse
 from planner.analysis.scenario import (
     FORMAT_VERSION,
+    Scenario,
     changes_frame,
     compare_scenarios,
     read_scenario,
     score_changes,
 )
-from planner.app import state as aps
-from planner.app.state import tr
-from planner.engine.network import load_network
-from planner.io.profiles import list_profiles, load_profile
+from planner.engine import WalkNetwork, load_network
+from planner.io import guess_columns, list_profiles, load_profile
+from planner.outputs.html import offline_assets
 from planner.outputs.webmap import (
     BASEMAP_LABELS,
     BASEMAPS,
@@ -35,7 +40,6 @@ from planner.outputs.webmap import (
     display_to_wgs84,
     facility_id_from_tooltip,
     keep_view,
-    offline_assets,
 )
 from planner.schema import (
     BOUNDARY_ALIASES,
@@ -44,16 +48,17 @@ from planner.schema import (
     COORD_SYSTEMS,
     FACILITY_ALIASES,
     FACILITY_TYPES,
-    STATUS_LABELS,
 )
-from planner.text import column_label, type_label
+from planner.settings import DEFAULT_LANG, DEFAULT_MINUTES
+from planner.text import column_label, status_label, tr, type_label
 
-st.set_page_config(page_title="养老服务设施步行覆盖规划", page_icon="🧓", layout="wide")
+st.set_page_config(page_title=tr("app_title", "zh"), page_icon="🧓", layout="wide")
 
 ss = st.session_state
-for k, v in {"edits": [], "scenarios": {}, "selected": None, "last_click": None,
-             "last_obj": None, "flash": [], "edit_t0": None, "lang": "zh",
-             "map_view": None, "map_nonce": 0}.items():
+SESSION_DEFAULTS: dict[str, object] = {
+    "edits": [], "scenarios": {}, "selected": None, "last_click": None, "last_obj": None, "flash": [],
+    "edit_t0": None, "lang": DEFAULT_LANG, "map_view": None, "map_nonce": 0}
+for k, v in SESSION_DEFAULTS.items():
     ss.setdefault(k, v)
 if "_chain" not in ss:
     ss["_chain"] = aps.ModelChain()
@@ -66,41 +71,66 @@ chain: aps.ModelChain = ss["_chain"]
 
 @st.cache_resource(show_spinner=False)
 def demo_data() -> aps.DataSet:
+    """The built-in demo county, read once per server."""
     return aps.demo_dataset()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def network(path: str, sha: str):
+def network(path: str, sha: str) -> WalkNetwork:
     """The walking network (keyed by the file's hash; an edit never reloads it)."""
     return load_network(path)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def base_analysis(data_key: str, profile: str, speed: float, minutes: float | None, _data: aps.DataSet):
-    """The baseline analysis for the inputs and settings."""
+def base_analysis(data_key: str, profile: str, speed: float, minutes: float | None,
+                  _data: aps.DataSet) -> Analysis:
+    """The baseline analysis for the inputs and settings.
+
+    Parameters
+    ----------
+    data_key : str
+        :attr:`DataSet.key` of ``_data`` (the cache key; ``_data`` itself is not hashed).
+    profile : str
+        The standards profile.
+    speed : float
+        Walking speed (m/s).
+    minutes : float or None
+        One catchment for every target (None: the profile's).
+    _data : DataSet
+        The inputs.
+    """
     net = network(str(_data.network_path), _data.network_sha)
     prof = aps.settings_profile(profile, speed, minutes)
     return analyse(_data.units, _data.facilities, net, profile=prof)
 
 
 def data() -> aps.DataSet:
+    """The inputs in use: an upload of this session, else the demo county."""
     return ss.get("dataset") or demo_data()
 
 
 # --- sidebar: language and settings -------------------------------------------------------------
 
 with st.sidebar:
-    st.radio(tr("language"), ["zh", "en"], key="lang", horizontal=True,
-             format_func=lambda x: "简体中文" if x == "zh" else "English")
+    st.radio(tr("app.language"), ["zh", "en"], key="lang", horizontal=True,
+             format_func=lambda x: tr("app.lang_self", x))  # each language named in itself
 lang = ss["lang"]
-zh = lang == "zh"
 
 
-def lkey(name: str, default=None, lg: str | None = None) -> str:
+def lkey(name: str, default: object = None, lg: str | None = None) -> str:
     """Session key of a widget whose option labels depend on the language.
 
     Streamlit keeps a keyed selectbox's labels from the language it was first drawn in, so the
     key carries the language; the choice moves over when the language changes.
+
+    Parameters
+    ----------
+    name : str
+        The widget's name.
+    default : object, optional
+        The first value when neither language's widget has one yet.
+    lg : str, optional
+        The language (default: the session's).
     """
     lg = lg or ss["lang"]
     key = f"{name}@{lg}"
@@ -113,14 +143,24 @@ def lkey(name: str, default=None, lg: str | None = None) -> str:
     return key
 
 
-def coord_inputs(prefix: str, lonlat_in, seed: tuple, labels: tuple[str, str]) -> None:
+def coord_inputs(prefix: str, lonlat_in: Callable[[str], tuple[float, float]], seed: tuple,
+                 labels: tuple[str, str]) -> None:
     """A coordinate-system choice and longitude/latitude inputs ``{prefix}_lon``/``{prefix}_lat``.
 
-    The inputs show ``lonlat_in(system)`` and are filled again only when the
-    system or ``seed`` changes, so what the planner typed survives reruns.
+    Parameters
+    ----------
+    prefix : str
+        Prefix of the widgets' session keys.
+    lonlat_in : callable
+        ``lonlat_in(system)``: the position to show in a coordinate system.
+    seed : tuple
+        What the shown position depends on; the inputs are filled again only
+        when it or the system changes, so what the planner typed survives reruns.
+    labels : (str, str)
+        Labels of the longitude and latitude inputs.
     """
-    coord = st.selectbox(tr("move_coord_system", lang), COORD_SYSTEMS, key=lkey(f"{prefix}_coord"),
-                         format_func=lambda c: COORD_SYSTEM_LABELS[c][lang], help=tr("move_help", lang))
+    coord = st.selectbox(tr("app.move_coord_system", lang), COORD_SYSTEMS, key=lkey(f"{prefix}_coord"),
+                         format_func=lambda c: COORD_SYSTEM_LABELS[c][lang], help=tr("app.move_help", lang))
     lon, lat = lonlat_in(coord)
     full_seed = (*seed, coord, round(lon, 7), round(lat, 7))
     lon_key, lat_key, seed_key = f"{prefix}_lon", f"{prefix}_lat", f"_{prefix}_seed"
@@ -133,52 +173,52 @@ def coord_inputs(prefix: str, lonlat_in, seed: tuple, labels: tuple[str, str]) -
 
 profiles = list_profiles()
 with st.sidebar:
-    st.subheader(tr("settings", lang))
-    profile = st.selectbox(tr("profile", lang), profiles,
+    st.subheader(tr("app.settings", lang))
+    profile = st.selectbox(tr("app.profile", lang), profiles,
                            key=lkey("profile", "national" if "national" in profiles else profiles[0]),
                            format_func=lambda p: load_profile(p).title(lang))
     speed = float(st.number_input(tr("speed", lang), min_value=0.3, max_value=2.0, value=1.0, step=0.05,
-                                  key="speed", help=tr("speed_help", lang)))
-    own_minutes = not st.checkbox(tr("use_profile_minutes", lang), value=True, key="use_profile_minutes")
-    minutes = (float(st.number_input(tr("minutes", lang), min_value=1.0, max_value=60.0, value=15.0,
+                                  key="speed", help=tr("app.speed_help", lang)))
+    own_minutes = not st.checkbox(tr("app.use_profile_minutes", lang), value=True, key="use_profile_minutes")
+    minutes = (float(st.number_input(tr("app.minutes", lang), min_value=1.0, max_value=60.0, value=15.0,
                                      step=1.0, key="minutes")) if own_minutes else None)
-    shown = (5, 10, minutes) if minutes and minutes not in (5, 10) else (5, 10, 15)
-    st.caption(tr("implies", lang, text=aps.implied_metres(sorted(set(shown)), speed, lang)))
+    shown = (5, 10, minutes) if minutes and minutes not in (5, 10) else DEFAULT_MINUTES
+    st.caption(tr("app.implies", lang, text=aps.implied_metres(sorted(set(shown)), speed, lang)))
 
-    st.subheader(tr("layers", lang))
-    basemap = st.selectbox(tr("basemap", lang), BASEMAPS, key=lkey("basemap"),
+    st.subheader(tr("app.layers", lang))
+    basemap = st.selectbox(tr("app.basemap", lang), BASEMAPS, key=lkey("basemap"),
                            format_func=lambda b: BASEMAP_LABELS[b][lang])
-    tk = st.text_input(tr("tianditu_key", lang), key="tianditu_key", type="password") \
+    tk = st.text_input(tr("app.tianditu_key", lang), key="tianditu_key", type="password") \
         if basemap == "tianditu" else ""
     if basemap == "tianditu" and not tk:
-        st.info(tr("tianditu_needs_key", lang))
+        st.info(tr("app.tianditu_needs_key", lang))
         basemap = "none"
     colour_by = st.selectbox(
-        tr("colour_by", lang), ["__default__", *FACILITY_TYPES, *(f"places:{t}" for t in FACILITY_TYPES)],
+        tr("app.colour_by", lang), ["__default__", *FACILITY_TYPES, *(f"places:{t}" for t in FACILITY_TYPES)],
         key=lkey("colour_by"),
-        format_func=lambda t: tr("colour_default", lang) if t == "__default__"
-        else tr("colour_places", lang, type=aps.type_name(t.split(":", 1)[1], lang)) if t.startswith("places:")
-        else aps.type_name(t, lang))
-    sa_types = st.multiselect(tr("service_types", lang), list(FACILITY_TYPES),
+        format_func=lambda t: tr("app.colour_default", lang) if t == "__default__"
+        else tr("app.colour_places", lang, type=type_label(t.split(":", 1)[1], lang)) if t.startswith("places:")
+        else type_label(t, lang))
+    sa_types = st.multiselect(tr("app.service_types", lang), list(FACILITY_TYPES),
                               key=lkey("sa_types", ["day_care", "mutual_aid"]),
-                              format_func=lambda t: FACILITY_TYPES[t].zh if zh else FACILITY_TYPES[t].en)
-    sa_minutes = st.multiselect(tr("service_minutes", lang), [5, 10, 15], default=[5, 10, 15],
+                              format_func=lambda t: type_label(t, lang))
+    sa_minutes = st.multiselect(tr("app.service_minutes", lang), list(DEFAULT_MINUTES), default=list(DEFAULT_MINUTES),
                                 key="sa_minutes")
-    show_candidates = st.checkbox(tr("show_candidates", lang), value=False, key="show_candidates")
-    show_network = st.checkbox(tr("show_network", lang), value=True, key="show_network")
+    show_candidates = st.checkbox(tr("app.show_candidates", lang), value=False, key="show_candidates")
+    show_network = st.checkbox(tr("app.show_network", lang), value=True, key="show_network")
 
 
 # --- the analysis of the current scenario -------------------------------------------------------
 
 ds = data()
-with st.spinner(tr("loading_network", lang)):
+with st.spinner(tr("app.loading_network", lang)):
     base = base_analysis(ds.key, profile, speed, minutes, ds)
 base_key = f"{ds.key}|{profile}|{speed}|{minutes}"
 try:
     analysis = chain.analysis(base_key, base, ss["edits"])
 except PlannerError as exc:  # an edit that no longer applies: keep the valid prefix
-    st.error(tr("edit_failed", lang, msg=aps.error_text(exc)))
-    good = []
+    st.error(tr("app.edit_failed", lang, msg=aps.error_text(exc)))
+    good: list[dict] = []
     for e in ss["edits"]:
         try:
             chain.model(base_key, base.model, [*good, e])
@@ -193,8 +233,9 @@ if ss["selected"] not in ids:
     ss["selected"] = None
 
 
-def current_scenario():
-    return aps.scenario_of(ss.get("scenario_name") or tr("default_scenario", lang), ss["edits"],
+def current_scenario() -> Scenario:
+    """The session's work as a scenario (name, edits, settings, inputs)."""
+    return aps.scenario_of(ss.get("scenario_name") or tr("app.default_scenario", lang), ss["edits"],
                            profile=profile, speed=speed, minutes=minutes, inputs=ds.inputs)
 
 
@@ -213,7 +254,7 @@ def cb_add_coords() -> None:
                            coord_system=ss.get(lkey("add_coord")) or "wgs84"))
         ss["selected"] = ss["edits"][-1]["facility_id"]
     except PlannerError as exc:
-        ss["flash"] = [("error", tr("edit_failed", ss["lang"], msg=aps.error_text(exc)))]
+        ss["flash"] = [("error", tr("app.edit_failed", ss["lang"], msg=aps.error_text(exc)))]
 
 
 def cb_move_coords() -> None:
@@ -225,15 +266,15 @@ def cb_move_coords() -> None:
         edit = aps.move_edit(model, fid, float(ss["move_lon"]), float(ss["move_lat"]),
                              ss.get(lkey("move_coord")) or "wgs84")
         if not aps.in_study_area(model, edit["lon"], edit["lat"]):
-            ss["flash"] = [("error", tr("outside_area", lg, lon=edit["lon"], lat=edit["lat"]))]
+            ss["flash"] = [("error", tr("app.outside_area", lg, lon=edit["lon"], lat=edit["lat"]))]
             return
     except PlannerError as exc:
-        ss["flash"] = [("error", tr("edit_failed", lg, msg=aps.error_text(exc)))]
+        ss["flash"] = [("error", tr("app.edit_failed", lg, msg=aps.error_text(exc)))]
         return
     _push(edit)
     fac = model.facilities
     name = fac.loc[fac["facility_id"].astype(str) == fid, "name"].iloc[0]
-    ss["flash"] = [("success", tr("moved_msg", lg, name=name, lon=edit["lon"], lat=edit["lat"]))]
+    ss["flash"] = [("success", tr("app.moved_msg", lg, name=name, lon=edit["lon"], lat=edit["lat"]))]
 
 
 def cb_fit_county() -> None:
@@ -266,7 +307,7 @@ def cb_promote() -> None:
 def cb_keep() -> None:
     sc = current_scenario()
     ss["scenarios"] = {**ss["scenarios"], sc.name: sc.to_dict()}
-    ss["flash"] = [("success", tr("kept", ss["lang"], name=sc.name))]
+    ss["flash"] = [("success", tr("app.kept", ss["lang"], name=sc.name))]
 
 
 def cb_restore() -> None:
@@ -282,7 +323,7 @@ def cb_load_scenario() -> None:
     up = ss.get("scenario_upload")
     lg = ss["lang"]
     if up is None:
-        ss["flash"] = [("warning", tr("nothing_uploaded", lg))]
+        ss["flash"] = [("warning", tr("app.nothing_uploaded", lg))]
         return
     try:
         sc = read_scenario(up.getvalue())
@@ -291,7 +332,7 @@ def cb_load_scenario() -> None:
         edits = [e.to_dict() for e in sc.edits]
         chain.model(f"{ds.key}|{prof}|{sc.speed or speed}|{sc.minutes}", b.model, edits)  # must apply
     except Exception as exc:  # any bad file: say why, keep the current scenario
-        ss["flash"] = [("error", tr("scenario_error", lg, msg=aps.error_text(exc)))]
+        ss["flash"] = [("error", tr("app.scenario_error", lg, msg=aps.error_text(exc)))]
         return
     ss["edits"] = edits
     ss["scenario_name"] = sc.name
@@ -302,7 +343,7 @@ def cb_load_scenario() -> None:
     if sc.minutes is not None:
         ss["minutes"] = float(sc.minutes)
     ss["edit_t0"] = time.perf_counter()
-    msgs = [("success", tr("loaded_scenario", lg, name=sc.name, n=len(edits)))]
+    msgs = [("success", tr("app.loaded_scenario", lg, name=sc.name, n=len(edits)))]
     msgs += [("warning", w) for w in sc.check_inputs(ds.inputs)]
     ss["flash"] = msgs
 
@@ -312,49 +353,49 @@ def cb_suggest() -> None:
         new = aps.suggestion_edits(model, ss[lkey("suggest_type", "mutual_aid")], int(ss["suggest_k"]),
                                    ss["edits"], ss["lang"])
     except Exception as exc:
-        ss["flash"] = [("error", tr("edit_failed", ss["lang"], msg=aps.error_text(exc)))]
+        ss["flash"] = [("error", tr("app.edit_failed", ss["lang"], msg=aps.error_text(exc)))]
         return
     ss["edit_t0"] = time.perf_counter()
     ss["edits"] = [*ss["edits"], *new]
-    ss["flash"] = [("success", tr("suggest_done", ss["lang"], n=len(new)))]
+    ss["flash"] = [("success", tr("app.suggest_done", ss["lang"], n=len(new)))]
 
 
 # --- header and targets panel ------------------------------------------------------------------
 
-st.title(tr("title", lang))
-st.caption(tr("subtitle", lang))
+st.title(tr("app_title", lang))
+st.caption(tr("app.subtitle", lang))
 if ds.is_demo:
-    st.info(tr("demo_note", lang))
+    st.info(tr("app.demo_note", lang))
 for kind, msg in ss["flash"]:
     getattr(st, kind)(msg)
 ss["flash"] = []
 
 changes = score_changes(base, analysis, lang)
-st.subheader(tr("targets", lang))
-st.caption(tr("targets_caption", lang, profile=model.profile.title(lang), speed=model.speed)
+st.subheader(tr("app.targets", lang))
+st.caption(tr("app.targets_caption", lang, profile=model.profile.title(lang), speed=model.speed)
            + "  " + aps.summary_text(analysis, lang))
 cols = st.columns(min(len(changes), 5) or 1)
 for i, c in enumerate(changes):
     target = c.value_text(c.target) if c.measure != "count" else f"≥ {c.target:,.0f}"
     with cols[i % len(cols)]:
         st.metric(c.short_label, c.value_text(c.after), delta=c.delta_text() or None,
-                  help=f"{c.label}. " + tr("target_value", lang, target=target)
+                  help=f"{c.label}. " + tr("app.target_value", lang, target=target)
                   + ("" if c.measure == "count" else f" · {c.n_met_after}/{c.n_units}"), border=True)
         colour = "gray" if c.met_after is None else "green" if c.met_after else "red"
         st.caption(f":{colour}[**{c.met_text(lang)}**] · "
-                   + tr("target_value", lang, target=target))
+                   + tr("app.target_value", lang, target=target))
 moved = [c for c in changes if c.changed]
 if ss["edits"]:
-    st.markdown(f"**{tr('changes', lang)}**")
+    st.markdown(f"**{tr('app.changes', lang)}**")
     for c in moved:
         st.success(c.describe(lang))
 else:
-    st.caption(tr("no_changes", lang))
+    st.caption(tr("app.no_changes", lang))
 if ss["edit_t0"] is not None:
     ss["last_edit_seconds"] = time.perf_counter() - ss["edit_t0"]
     ss["edit_t0"] = None
 if ss.get("last_edit_seconds") is not None:
-    st.caption(tr("updated_in", lang, sec=ss["last_edit_seconds"]))
+    st.caption(tr("app.updated_in", lang, sec=ss["last_edit_seconds"]))
 
 
 # --- map and edit panel --------------------------------------------------------------------------
@@ -362,23 +403,23 @@ if ss.get("last_edit_seconds") is not None:
 col_map, col_edit = st.columns([3, 1.15])
 
 with col_edit:
-    st.subheader(tr("edit_panel", lang))
-    mode = st.radio(tr("mode", lang), ["select", "add", "move"], key=lkey("mode", "add"), horizontal=False,
-                    format_func=lambda m: tr(f"mode_{m}", lang))
-    ftype = st.selectbox(tr("ftype", lang), list(FACILITY_TYPES), key=lkey("ftype", "mutual_aid"),
-                         format_func=lambda t: FACILITY_TYPES[t].zh if zh else FACILITY_TYPES[t].en)
-    st.number_input(tr("capacity", lang), min_value=0.0, value=0.0, step=5.0, key="capacity")
-    st.text_input(tr("fname", lang), key="fname")
+    st.subheader(tr("app.edit_panel", lang))
+    mode = st.radio(tr("app.mode", lang), ["select", "add", "move"], key=lkey("mode", "add"), horizontal=False,
+                    format_func=lambda m: tr(f"app.mode_{m}", lang))
+    ftype = st.selectbox(tr("app.ftype", lang), list(FACILITY_TYPES), key=lkey("ftype", "mutual_aid"),
+                         format_func=lambda t: type_label(t, lang))
+    st.number_input(tr("app.capacity", lang), min_value=0.0, value=0.0, step=5.0, key="capacity")
+    st.text_input(tr("app.fname", lang), key="fname")
     sel_name = None
     if ss["selected"]:
         row = model.facilities.loc[model.facilities["facility_id"].astype(str) == ss["selected"]].iloc[0]
         sel_name = row["name"]
     if mode == "add":
-        st.caption(tr("add_hint", lang, type=FACILITY_TYPES[ftype].zh if zh else FACILITY_TYPES[ftype].en))
+        st.caption(tr("app.add_hint", lang, type=type_label(ftype, lang)))
     elif mode == "move":
-        st.caption(tr("move_hint", lang, name=sel_name) if sel_name else tr("no_selection", lang))
+        st.caption(tr("app.move_hint", lang, name=sel_name) if sel_name else tr("app.no_selection", lang))
     else:
-        st.caption(tr("select_hint", lang))
+        st.caption(tr("app.select_hint", lang))
 
 places_type = colour_by.split(":", 1)[1] if colour_by.startswith("places:") else None
 places_col = None
@@ -386,9 +427,9 @@ if places_type is not None:
     try:
         places_col = chain.places(base_key, base.model, ss["edits"], places_type)
     except PlannerError as exc:
-        st.warning(tr("places_failed", lang, msg=aps.error_text(exc)))
+        st.warning(tr("app.places_failed", lang, msg=aps.error_text(exc)))
 sa_layer = ss["_sa"].layer(model, sa_types, sa_minutes) if sa_types and sa_minutes else None
-map_kwargs = dict(lang=lang, facility_types=sa_types, minutes=sa_minutes or (5, 10, 15),
+map_kwargs = dict(lang=lang, facility_types=sa_types, minutes=sa_minutes or DEFAULT_MINUTES,
                   service_areas=sa_layer, basemap=basemap,
                   coverage_type=None if colour_by == "__default__" else (places_type or colour_by),
                   show_candidates=show_candidates, network=show_network,
@@ -409,7 +450,7 @@ def map_panel() -> None:
                                       "last_object_clicked_tooltip", "zoom", "center"])
     out = out or {}
     ss["map_view"] = aps.view_state(ss["map_view"], out, basemap=basemap, data_key=ds.key)
-    st.button(tr("fit_county", lang), key="fit_county", on_click=cb_fit_county)
+    st.button(tr("app.fit_county", lang), key="fit_county", on_click=cb_fit_county)
 
     # act only on a NEW click (every rerun returns the last one again)
     obj_key = (out.get("last_object_clicked_tooltip"), aps.click_key(out.get("last_object_clicked")))
@@ -429,7 +470,7 @@ def map_panel() -> None:
                                   capacity=ss.get("capacity"))
         except PlannerError as exc:
             edit = None
-            st.error(tr("edit_failed", lang, msg=aps.error_text(exc)))
+            st.error(tr("app.edit_failed", lang, msg=aps.error_text(exc)))
         if edit is not None:
             _push(edit)
             ss["selected"] = edit["facility_id"]
@@ -438,8 +479,8 @@ def map_panel() -> None:
 
 with col_map:
     map_panel()
-    if places_col is not None:
-        st.markdown(f"**{tr('places_heading', lang, type=aps.type_name(places_type, lang))}**")
+    if places_col is not None and places_type is not None:
+        st.markdown(f"**{tr('app.places_heading', lang, type=type_label(places_type, lang))}**")
         st.caption(aps.places_summary(model, places_type, lang, minutes=places_col.attrs.get("minutes")))
         st.dataframe(aps.places_table(analysis, places_col, lang, facility_type=places_type), hide_index=True, width="stretch",
                      height=240)
@@ -449,86 +490,85 @@ with col_map:
 with col_edit:
     if sel_name is not None:
         row = model.facilities.loc[model.facilities["facility_id"].astype(str) == ss["selected"]].iloc[0]
-        st.markdown(f"**{tr('selected', lang)}**: {sel_name} `[{ss['selected']}]`  \n"
-                    f"{FACILITY_TYPES[row['type']].zh if zh else FACILITY_TYPES[row['type']].en} · "
-                    f"{STATUS_LABELS.get(row['status'], {}).get(lang, row['status'])}")
+        st.markdown(f"**{tr('app.selected', lang)}**: {sel_name} `[{ss['selected']}]`  \n"
+                    f"{type_label(row['type'], lang)} · {status_label(row['status'], lang)}")
         b1, b2 = st.columns(2)
-        b1.button(tr("remove", lang), key="remove_btn", on_click=cb_remove)
+        b1.button(tr("app.remove", lang), key="remove_btn", on_click=cb_remove)
         if row["status"] == "candidate":
-            b2.button(tr("promote", lang), key="promote_btn", on_click=cb_promote)
-        with st.expander(tr("move_coords", lang)):
+            b2.button(tr("app.promote", lang), key="promote_btn", on_click=cb_promote)
+        with st.expander(tr("app.move_coords", lang)):
             # the facility's current place, in the chosen system, until the planner types
             coord_inputs("move", lambda c: aps.facility_lonlat(model, ss["selected"], c),
-                         (ss["selected"],), (tr("move_lon", lang), tr("move_lat", lang)))
-            st.button(tr("move_here", lang), key="move_coords_btn", on_click=cb_move_coords)
+                         (ss["selected"],), (tr("app.move_lon", lang), tr("app.move_lat", lang)))
+            st.button(tr("app.move_here", lang), key="move_coords_btn", on_click=cb_move_coords)
     u1, u2 = st.columns(2)
-    u1.button(tr("undo", lang), key="undo_btn", on_click=cb_undo, disabled=not ss["edits"])
-    u2.button(tr("reset", lang), key="reset_btn", on_click=cb_reset, disabled=not ss["edits"])
-    with st.expander(tr("by_coords", lang)):
+    u1.button(tr("app.undo", lang), key="undo_btn", on_click=cb_undo, disabled=not ss["edits"])
+    u2.button(tr("app.reset", lang), key="reset_btn", on_click=cb_reset, disabled=not ss["edits"])
+    with st.expander(tr("app.by_coords", lang)):
         # a suggested gap site, in the chosen system, until the planner types
         pt = aps.default_site(analysis, ftype)
         coord_inputs("add", lambda c: aps.lonlat_as(pt.x, pt.y, c), (ftype,),
-                     (tr("lon", lang), tr("lat", lang)))
-        st.button(tr("add_here", lang), key="add_coords", on_click=cb_add_coords)
+                     (tr("app.lon", lang), tr("app.lat", lang)))
+        st.button(tr("app.add_here", lang), key="add_coords", on_click=cb_add_coords)
     if aps.suggest_available():
-        with st.expander(tr("suggest", lang)):
-            st.selectbox(tr("ftype", lang), list(FACILITY_TYPES), key=lkey("suggest_type", "mutual_aid"),
-                         format_func=lambda t: FACILITY_TYPES[t].zh if zh else FACILITY_TYPES[t].en)
-            st.number_input(tr("suggest_k", lang), min_value=1, max_value=50, value=3, key="suggest_k")
-            st.button(tr("suggest_run", lang), key="suggest_btn", on_click=cb_suggest)
+        with st.expander(tr("app.suggest", lang)):
+            st.selectbox(tr("app.ftype", lang), list(FACILITY_TYPES), key=lkey("suggest_type", "mutual_aid"),
+                         format_func=lambda t: type_label(t, lang))
+            st.number_input(tr("app.suggest_k", lang), min_value=1, max_value=50, value=3, key="suggest_k")
+            st.button(tr("app.suggest_run", lang), key="suggest_btn", on_click=cb_suggest)
     if ss["edits"]:
-        st.markdown(f"**{tr('edits', lang)}** ({len(ss['edits'])})")
+        st.markdown(f"**{tr('app.edits', lang)}** ({len(ss['edits'])})")
         st.markdown("\n".join(f"{i + 1}. {aps.edit_label(e, lang)}" for i, e in enumerate(ss["edits"][-12:])))
     last = ss["edits"][-1] if ss["edits"] else {}
     if last.get("op") in ("add", "move") and str(last.get("facility_id")) in ids:
         pos = ids.index(str(last["facility_id"]))
         if model.facility_snap.far[pos]:
-            st.warning(tr("far_warning", lang, m=float(model.facility_snap.access[pos])))
+            st.warning(tr("app.far_warning", lang, m=float(model.facility_snap.access[pos])))
 
 
 # --- tabs: table, scenarios, own data, downloads -------------------------------------------------
 
-tab_units, tab_sc, tab_data, tab_dl = st.tabs([tr("tab_units", lang), tr("tab_scenarios", lang),
-                                               tr("tab_data", lang), tr("tab_downloads", lang)])
+tab_units, tab_sc, tab_data, tab_dl = st.tabs([tr("app.tab_units", lang), tr("app.tab_scenarios", lang),
+                                               tr("app.tab_data", lang), tr("app.tab_downloads", lang)])
 
 with tab_units:
-    gaps_only = st.checkbox(tr("gaps_only", lang), value=False, key="gaps_only")
+    gaps_only = st.checkbox(tr("app.gaps_only", lang), value=False, key="gaps_only")
     st.dataframe(aps.unit_view(analysis, lang, gaps_only=gaps_only), hide_index=True, width="stretch")
     st.dataframe(changes_frame(changes, lang), hide_index=True, width="stretch")
     if model.warnings:
-        with st.expander(tr("warnings", lang)):
+        with st.expander(tr("app.warnings", lang)):
             for w in model.warnings:
                 st.write("• " + w)
 
 with tab_sc:
-    ss.setdefault("scenario_name", tr("default_scenario", lang))
-    st.text_input(tr("scenario_name", lang), key="scenario_name")
+    ss.setdefault("scenario_name", tr("app.default_scenario", lang))
+    st.text_input(tr("app.scenario_name", lang), key="scenario_name")
     c1, c2 = st.columns(2)
-    c1.button(tr("keep_scenario", lang), key="keep_btn", on_click=cb_keep)
-    c2.download_button(tr("download_scenario", lang), data=current_scenario().to_json().encode("utf-8"),
+    c1.button(tr("app.keep_scenario", lang), key="keep_btn", on_click=cb_keep)
+    c2.download_button(tr("app.download_scenario", lang), data=current_scenario().to_json().encode("utf-8"),
                        file_name=f"{ss['scenario_name'] or 'scenario'}.geojson",
                        mime="application/geo+json", key="dl_scenario_tab")
-    st.file_uploader(tr("load_scenario", lang) + f" (format ≤ {FORMAT_VERSION})",
+    st.file_uploader(tr("app.load_scenario", lang) + f" (format ≤ {FORMAT_VERSION})",
                      type=["geojson", "json"], key="scenario_upload")
-    st.button(tr("load", lang), key="load_scenario_btn", on_click=cb_load_scenario)
+    st.button(tr("app.load", lang), key="load_scenario_btn", on_click=cb_load_scenario)
     kept = list(ss["scenarios"])
     if kept:
         r1, r2 = st.columns([2, 1])
-        r1.selectbox(tr("restore", lang), kept, key="restore_pick")
-        r2.button(tr("restore", lang), key="restore_btn", on_click=cb_restore)
-    st.markdown(f"**{tr('compare', lang)}**")
+        r1.selectbox(tr("app.restore", lang), kept, key="restore_pick")
+        r2.button(tr("app.restore", lang), key="restore_btn", on_click=cb_restore)
+    st.markdown(f"**{tr('app.compare', lang)}**")
     options = ["__baseline__", "__current__", *kept]
-    pick = st.multiselect(tr("compare_pick", lang), options,
+    pick = st.multiselect(tr("app.compare_pick", lang), options,
                           key=lkey("compare_pick", ["__baseline__", "__current__"]),
-                          format_func=lambda o: tr("baseline", lang) if o == "__baseline__"
-                          else tr("current", lang) if o == "__current__" else o)
+                          format_func=lambda o: tr("app.baseline", lang) if o == "__baseline__"
+                          else tr("app.current", lang) if o == "__current__" else o)
     analyses = {}
     for o in pick:
         try:
             if o == "__baseline__":
-                analyses[tr("baseline", lang)] = base
+                analyses[tr("app.baseline", lang)] = base
             elif o == "__current__":
-                analyses[tr("current", lang)] = analysis
+                analyses[tr("app.current", lang)] = analysis
             else:
                 d = ss["scenarios"][o]
                 prof = d.get("profile") if d.get("profile") in profiles else profile
@@ -541,8 +581,8 @@ with tab_sc:
         st.dataframe(compare_scenarios(analyses, lang), hide_index=True, width="stretch")
 
 with tab_data:
-    st.caption(tr("data_intro", lang))
-    up_b = st.file_uploader(tr("up_boundaries", lang), type=["gpkg", "geojson", "json", "zip"], key="up_b")
+    st.caption(tr("app.data_intro", lang))
+    up_b = st.file_uploader(tr("app.up_boundaries", lang), type=["gpkg", "geojson", "json", "zip"], key="up_b")
     b_path = b_layer = None
     b_cols: dict = {}
     upload_ok = True
@@ -551,20 +591,20 @@ with tab_data:
             b_path = aps.save_upload(up_b.getvalue(), up_b.name, kind="boundaries")
             layers = aps.layer_names(b_path)
             if len(layers) > 1:
-                b_layer = st.selectbox(tr("layer", lang), layers, key="up_b_layer",
+                b_layer = st.selectbox(tr("app.layer", lang), layers, key="up_b_layer",
                                        index=layers.index("units") if "units" in layers else 0)
             cols_b = aps.raw_columns(b_path, b_layer)
-            guess = aps.guess_columns(cols_b, BOUNDARY_ALIASES)
-            with st.expander(tr("column_map", lang), expanded=False):
+            guess = guess_columns(cols_b, BOUNDARY_ALIASES)
+            with st.expander(tr("app.column_map", lang), expanded=False):
                 for canon in BOUNDARY_COLUMNS:
                     opts = ["", *cols_b]
                     b_cols[canon] = st.selectbox(
-                        tr("column_for", lang, label=column_label(canon, lang)),
-                        opts, key=lkey(f"map_b_{canon}", guess.get(canon)), format_func=lambda c: c or tr("not_present", lang))
+                        tr("app.column_for", lang, label=column_label(canon, lang)),
+                        opts, key=lkey(f"map_b_{canon}", guess.get(canon)), format_func=lambda c: c or tr("app.not_present", lang))
         except Exception as exc:
             upload_ok = False
-            st.error(tr("upload_error", lang, msg=aps.error_text(exc)))
-    up_f = st.file_uploader(tr("up_facilities", lang),
+            st.error(tr("app.upload_error", lang, msg=aps.error_text(exc)))
+    up_f = st.file_uploader(tr("app.up_facilities", lang),
                             type=["gpkg", "geojson", "json", "zip", "csv", "xlsx", "xls"], key="up_f")
     f_path = f_layer = None
     f_cols: dict = {}
@@ -575,63 +615,63 @@ with tab_data:
             f_path = aps.save_upload(up_f.getvalue(), up_f.name, kind="facilities")
             layers = aps.layer_names(f_path)
             if len(layers) > 1:
-                f_layer = st.selectbox(tr("layer", lang), layers, key="up_f_layer")
+                f_layer = st.selectbox(tr("app.layer", lang), layers, key="up_f_layer")
             cols_f = aps.raw_columns(f_path, f_layer)
-            guess = aps.guess_columns(cols_f, FACILITY_ALIASES)
-            coord = st.selectbox(tr("coord_system", lang), COORD_SYSTEMS, key=lkey("up_f_coord"),
+            guess = guess_columns(cols_f, FACILITY_ALIASES)
+            coord = st.selectbox(tr("app.coord_system", lang), COORD_SYSTEMS, key=lkey("up_f_coord"),
                                  format_func=lambda c: COORD_SYSTEM_LABELS[c][lang])
             if not guess.get("type"):
-                dtype = st.selectbox(tr("default_type", lang), list(FACILITY_TYPES), key=lkey("up_f_type"),
-                                     format_func=lambda t: FACILITY_TYPES[t].zh if zh else FACILITY_TYPES[t].en)
-            with st.expander(tr("column_map", lang), expanded=False):
+                dtype = st.selectbox(tr("app.default_type", lang), list(FACILITY_TYPES), key=lkey("up_f_type"),
+                                     format_func=lambda t: type_label(t, lang))
+            with st.expander(tr("app.column_map", lang), expanded=False):
                 for canon in FACILITY_ALIASES:
                     opts = ["", *cols_f]
-                    label = {"longitude": "经度" if zh else "longitude",
-                             "latitude": "纬度" if zh else "latitude"}.get(canon) or column_label(canon, lang)
-                    f_cols[canon] = st.selectbox(tr("column_for", lang, label=label), opts,
+                    label = (tr(f"app.{canon}", lang) if canon in ("longitude", "latitude")
+                             else column_label(canon, lang))
+                    f_cols[canon] = st.selectbox(tr("app.column_for", lang, label=label), opts,
                                                  key=lkey(f"map_f_{canon}", guess.get(canon)),
-                                                 format_func=lambda c: c or tr("not_present", lang))
+                                                 format_func=lambda c: c or tr("app.not_present", lang))
         except Exception as exc:
             upload_ok = False
-            st.error(tr("upload_error", lang, msg=aps.error_text(exc)))
-    up_n = st.file_uploader(tr("up_network", lang), type=["pbf", "osm", "graphml"], key="up_n")
+            st.error(tr("app.upload_error", lang, msg=aps.error_text(exc)))
+    up_n = st.file_uploader(tr("app.up_network", lang), type=["pbf", "osm", "graphml"], key="up_n")
     n_path = None
     if up_n is not None:
         try:
             n_path = aps.save_upload(up_n.getvalue(), up_n.name, kind="network")
         except Exception as exc:
             upload_ok = False
-            st.error(tr("upload_error", lang, msg=aps.error_text(exc)))
+            st.error(tr("app.upload_error", lang, msg=aps.error_text(exc)))
     d1, d2 = st.columns(2)
-    load_clicked = d1.button(tr("apply_data", lang), key="apply_data", type="primary")
-    demo_clicked = d2.button(tr("use_demo", lang), key="use_demo", disabled=ds.is_demo)
+    load_clicked = d1.button(tr("app.apply_data", lang), key="apply_data", type="primary")
+    demo_clicked = d2.button(tr("app.use_demo", lang), key="use_demo", disabled=ds.is_demo)
     if load_clicked:
         if not (b_path or f_path or n_path):
-            st.warning(tr("nothing_uploaded", lang))
+            st.warning(tr("app.nothing_uploaded", lang))
         elif upload_ok:
             try:
-                with st.status(tr("loading", lang), expanded=False) as status:
+                with st.status(tr("app.loading", lang), expanded=False) as status:
                     if n_path is not None:
-                        status.update(label=tr("loading_network", lang))
+                        status.update(label=tr("app.loading_network", lang))
                     new = aps.read_user_data(
                         ds, boundaries=b_path, facilities=f_path, network=n_path,
                         boundary_columns=b_cols, facility_columns=f_cols, boundary_layer=b_layer,
                         facility_layer=f_layer, coord_system=coord, default_type=dtype,
-                        load_network=lambda p: network(str(p), aps.sha256_file(p)))
+                        load_network=lambda p: network(str(p), sha256_file(p)))
                     net = network(str(new.network_path), new.network_sha)
                     warn = aps.check_overlap(new.units, net)
                     if warn:
                         raise PlannerError(warn, hint="upload the network of the same area")
                     base_analysis(new.key, profile, speed, minutes, new)  # fails here, not after the switch
-                    status.update(label=tr("loaded", lang, what=", ".join(
+                    status.update(label=tr("app.loaded", lang, what=", ".join(
                         p.name for p in (b_path, f_path, n_path) if p)), state="complete")
             except Exception as exc:  # a bad upload never replaces the data in use
-                st.error(tr("upload_error", lang, msg=aps.error_text(exc)))
+                st.error(tr("app.upload_error", lang, msg=aps.error_text(exc)))
             else:
                 if ss["edits"]:
                     name = f"{ss.get('scenario_name') or 'scenario'} ({time.strftime('%H:%M:%S')})"
                     ss["scenarios"] = {**ss["scenarios"], name: current_scenario().to_dict()}
-                    ss["flash"] = [("info", tr("edits_stashed", lang, name=name))]
+                    ss["flash"] = [("info", tr("app.edits_stashed", lang, name=name))]
                 ss["dataset"] = new
                 ss["edits"] = []
                 ss["selected"] = None
@@ -643,38 +683,38 @@ with tab_data:
         st.rerun()
 
 with tab_dl:
-    stem = "示例县" if ds.is_demo and zh else ("demo" if ds.is_demo else "coverage")
+    stem = tr("app.demo_stem", lang) if ds.is_demo else "coverage"
     c1, c2, c3 = st.columns(3)
-    c1.download_button(tr("dl_xlsx", lang), data=lambda: aps.gap_table_xlsx(analysis, lang),
+    c1.download_button(tr("app.dl_xlsx", lang), data=lambda: aps.gap_table_xlsx(analysis, lang),
                        file_name=f"{stem}_gaps.xlsx", key="dl_xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    c1.download_button(tr("dl_csv", lang), data=lambda: aps.gap_table_csv(analysis, lang),
+    c1.download_button(tr("app.dl_csv", lang), data=lambda: aps.gap_table_csv(analysis, lang),
                        file_name=f"{stem}_gaps.csv", mime="text/csv", key="dl_csv")
-    c2.download_button(tr("dl_gpkg", lang), data=lambda: aps.units_gpkg(analysis),
+    c2.download_button(tr("app.dl_gpkg", lang), data=lambda: aps.units_gpkg(analysis),
                        file_name=f"{stem}_coverage.gpkg", mime="application/geopackage+sqlite3", key="dl_gpkg")
-    c2.download_button(tr("dl_scenario", lang), data=lambda: current_scenario().to_json().encode("utf-8"),
+    c2.download_button(tr("app.dl_scenario", lang), data=lambda: current_scenario().to_json().encode("utf-8"),
                        file_name=f"{ss.get('scenario_name') or 'scenario'}.geojson",
                        mime="application/geo+json", key="dl_scenario")
-    c3.download_button(tr("dl_html", lang),
+    c3.download_button(tr("app.dl_html", lang),
                        data=lambda: aps.map_html(coverage_map(analysis, selected=None, **map_kwargs)),
                        file_name=f"{stem}_map.html", mime="text/html", key="dl_html")
-    shp_enc = c3.radio(tr("dl_shp_encoding", lang), ["utf-8", "gbk"], horizontal=True, key="dl_shp_enc")
-    c3.download_button(tr("dl_shp", lang),
+    shp_enc = c3.radio(tr("app.dl_shp_encoding", lang), ["utf-8", "gbk"], horizontal=True, key="dl_shp_enc")
+    c3.download_button(tr("app.dl_shp", lang),
                        data=lambda: aps.layers_shapefile_zip(analysis, encoding=shp_enc),
                        file_name=f"{stem}_layers_{shp_enc}.zip", mime="application/zip", key="dl_shp")
-    st.markdown(f"**{tr('dl_print', lang)}**")
+    st.markdown(f"**{tr('app.dl_print', lang)}**")
     p1, p2, p3, p4, p5 = st.columns([2, 1, 1, 1, 1])
     types_present = sorted(analysis.model.fields) or ["day_care"]
-    print_type = p1.selectbox(tr("dl_print_type", lang), types_present,
+    print_type = p1.selectbox(tr("app.dl_print_type", lang), types_present,
                               format_func=lambda t: type_label(t, lang), key=lkey("dl_print_type"))
-    paper = p2.selectbox(tr("dl_paper", lang), ["A4", "A3"], key="dl_paper")
-    orient = p3.selectbox(tr("dl_orientation", lang), ["landscape", "portrait"],
-                          format_func=lambda o: tr(o, lang), key=lkey("dl_orient"))
-    p4.download_button(tr("dl_pdf", lang),
+    paper = p2.selectbox(tr("app.dl_paper", lang), ["A4", "A3"], key="dl_paper")
+    orient = p3.selectbox(tr("app.dl_orientation", lang), ["landscape", "portrait"],
+                          format_func=lambda o: tr(f"app.{o}", lang), key=lkey("dl_orient"))
+    p4.download_button(tr("app.dl_pdf", lang),
                        data=lambda: aps.gap_map_print(analysis, print_type, fmt="pdf", paper=paper,
                                                       orientation=orient, lang=lang),
                        file_name=f"{stem}_{print_type}_{paper}.pdf", mime="application/pdf", key="dl_pdf")
-    p5.download_button(tr("dl_png", lang),
+    p5.download_button(tr("app.dl_png", lang),
                        data=lambda: aps.gap_map_print(analysis, print_type, fmt="png", paper=paper,
                                                       orientation=orient, lang=lang),
                        file_name=f"{stem}_{print_type}_{paper}.png", mime="image/png", key="dl_png")

@@ -22,11 +22,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+import planner.app as aps
 from planner import analyse, build_model, load_network, read_boundaries
 from planner.analysis.result import analysis_of, service_area_layer
 from planner.analysis.scenario import changes_frame, score_changes
-from planner.app import state as aps
-from planner.outputs.webmap import coverage_map, offline_assets
+from planner.outputs.html import offline_assets
+from planner.outputs.webmap import coverage_map
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,4 +1,4 @@
-"""Solve times of the site suggestions (planner.siting.optimize).
+"""Solve times of the site suggestions (planner.siting).
 
 1. 20 candidates × the demo county: day-care sites (the county's 10 candidate
    rows + 10 generated ones), existing centres kept, 15-min walk at 1.0 m/s,
@@ -35,11 +35,12 @@ def timed(fn, repeat):
 def demo(repeat: int) -> None:
     import geopandas as gpd
 
+    from planner import read_boundaries, read_facilities
     from planner.demo.county import demo_paths
     from planner.engine.model import build_model
     from planner.engine.network import load_network
-    from planner.io.readers import read_boundaries, read_facilities
-    from planner.siting.optimize import generate_candidates, suggest_sites
+    from planner.siting.candidates import generate_candidates
+    from planner.siting.suggest import suggest_sites
 
     d = demo_paths()
     m = build_model(read_boundaries(d.boundaries, layer="units"), read_facilities(d.facilities),
@@ -66,12 +67,9 @@ def demo(repeat: int) -> None:
 def grid(repeat: int, n_cand: int = 500, n_dem: int = 20_000) -> None:
     from planner.engine.network import network_from_arrays
     from planner.engine.travel import nearest_sites, point_distances, snap_points
-    from planner.siting.optimize import (
-        CoverProblem,
-        candidate_coverage,
-        maximal_covering,
-        set_covering,
-    )
+    from planner.siting.candidates import candidate_coverage
+    from planner.siting.problem import CoverProblem
+    from planner.siting.solvers import maximal_covering, set_covering
 
     rng = np.random.default_rng(0)
     side, step = 151, 50.0

@@ -1,6 +1,6 @@
 """Province-scale report: per-county time and how the total scales from 1 to 2 workers.
 
-Generates a province of ``--counties`` demo counties (planner.demo.county.make_demo_province),
+Generates a province of ``--counties`` demo counties (planner.demo.generate.make_demo_province),
 loads it once, and times ``run_province`` (one map + workbook per county, as
 ``planner report --by county``) in this process (1 worker), on a local process
 pool (2 workers) and on a Dask ``LocalCluster`` with 1 and 2 worker processes
@@ -62,10 +62,10 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--json", type=Path, help="also write the figures as JSON")
     args = ap.parse_args(argv)
 
+    from planner import read_boundaries, read_facilities
     from planner.analysis.result import analyse
-    from planner.demo.county import write_demo_province
+    from planner.demo.generate import write_demo_province
     from planner.engine.network import load_network
-    from planner.io.readers import read_boundaries, read_facilities
     from planner.outputs.printmap import context_layers
     from planner.outputs.province import partition_counties, run_province
     from planner.outputs.report import ReportSettings

@@ -110,7 +110,8 @@ class PlannerWarning(UserWarning):
     """A problem in the inputs that does not stop the analysis.
 
     Carries the same structured fields as :class:`PlannerError`; ``str()`` is
-    the English message so ``warnings`` filters keep working.
+    the English message (``file: message`` when ``path`` is given, as for
+    errors) so ``warnings`` filters keep working.
     """
 
     def __init__(self, message: str = "", *, code: str = "warning", rows: Iterable[int] = (),
@@ -124,6 +125,9 @@ class PlannerWarning(UserWarning):
         self.hint = hint
         self.path = str(path) if path is not None else None
 
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
     def text(self, lang: str = "zh") -> str:
         """The problem in ``lang`` (English text when the catalogue has no entry)."""
         return catalogue_text(f"err.{self.code}", lang, self.params, default=self.message)
@@ -135,14 +139,61 @@ class PlannerWarning(UserWarning):
 
 def warn(message: str, *, code: str, rows: Iterable[int] = (), params: Mapping[str, Any] | None = None,
          hint: str | None = None, path: str | Path | None = None, stacklevel: int = 2) -> None:
-    """Issue a :class:`PlannerWarning` with structured fields."""
+    """Issue a :class:`PlannerWarning` with structured fields.
+
+    Parameters
+    ----------
+    message : str
+        The English text.
+    code : str
+        Stable short name; catalogue entries ``err.<code>`` / ``fix.<code>``.
+    rows : iterable of int
+        1-based rows or features.
+    params : mapping, optional
+        Values of the catalogue templates.
+    hint : str, optional
+        What to do, in English.
+    path : str or Path, optional
+        The file concerned (``str()`` becomes ``file: message``).
+    stacklevel : int
+        As in :func:`warnings.warn`, counted from the caller of this function.
+    """
     warnings.warn(PlannerWarning(message, code=code, rows=rows, params=params, hint=hint, path=path),
                   stacklevel=stacklevel + 1)
+
+
+def localised(params: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """``params`` with ``name@<lang>`` values exposed as ``name`` (texts already worded per language).
+
+    A message may list rows or values whose wording differs by language
+    (``rows 4, 8`` / ``第 4、8 行``); such params are stored once per language
+    and the template names them without the suffix.
+
+    >>> localised({"n": 2, "at@en": "rows 4, 8", "at@zh": "第 4、8 行"}, "zh")
+    {'n': 2, 'at': '第 4、8 行'}
+    """
+    out = {k: v for k, v in params.items() if "@" not in k}
+    suffix = f"@{lang}"
+    out.update({k[: -len(suffix)]: v for k, v in params.items() if k.endswith(suffix)})
+    return out
 
 
 def catalogue_text(key: str, lang: str, params: Mapping[str, Any], *, default: str) -> str:
     """The catalogue entry ``key`` formatted with ``params``; ``default`` when absent.
 
+    Parameters
+    ----------
+    key : str
+        Catalogue key (``err.<code>``, ``fix.<code>``).
+    lang : str
+        ``'zh'`` or ``'en'``.
+    params : mapping
+        Template values (``name@zh`` / ``name@en`` for per-language ones).
+    default : str
+        Returned when there is no entry or it cannot be filled.
+
+    Notes
+    -----
     English falls back to ``default`` (the error's own words) when the entry
     has no English text of its own, so ``str(error)`` and ``text('en')`` agree.
     """
@@ -155,6 +206,6 @@ def catalogue_text(key: str, lang: str, params: Mapping[str, Any], *, default: s
     if not template:
         return default
     try:
-        return template.format(**params)
+        return template.format(**localised(params, "zh" if lang == "zh" else "en"))
     except (KeyError, IndexError, ValueError):
         return default

@@ -8,8 +8,8 @@ can fix are printed as one message (no traceback) and exit with code 2.
 
 from __future__ import annotations
 
-import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -18,11 +18,29 @@ import pandas as pd
 import typer
 
 from planner._errors import PlannerError
+from planner.settings import DEFAULT_DPI, DEFAULT_LANG, DEFAULT_MAX_SNAP, DEFAULT_MINUTES
+from planner.text import lookup
+from planner.text.vocabulary import LIST_SEPARATORS
+
+
+def _both(key: str, first: str = "en") -> str:
+    """Both languages of a catalogue entry, ``"en / zh"`` (or ``"zh / en"`` with ``first="zh"``)."""
+    zh, en = lookup(key) or (key, key)
+    return f"{en} / {zh}" if first == "en" else f"{zh} / {en}"
+
+
+def _zh_dash_en(key: str) -> str:
+    zh, en = lookup(key) or (key, key)
+    return f"{zh} — {en}"
+
+
+_MINUTES_TEXT = ",".join(f"{m:g}" for m in DEFAULT_MINUTES)  # "5,10,15"
+_OUT_HELP = _both("cli.out_folder")
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
-    help="养老服务设施步行覆盖与选址 — elderly-care facility coverage on the walking network.",
+    help=_zh_dash_en("cli.help"),
 )
 
 
@@ -39,22 +57,27 @@ class _Stages:
 
 
 def _fail(exc: PlannerError) -> None:
-    typer.secho(f"错误 / error: {exc}", fg=typer.colors.RED, err=True)
+    typer.secho(f"{_both('cli.error', first='zh')}: {exc}", fg=typer.colors.RED, err=True)
     raise typer.Exit(code=2)
 
 
-def _load_inputs(boundaries, facilities, network, coord_system, stage, place=None):
-    from planner.demo.county import demo_paths
-    from planner.engine.network import download_network
-    from planner.io.validate import validate_inputs
+def _load_inputs(boundaries: Path | None, facilities: Path | None, network: Path | None, coord_system: str,
+                 stage: Callable[[str], None], place: str | None = None) -> tuple:
+    """Read and check the inputs (the demo county's where none are given).
+
+    Returns units, facilities, network, the paths ``(b, f, n)`` and the validation report.
+    """
+    from planner.demo import demo_paths
+    from planner.engine import download_network
+    from planner.io import validate_inputs
 
     demo = None
     if boundaries is None or facilities is None or (network is None and place is None):
         demo = demo_paths()
-    b = boundaries or demo.boundaries
-    f = facilities or demo.facilities
-    n = network or (None if place else demo.network)
-    net = n
+    b = boundaries or (demo.boundaries if demo else None)
+    f = facilities or (demo.facilities if demo else None)
+    n = network or (demo.network if demo and not place else None)
+    net: object = n
     if n is None:
         stage(f"downloading the walking network of {place!r} with osmnx (cached)")
         net = download_network(place)
@@ -68,7 +91,9 @@ def _load_inputs(boundaries, facilities, network, coord_system, stage, place=Non
 
 def _minutes_list(text: str) -> tuple[float, ...]:
     try:
-        values = tuple(sorted({float(x) for x in text.replace("，", ",").split(",") if x.strip()}))
+        for sep in LIST_SEPARATORS:
+            text = text.replace(sep, ",")
+        values = tuple(sorted({float(x) for x in text.split(",") if x.strip()}))
     except ValueError as exc:
         raise PlannerError(f"--minutes must be numbers separated by commas, got {text!r}") from exc
     if not values or min(values) <= 0:
@@ -78,17 +103,17 @@ def _minutes_list(text: str) -> tuple[float, ...]:
 
 @app.command()
 def analyse(
-    out: Annotated[Path, typer.Option("--out", help="output folder / 输出文件夹")] = Path("out"),
+    out: Annotated[Path, typer.Option("--out", help=_OUT_HELP)] = Path("out"),
     boundaries: Annotated[Path | None, typer.Option(help="communities/villages layer (GPKG, GeoJSON, SHP, ZIP)")] = None,
     facilities: Annotated[Path | None, typer.Option(help="facilities (layer, CSV or XLSX)")] = None,
     network: Annotated[Path | None, typer.Option(help="walking network (.osm.pbf, .osm, .graphml)")] = None,
     profile: Annotated[str, typer.Option(help="standards profile name or .toml file")] = "national",
     speed: Annotated[float | None, typer.Option(help="walking speed in m/s (default: the profile's, 1.0)")] = None,
     coord_system: Annotated[str, typer.Option(help="coordinates of CSV/XLSX facilities: wgs84, cgcs2000, gcj02, bd09")] = "wgs84",
-    minutes: Annotated[str, typer.Option(help="service-area walks in minutes, e.g. 5,10,15")] = "5,10,15",
+    minutes: Annotated[str, typer.Option(help="service-area walks in minutes, e.g. 5,10,15")] = _MINUTES_TEXT,
     place: Annotated[str | None, typer.Option(help="download the network of this place with osmnx (online; cached) instead of --network")] = None,
     merge_duplicates: Annotated[bool, typer.Option("--merge-duplicates", help="merge duplicate facilities (same type within 10 m, or same name and type) before the analysis; the input file is not changed")] = False,
-    lang: Annotated[str, typer.Option(help="zh or en (table headers)")] = "zh",
+    lang: Annotated[str, typer.Option(help="zh or en (table headers)")] = DEFAULT_LANG,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Coverage and gap analysis (the built-in demo county by default).
@@ -96,10 +121,11 @@ def analyse(
     Writes coverage.gpkg, gaps.xlsx, gaps.csv, targets.csv, service_areas.gpkg
     and summary.json into --out, and prints the target scores.
     """
-    from planner.analysis.result import analyse as run
+    from planner.analysis import analyse as run
     from planner.io.validate import MODEL_REPORTED
     from planner.io.validate import merge_duplicates as merge
-    from planner.outputs.export import check_output_dir, write_analysis
+    from planner.outputs.export import write_analysis
+    from planner.outputs.writers import check_output_dir
 
     stage = _Stages(quiet)
     try:
@@ -142,7 +168,7 @@ def _print_summary(result, lang: str) -> None:
                 val = f"{s.value:.1%} / {t.share:.0%}  ({s.pop60_covered:,.0f} / {s.pop60:,.0f} 60+)"
         typer.echo(f"  {mark}  {t.label(lang)}: {val}")
     n_gap = int(result.units["gap"].sum())
-    typer.echo(f"  gap units / 缺口单元: {n_gap} of {len(result.units)}")
+    typer.echo(f"  {_both('cli.gap_units')}: {n_gap} of {len(result.units)}")
     for w in m.warnings:
         typer.secho(f"  ! {w}", fg=typer.colors.YELLOW)
 
@@ -164,16 +190,10 @@ def travel_times(
     and minutes_<type> for each facility type present (blank when none is
     reachable within --max-minutes).
     """
-    from planner.demo.county import demo_paths
-    from planner.engine.travel import (
-        nearest_sites,
-        point_distances,
-        snap_points,
-        to_metres,
-        to_minutes,
-    )
-    from planner.io.validate import validate_inputs
-    from planner.outputs.export import write_csv
+    from planner.demo import demo_paths
+    from planner.engine import nearest_sites, point_distances, snap_points, to_metres, to_minutes
+    from planner.io import validate_inputs
+    from planner.outputs.writers import write_csv
 
     stage = _Stages(quiet)
     try:
@@ -184,12 +204,15 @@ def travel_times(
             if p is not None and Path(p).resolve() == Path(out).resolve():
                 raise PlannerError("--out would overwrite an input", path=out, hint="choose another file")
         # the same input checks as `planner analyse` (fatal ones stop; the rest are printed)
-        report = validate_inputs(None, facilities or demo.facilities, network or demo.network,
+        report = validate_inputs(None, facilities or (demo.facilities if demo else None),
+                                 network or (demo.network if demo else None),
                                  points=points, coord_system=coord_system, progress=stage)
         report.raise_if_fatal()
         net, fac, pts = report.network, report.facilities, report.points
+        # --points was given, so it was read (or the report was fatal above)
+        assert net is not None and fac is not None and pts is not None
         stage(net.report.summary())
-        for line in report.warning_texts("zh"):
+        for line in report.warning_texts(DEFAULT_LANG):
             typer.secho(f"  ! {line}", fg=typer.colors.YELLOW, err=True)
         fac = fac[fac["status"].isin(["existing", "planned"])].reset_index(drop=True)
         px, py = net.project(pts.geometry.x.to_numpy(), pts.geometry.y.to_numpy())
@@ -218,23 +241,24 @@ def validate(
     network: Annotated[Path | None, typer.Option(help="walking network (.osm.pbf, .osm, .graphml)")] = None,
     points: Annotated[Path | None, typer.Option(help="points (CSV/XLSX with id, longitude, latitude, or a layer)")] = None,
     coord_system: Annotated[str, typer.Option(help="coordinates of CSV/XLSX inputs: wgs84, cgcs2000, gcj02, bd09")] = "wgs84",
-    max_snap: Annotated[float, typer.Option(help="metres from a street before points/units are reported")] = 300.0,
+    max_snap: Annotated[float, typer.Option(help="metres from a street before points/units are reported")] = DEFAULT_MAX_SNAP,
     report: Annotated[Path | None, typer.Option("--report", help="also write the report as CSV")] = None,
-    lang: Annotated[str, typer.Option(help="zh or en")] = "zh",
+    lang: Annotated[str, typer.Option(help="zh or en")] = DEFAULT_LANG,
 ) -> None:
     """Check the inputs and list every problem with its rows and the fix.
 
     Inputs not given are the demo county's (as in ``planner analyse``).
     Exits with code 2 when a problem is fatal (the analysis would stop).
     """
-    from planner.demo.county import demo_paths
-    from planner.io.validate import validate_inputs
-    from planner.outputs.export import write_csv
+    from planner.demo import demo_paths
+    from planner.io import validate_inputs
+    from planner.outputs.writers import write_csv
 
     demo = demo_paths() if None in (boundaries, facilities, network) else None
-    b = boundaries or demo.boundaries
+    b = boundaries or (demo.boundaries if demo else None)
     try:
-        rep = validate_inputs(b, facilities or demo.facilities, network or demo.network, points=points,
+        rep = validate_inputs(b, facilities or (demo.facilities if demo else None),
+                              network or (demo.network if demo else None), points=points,
                               coord_system=coord_system, max_snap=max_snap,
                               boundaries_layer="units" if demo and b == demo.boundaries else None)
         typer.echo(rep.to_text(lang))
@@ -248,7 +272,7 @@ def validate(
 @app.command()
 def suggest(
     facility_type: Annotated[str, typer.Option("--type", help="facility type, e.g. day_care, mutual_aid")],
-    out: Annotated[Path, typer.Option("--out", help="output folder / 输出文件夹")] = Path("out"),
+    out: Annotated[Path, typer.Option("--out", help=_OUT_HELP)] = Path("out"),
     count: Annotated[int | None, typer.Option("--count", help="choose K new sites (maximal covering)")] = None,
     target: Annotated[float | None, typer.Option("--target", help="fewest sites reaching this share, 0-1 (set covering)")] = None,
     minutes: Annotated[float | None, typer.Option(help="catchment walk (default: the profile's)")] = None,
@@ -264,7 +288,7 @@ def suggest(
     capacitated: Annotated[bool, typer.Option("--capacitated", help="a site's places cap the people it serves")] = False,
     time_limit: Annotated[float, typer.Option(help="seconds for the exact solver")] = 60.0,
     coord_system: Annotated[str, typer.Option(help="coordinates of CSV/XLSX inputs: wgs84, cgcs2000, gcj02, bd09")] = "wgs84",
-    lang: Annotated[str, typer.Option(help="zh or en (table headers)")] = "zh",
+    lang: Annotated[str, typer.Option(help="zh or en (table headers)")] = DEFAULT_LANG,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Suggest new sites of a type, existing ones kept (the demo county by default).
@@ -273,10 +297,11 @@ def suggest(
     suggestions.gpkg and summary.json (covered before/after, share, target
     met, solver, optimal or approximate) into --out.
     """
-    from planner.engine.model import build_model
-    from planner.io.readers import read_points
-    from planner.outputs.export import check_output_dir
-    from planner.siting.optimize import suggest_sites, write_suggestion
+    from planner.engine import build_model
+    from planner.io import read_points
+    from planner.outputs.suggestion import write_suggestion
+    from planner.outputs.writers import check_output_dir
+    from planner.siting import suggest_sites
 
     stage = _Stages(quiet)
     try:
@@ -301,8 +326,8 @@ def suggest(
 
 @app.command()
 def report(
-    by: Annotated[str, typer.Option("--by", help="street, township or county / 按街道、乡镇或全县")] = "street",
-    out: Annotated[Path, typer.Option("--out", help="output folder / 输出文件夹")] = Path("report"),
+    by: Annotated[str, typer.Option("--by", help=_both("cli.report_by"))] = "street",
+    out: Annotated[Path, typer.Option("--out", help=_OUT_HELP)] = Path("report"),
     boundaries: Annotated[Path | None, typer.Option(help="communities/villages layer (GPKG, GeoJSON, SHP, ZIP)")] = None,
     facilities: Annotated[Path | None, typer.Option(help="facilities (layer, CSV or XLSX)")] = None,
     network: Annotated[Path | None, typer.Option(help="walking network (.osm.pbf, .osm, .graphml)")] = None,
@@ -313,9 +338,9 @@ def report(
     map_format: Annotated[str, typer.Option("--format", help="png, pdf or png,pdf")] = "png,pdf",
     paper: Annotated[str, typer.Option(help="A4 or A3")] = "A4",
     orientation: Annotated[str, typer.Option(help="landscape or portrait")] = "landscape",
-    dpi: Annotated[int, typer.Option(help="PNG resolution")] = 300,
+    dpi: Annotated[int, typer.Option(help="PNG resolution")] = DEFAULT_DPI,
     coord_system: Annotated[str, typer.Option(help="coordinates of CSV/XLSX facilities: wgs84, cgcs2000, gcj02, bd09")] = "wgs84",
-    lang: Annotated[str, typer.Option(help="zh or en")] = "zh",
+    lang: Annotated[str, typer.Option(help="zh or en")] = DEFAULT_LANG,
     workers: Annotated[int, typer.Option(help="districts (or counties) run in parallel on this machine")] = 1,
     scheduler: Annotated[str | None, typer.Option(help="with --by county: run the counties on this Dask scheduler, e.g. tcp://10.0.0.5:8786")] = None,
     buffer_m: Annotated[float, typer.Option("--buffer-m", help="with --by county over several counties: metres of facilities and streets kept around each county")] = 2000.0,
@@ -329,10 +354,10 @@ def report(
     code, or a county column), each county is analysed on its own with a
     border buffer, in parallel (--workers, or a Dask cluster with --scheduler).
     """
-    from planner.analysis.result import analyse as run
-    from planner.outputs.export import check_output_dir
+    from planner.analysis import analyse as run
     from planner.outputs.printmap import context_layers
     from planner.outputs.report import ReportSettings, run_report
+    from planner.outputs.writers import check_output_dir
 
     stage = _Stages(quiet)
     try:
@@ -385,7 +410,7 @@ def report(
 @app.command()
 def profiles() -> None:
     """List the shipped standards profiles and their targets."""
-    from planner.io.profiles import list_profiles, load_profile
+    from planner.io import list_profiles, load_profile
 
     for name in list_profiles():
         p = load_profile(name)
@@ -400,4 +425,4 @@ def main() -> None:  # pragma: no cover - console entry
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

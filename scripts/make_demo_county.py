@@ -20,7 +20,8 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run from a checkout without installing
     sys.path.insert(0, str(REPO))
 
-from planner.demo.county import DEFAULT_SEED, write_demo_county  # noqa: E402
+from planner.demo.county import DEFAULT_SEED  # noqa: E402
+from planner.demo.generate import write_demo_county  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

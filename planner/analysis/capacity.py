@@ -20,12 +20,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from numpy.typing import ArrayLike
 
 from planner._errors import InputError
 from planner.engine.model import Model
+from planner.engine.reach import reach_matrix
+from planner.engine.travel import to_metres
 from planner.schema import FACILITY_TYPES
 
 DEFAULT_PER = 1000.0  # places per 1,000 elderly
+Decay = Callable[[np.ndarray], np.ndarray]
+"""A distance decay: weights (0-1) of an array of costs."""
 
 
 def gaussian_decay(max_cost: float) -> Callable[[np.ndarray], np.ndarray]:
@@ -36,14 +41,14 @@ def gaussian_decay(max_cost: float) -> Callable[[np.ndarray], np.ndarray]:
     d0 = float(max_cost)
     low = np.exp(-0.5)
 
-    def f(c):
+    def f(c: np.ndarray) -> np.ndarray:
         c = np.asarray(c, float)
         return np.clip((np.exp(-0.5 * (c / d0) ** 2) - low) / (1.0 - low), 0.0, 1.0)
 
     return f
 
 
-def _decay_fn(decay, max_cost: float):
+def _decay_fn(decay: str | Decay | None, max_cost: float) -> Decay | None:
     if decay is None:
         return None
     if callable(decay):
@@ -53,7 +58,8 @@ def _decay_fn(decay, max_cost: float):
     raise InputError(f"unknown distance decay {decay!r}", hint="use None, 'gaussian' or a function of minutes")
 
 
-def two_step_fca(cost, demand, supply, max_cost: float, *, decay=None) -> tuple[np.ndarray, np.ndarray]:
+def two_step_fca(cost: np.ndarray | sp.spmatrix, demand: ArrayLike, supply: ArrayLike, max_cost: float, *,
+                 decay: str | Decay | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Two-step floating catchment on a cost matrix.
 
     Parameters
@@ -138,7 +144,7 @@ class CapacityAccess:
 
 
 def capacity_access(model: Model, facility_type: str, *, minutes: float | None = None,
-                    decay=None, per: float = DEFAULT_PER) -> CapacityAccess:
+                    decay: str | Decay | None = None, per: float = DEFAULT_PER) -> CapacityAccess:
     """Places per 1,000 elderly within the walk (2SFCA on walking minutes).
 
     Parameters
@@ -156,8 +162,6 @@ def capacity_access(model: Model, facility_type: str, *, minutes: float | None =
     -------
     CapacityAccess
     """
-    from planner.siting.optimize import candidate_coverage
-
     if facility_type not in FACILITY_TYPES:
         raise InputError(f"unknown facility type {facility_type!r}",
                          hint=f"use one of {', '.join(FACILITY_TYPES)}")
@@ -169,7 +173,8 @@ def capacity_access(model: Model, facility_type: str, *, minutes: float | None =
     if np.isnan(cap).any():
         notes.append(f"{int(np.isnan(cap).sum())} facilities without places counted as 0: "
                      + ", ".join(fac.loc[np.isnan(cap), "name"].astype(str).head(10)))
-    metres = candidate_coverage(model, model.facility_snap.take(idx), minutes)  # facilities × demand
+    metres = reach_matrix(model.network, model.facility_snap.take(idx), model.demand_snap,
+                          float(to_metres(minutes, model.speed)))  # facilities × demand
     cost = sp.csr_matrix((metres.data / model.speed / 60.0, metres.indices, metres.indptr),
                          shape=metres.shape).T.tocsr()
     w = model.demand["w60"].to_numpy(float)

@@ -8,8 +8,8 @@ only for what is shown or exported.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -21,15 +21,15 @@ from planner.analysis.coverage import (
     gap_table,
     score_profile,
     scores_frame,
+    unit_target_status,
 )
-from planner.engine.isochrones import DEFAULT_BUFFER, service_area
+from planner.engine.isochrones import service_area
 from planner.engine.model import Model, build_model
 from planner.engine.network import WalkNetwork
 from planner.engine.travel import to_metres
 from planner.io.profiles import Profile
 from planner.schema import FACILITY_TYPES
-
-DEFAULT_MINUTES = (5, 10, 15)
+from planner.settings import DEFAULT_BUFFER, DEFAULT_MINUTES
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,6 +50,60 @@ class Analysis:
     units: gpd.GeoDataFrame
     scores: list[TargetScore]
     districts: pd.DataFrame
+    # derived values the outputs read, computed once per analysis
+    _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def coverage_share(self, facility_types: str | Sequence[str], minutes: float | None = None) -> np.ndarray:
+        """Share of each unit's 60+ population within ``minutes`` of a facility of ``facility_types``.
+
+        ``minutes`` defaults to the profile's catchment of the (first) type; a
+        single type at its catchment is the ``<type>_share`` column of
+        :attr:`units`.  Cached per (types, minutes); 0 where a unit has no
+        60+ population.
+        """
+        types = (facility_types,) if isinstance(facility_types, str) else tuple(facility_types)
+        mins = float(minutes if minutes is not None else self.model.profile.catchment(types[0]))
+        key = ("share", types, mins)
+        if key not in self._cache:
+            col = f"{types[0]}_share"
+            if (len(types) == 1 and col in self.units.columns
+                    and mins == float(self.model.profile.catchment(types[0]))):
+                share = self.units[col].to_numpy(float).copy()
+            else:
+                share = share_within(self.model, types, mins)
+            share.flags.writeable = False  # shared by every caller
+            self._cache[key] = share
+        return self._cache[key]
+
+    def target_status(self, target_id: str) -> pd.DataFrame:
+        """Per unit whether it meets the target ``target_id`` (see :func:`unit_target_status`), cached."""
+        key = ("status", target_id)
+        if key not in self._cache:
+            target = next((t for t in self.model.profile.targets if t.id == target_id), None)
+            if target is None:
+                raise KeyError(f"no target {target_id!r} in profile {self.model.profile.name!r}")
+            self._cache[key] = unit_target_status(self.model, target)
+        return self._cache[key]
+
+    def gap_flags(self, facility_type: str) -> np.ndarray:
+        """Units failing a unit target that counts ``facility_type`` (else any gap), cached."""
+        key = ("gap", facility_type)
+        if key not in self._cache:
+            u = self.units
+            cols = [f"met_{t.id}" for t in self.model.profile.targets
+                    if facility_type in t.facility_types and f"met_{t.id}" in u.columns]
+            gap = np.zeros(len(u), bool) if cols else u["gap"].to_numpy(bool).copy()
+            for c in cols:  # None: the target does not apply to the unit
+                gap = gap | np.array([v is not None and v is not pd.NA and not bool(v) for v in u[c]])
+            gap.flags.writeable = False  # shared by every caller
+            self._cache[key] = gap
+        return self._cache[key]
+
+    def scores_over(self, units_mask: Sequence[bool] | np.ndarray | None = None) -> list[TargetScore]:
+        """The target scores over the units of ``units_mask`` (all units: :attr:`scores`)."""
+        if units_mask is None:
+            return self.scores
+        return score_profile(self.model, units_mask=np.asarray(units_mask, bool))
 
     def scores_frame(self, lang: str = "zh") -> pd.DataFrame:
         """Target scores as a table."""
@@ -107,8 +161,8 @@ def analyse(
     Parameters
     ----------
     units, facilities : GeoDataFrame
-        As returned by :func:`planner.io.readers.read_boundaries` and
-        :func:`planner.io.readers.read_facilities`.
+        As returned by :func:`planner.io.boundaries.read_boundaries` and
+        :func:`planner.io.points.read_facilities`.
     network : WalkNetwork
     profile : Profile or str
         Standards profile (default the national one).
@@ -165,6 +219,32 @@ def analysis_of(model: Model) -> Analysis:
                     districts=district_summary(model))
 
 
+def share_within(model: Model, facility_types: Sequence[str], minutes: float) -> np.ndarray:
+    """Share of each unit's 60+ population within ``minutes`` of a facility of ``facility_types``.
+
+    Parameters
+    ----------
+    model : Model
+        The model.
+    facility_types : sequence of str
+        A facility of any of these types counts.
+    minutes : float
+        The walk.
+
+    Returns
+    -------
+    ndarray of float
+        One share (0–1) per unit; 0 where a unit has no 60+ population.
+    """
+    n = len(model.units)
+    unit = model.demand["unit"].to_numpy()
+    w = model.demand["w60"].to_numpy(float)
+    mins, _ = model.demand_minutes(list(facility_types))
+    wsum = np.bincount(unit, weights=w, minlength=n)
+    wcov = np.bincount(unit, weights=w * (mins <= minutes), minlength=n)
+    return np.divide(wcov, wsum, out=np.zeros(n), where=wsum > 0)
+
+
 def service_area_layer(
     model: Model,
     facility_types: Iterable[str] | None = None,
@@ -177,6 +257,23 @@ def service_area_layer(
 
     Columns ``facility_type``, ``type_zh``, ``minutes``, ``metres``,
     ``area_km2``, geometry (WGS-84 unless ``crs`` says otherwise).
+
+    Parameters
+    ----------
+    model : Model
+        The model.
+    facility_types : iterable of str, optional
+        Default: every type with a distance field.
+    minutes : iterable of float
+        Walks of the service areas.
+    buffer : float
+        Metres around the reached streets.
+    crs : str, optional
+        CRS of the result; None keeps the network's.
+
+    Returns
+    -------
+    GeoDataFrame
 
     Examples
     --------
@@ -204,7 +301,23 @@ def service_area_layer(
 
 def service_area_frame(model: Model, polygons: dict, minutes: Iterable[float], *,
                        crs: str | None = "EPSG:4326") -> gpd.GeoDataFrame:
-    """Service-area polygons (network CRS, per type one per walk in ascending minutes) as a layer."""
+    """Service-area polygons (network CRS, per type one per walk in ascending minutes) as a layer.
+
+    Parameters
+    ----------
+    model : Model
+        The model (speed and CRS).
+    polygons : dict
+        Facility type → polygons, one per walk in ascending minutes.
+    minutes : iterable of float
+        The walks.
+    crs : str, optional
+        CRS of the result; None keeps the network's.
+
+    Returns
+    -------
+    GeoDataFrame
+    """
     rows, geoms = [], []
     for t, polys in polygons.items():
         for m, poly in zip(sorted(minutes), polys, strict=True):

@@ -15,23 +15,31 @@ reported with the position of the bad edit.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from planner._errors import InputError, PlannerError
+from planner._util import atomic_path, sha256_bytes, sha256_file
 from planner.schema import FACILITY_STATUSES, FACILITY_TYPES
+from planner.text import tr
+
+if TYPE_CHECKING:
+    from planner.analysis.result import Analysis
+    from planner.engine.model import Model
 
 FORMAT_VERSION = 1
 FILE_KIND = "eldercare-planner-scenario"
 EDIT_OPS = ("add", "move", "remove", "status")
+DEFAULT_NAME = tr("analysis.scenario_name", "zh")  # scenario files keep the Chinese default name
+_FULLWIDTH_PARENS = (chr(0xFF08), chr(0xFF09))  # labels may end in a full-width parenthesis
 
 
 # --- edits --------------------------------------------------------------------------------
@@ -133,8 +141,21 @@ def _float_or_none(v, what: str) -> float | None:
     return f
 
 
-def apply_edit(model, edit: Edit, index: int | None = None):
+def apply_edit(model: Model, edit: Edit, index: int | None = None) -> Model:
     """The model after one edit (adding is incremental: one bounded search).
+
+    Parameters
+    ----------
+    model : Model
+        The model to edit (unchanged: a new model is returned).
+    edit : Edit
+        The change.
+    index : int, optional
+        The edit's position in its scenario, named in error messages.
+
+    Returns
+    -------
+    Model
 
     Raises
     ------
@@ -143,26 +164,102 @@ def apply_edit(model, edit: Edit, index: int | None = None):
         the edit).
     """
     try:
+        if edit.op in ("add", "move") and (edit.lon is None or edit.lat is None):
+            # Edit.from_dict checks this; hand-made edits may not
+            raise InputError(f"{edit.op} needs lon and lat (WGS-84 degrees)")
         if edit.op == "add":
             cap = np.nan if edit.capacity is None else float(edit.capacity)
-            return model.add_facility(edit.type, edit.lon, edit.lat, name=edit.name, capacity=cap,
-                                      status=edit.status or "planned", facility_id=edit.facility_id)
+            return model.add_facility(str(edit.type), float(edit.lon or 0.0), float(edit.lat or 0.0),
+                                      name=edit.name, capacity=cap, status=edit.status or "planned",
+                                      facility_id=edit.facility_id)
         if edit.op == "move":
-            return model.move_facility(edit.facility_id, edit.lon, edit.lat)
+            return model.move_facility(edit.facility_id, float(edit.lon or 0.0), float(edit.lat or 0.0))
         if edit.op == "remove":
             return model.remove_facility(edit.facility_id)
-        return model.with_status(edit.facility_id, edit.status)
+        return model.with_status(edit.facility_id, str(edit.status))
     except PlannerError as exc:
         where = f"edit {index + 1} " if index is not None else "edit "
         raise InputError(f"{where}({edit.op} {edit.facility_id}): {exc.message}",
                          hint=exc.hint or "the scenario was probably made for other facility data") from exc
 
 
-def apply_edits(model, edits: Iterable[Edit]):
+def apply_edits(model: Model, edits: Iterable[Edit]) -> Model:
     """The model after all edits in order."""
     for i, e in enumerate(edits):
         model = apply_edit(model, e, i)
     return model
+
+
+# --- new facilities ---------------------------------------------------------------------------
+
+
+def new_facility_id(facility_type: str, taken: Iterable[str]) -> str:
+    """The first id ``NEW-<TYPE>-001``, ``-002``... not in ``taken``.
+
+    Examples
+    --------
+    >>> new_facility_id("day_care", ["NEW-DAYC-001"])
+    'NEW-DAYC-002'
+    """
+    prefix = "NEW-" + facility_type.upper().replace("_", "")[:4]
+    used = set(taken)
+    k = 1
+    while f"{prefix}-{k:03d}" in used:
+        k += 1
+    return f"{prefix}-{k:03d}"
+
+
+def _edit_id(edit: Edit | Mapping) -> str:
+    return str(edit.facility_id if isinstance(edit, Edit) else edit.get("facility_id"))
+
+
+def site_edits(model: Model, facility_type: str, sites: pd.DataFrame, *, status: str = "planned",
+               edits: Iterable[Edit | Mapping] = (), keep_ids: bool = True) -> list[Edit]:
+    """The edits that put chosen sites on the plan: promote the model's own candidates, add the others.
+
+    A site whose ``candidate_id`` is one of the model's ``candidate``
+    facilities of the type gets a ``status`` edit (id and name kept); any
+    other is added, with its candidate id when ``keep_ids`` and the id is
+    free, else with :func:`new_facility_id`.
+
+    Parameters
+    ----------
+    model : Model
+        The model the sites are placed on.
+    facility_type : str
+        Type of the sites.
+    sites : DataFrame
+        ``candidate_id``, ``lon``, ``lat`` (WGS-84), optional ``name`` and
+        ``capacity`` (NaN: none), one row per site in order.
+    status : str
+        Status of the promoted and added facilities.
+    edits : iterable of Edit or dict
+        Earlier edits whose facility ids are taken too.
+    keep_ids : bool
+        Reuse a site's candidate id for an added facility when free.
+
+    Returns
+    -------
+    list of Edit
+    """
+    f = model.facilities
+    ids = f["facility_id"].astype(str)
+    own = set(ids[(f["status"] == "candidate") & (f["type"] == facility_type)])
+    taken = set(ids) | {_edit_id(e) for e in edits}
+    out: list[Edit] = []
+    for row in sites.to_dict(orient="records"):
+        cid = str(row["candidate_id"])
+        if cid in own:
+            out.append(Edit("status", cid, status=status))
+            continue
+        fid = cid if keep_ids and cid not in taken else new_facility_id(facility_type, taken)
+        taken.add(fid)
+        cap = float(row.get("capacity", np.nan))
+        name = row.get("name")
+        out.append(Edit("add", fid, type=facility_type, lon=float(row["lon"]), lat=float(row["lat"]),
+                        name=None if name is None else str(name), capacity=cap if np.isfinite(cap) else None,
+                        status=status))
+    return out
 
 
 # --- scenarios ------------------------------------------------------------------------------
@@ -193,7 +290,7 @@ class Scenario:
     note : str
     """
 
-    name: str = "方案"
+    name: str = DEFAULT_NAME
     edits: tuple[Edit, ...] = ()
     profile: str = "national"
     speed: float | None = None
@@ -215,7 +312,7 @@ class Scenario:
         """What the base model depends on (profile, speed, minutes)."""
         return (self.profile, self.speed, self.minutes)
 
-    def apply(self, model):
+    def apply(self, model: Model) -> Model:
         """The base model with this scenario's edits applied."""
         return apply_edits(model, self.edits)
 
@@ -268,8 +365,6 @@ class Scenario:
 
     def save(self, path: str | Path) -> Path:
         """Write the scenario file atomically (``.geojson`` or ``.json``)."""
-        from planner.outputs.export import atomic_path
-
         with atomic_path(path) as tmp:
             Path(tmp).write_text(self.to_json(), encoding="utf-8")
         return Path(path)
@@ -331,10 +426,10 @@ def scenario_from_dict(d: Mapping) -> Scenario:
     """
     if not isinstance(d, Mapping):
         raise InputError("a scenario file must hold a JSON object",
-                         hint="choose a file saved by this planner (方案文件 .geojson/.json)")
+                         hint=f"choose a file saved by this planner ({tr('analysis.scenario_file', 'zh')} .geojson/.json)")
     if "edits" not in d and "actions" not in d:
         raise InputError("not a scenario file: it has no 'edits'",
-                         hint="choose a file saved with 保存方案 / Save scenario")
+                         hint=f"choose a file saved with {_both('analysis.save_scenario')}")
     version = d.get("format_version", 0)
     if not isinstance(version, int) or isinstance(version, bool):
         raise InputError(f"format_version must be an integer, got {version!r}")
@@ -359,7 +454,7 @@ def scenario_from_dict(d: Mapping) -> Scenario:
     inputs = d.get("inputs") or {}
     if not isinstance(inputs, Mapping):
         raise InputError("'inputs' must be an object")
-    return Scenario(name=str(d.get("name") or "方案"), edits=edits, profile=str(d.get("profile") or "national"),
+    return Scenario(name=str(d.get("name") or DEFAULT_NAME), edits=edits, profile=str(d.get("profile") or "national"),
                     speed=speed, minutes=minutes, inputs={str(k): dict(v) for k, v in inputs.items()
                                                           if isinstance(v, Mapping)},
                     created=str(d.get("created") or _now()), note=str(d.get("note") or ""))
@@ -417,14 +512,7 @@ def inputs_info(files: Mapping[str, tuple[str, bytes | str | Path]]) -> dict[str
     """
     out = {}
     for role, (name, data) in files.items():
-        if isinstance(data, bytes | bytearray):
-            digest = hashlib.sha256(data).hexdigest()
-        else:
-            h = hashlib.sha256()
-            with open(data, "rb") as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    h.update(chunk)
-            digest = h.hexdigest()
+        digest = sha256_bytes(bytes(data)) if isinstance(data, bytes | bytearray) else sha256_file(data)
         out[role] = {"name": str(name), "sha256": digest}
     return out
 
@@ -432,12 +520,17 @@ def inputs_info(files: Mapping[str, tuple[str, bytes | str | Path]]) -> dict[str
 # --- comparing --------------------------------------------------------------------------------
 
 
-_KIND_WORDS = {
-    "community": ("个社区", "communities"),
-    "village": ("个行政村", "villages"),
-    "street": ("个街道/乡镇", "streets/townships"),
-    "county": ("个县", "counties"),
-}
+_COUNTED_KINDS = ("community", "village", "street", "county")
+
+
+def _kind_count(kind: str, lang: str) -> str:
+    """'个行政村'/'villages': the word after a number of units of ``kind``."""
+    return tr(f"analysis.kind_count.{kind if kind in _COUNTED_KINDS else 'unit'}", lang)
+
+
+def _both(key: str) -> str:
+    """'保存方案 / Save scenario': a label in both languages, for English hints naming a button."""
+    return f"{tr(key, 'zh')} / {tr(key, 'en')}"
 
 
 @dataclass(frozen=True)
@@ -462,7 +555,7 @@ class ScoreChange:
     @property
     def short_label(self) -> str:
         """The label without a trailing parenthesis (for narrow panels)."""
-        for open_, close in (("(", ")"), ("（", "）")):
+        for open_, close in (("(", ")"), _FULLWIDTH_PARENS):
             if self.label.endswith(close) and open_ in self.label:
                 head = self.label[: self.label.rindex(open_)].strip()
                 if head:
@@ -473,9 +566,7 @@ class ScoreChange:
         """'达标'/'未达标' ('met'/'not met'), '—' when it cannot be scored."""
         if self.met_after is None:
             return "—"
-        if lang == "zh":
-            return "达标" if self.met_after else "未达标"
-        return "met" if self.met_after else "not met"
+        return tr("met" if self.met_after else "not_met", lang)
 
     @property
     def changed(self) -> bool:
@@ -506,14 +597,13 @@ class ScoreChange:
         parts = []
         dn = self.n_met_after - self.n_met_before
         if self.measure != "count" and dn:
-            zh, en = _KIND_WORDS.get(self.unit_kind, ("个单元", "units"))
-            parts.append(f"{dn:+d}{zh}" if lang == "zh" else f"{dn:+d} {en}")
+            parts.append(tr("analysis.units_change", lang, dn=dn, kind=_kind_count(self.unit_kind, lang)))
         dp = self.pop_after - self.pop_before
         if self.measure != "count" and self.unit_kind != "street" and np.isfinite(dp) and abs(dp) >= 0.5:
-            parts.append(f"60岁以上人口{dp:+,.0f}人" if lang == "zh" else f"{dp:+,.0f} people 60+")
+            parts.append(tr("analysis.pop60_change", lang, dp=dp))
         if not parts:
             return head
-        return head + (f"（{'，'.join(parts)}）" if lang == "zh" else f" ({', '.join(parts)})")
+        return head + tr("analysis.change_parts", lang, parts=tr("analysis.list_sep", lang).join(parts))
 
 
 def _same(a: float, b: float, tol: float = 1e-9) -> bool:
@@ -522,7 +612,7 @@ def _same(a: float, b: float, tol: float = 1e-9) -> bool:
     return abs(a - b) <= tol
 
 
-def score_changes(before, after, lang: str = "zh") -> list[ScoreChange]:
+def score_changes(before: Analysis, after: Analysis, lang: str = "zh") -> list[ScoreChange]:
     """Each target of ``after``'s profile against the same target in ``before``.
 
     Parameters
@@ -548,24 +638,25 @@ def score_changes(before, after, lang: str = "zh") -> list[ScoreChange]:
 
 def changes_frame(changes: Sequence[ScoreChange], lang: str = "zh") -> pd.DataFrame:
     """The targets panel as a table: value, target, met, baseline and change."""
-    zh = lang == "zh"
+    def col(key: str) -> str:
+        return tr(f"analysis.col.{key}", lang)
+
     rows = []
     for c in changes:
         met = c.met_text(lang)
         rows.append({
-            ("指标" if zh else "Target"): c.label,
-            ("方案值" if zh else "Scenario"): c.value_text(c.after),
-            ("目标值" if zh else "Target value"): c.value_text(c.target) if c.measure != "count"
-            else f"≥ {c.target:,.0f}",
-            ("是否达标" if zh else "Met"): met,
-            ("现状值" if zh else "Baseline"): c.value_text(c.before),
-            ("变化" if zh else "Change"): c.delta_text(),
-            ("达标单元" if zh else "Units met"): "" if c.measure == "count" else f"{c.n_met_after}/{c.n_units}",
+            col("target"): c.label,
+            col("scenario"): c.value_text(c.after),
+            col("target_value"): c.value_text(c.target) if c.measure != "count" else f"≥ {c.target:,.0f}",
+            col("met"): met,
+            col("baseline"): c.value_text(c.before),
+            col("change"): c.delta_text(),
+            col("units_met"): "" if c.measure == "count" else f"{c.n_met_after}/{c.n_units}",
         })
     return pd.DataFrame(rows)
 
 
-def compare_scenarios(analyses: Mapping[str, object], lang: str = "zh") -> pd.DataFrame:
+def compare_scenarios(analyses: Mapping[str, Analysis], lang: str = "zh") -> pd.DataFrame:
     """Scenarios side by side: one row per target, one value column per scenario.
 
     Parameters
@@ -582,12 +673,11 @@ def compare_scenarios(analyses: Mapping[str, object], lang: str = "zh") -> pd.Da
     names = list(analyses)
     if not names:
         return pd.DataFrame()
-    zh = lang == "zh"
     ref = analyses[names[0]]
     rows = []
     for i, s in enumerate(ref.scores):
         t = s.target
-        row = {("指标" if zh else "Target"): t.label(lang)}
+        row = {tr("analysis.col.target", lang): t.label(lang)}
         for nm in names:
             sc = analyses[nm].scores[i] if i < len(analyses[nm].scores) else None
             if sc is None or sc.target.id != t.id:
@@ -599,6 +689,6 @@ def compare_scenarios(analyses: Mapping[str, object], lang: str = "zh") -> pd.Da
             c = next(x for x in ch if x.target_id == t.id)
             row[nm] = f"{c.value_text(c.after)} ({c.met_text(lang)})"
             if nm != names[0]:
-                row[(f"{nm} 变化" if zh else f"{nm} change")] = c.delta_text()
+                row[tr("analysis.col.name_change", lang, name=nm)] = c.delta_text()
         rows.append(row)
     return pd.DataFrame(rows)

@@ -12,12 +12,13 @@ the same shape (floats for scalar input).  NaN propagates.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyproj
 
-from planner._errors import CRSError, InputError
+from planner._errors import CRSError
+from planner.io.problems import problem, problem_of, warn_problem
 from planner.schema import COORD_SYSTEMS
 
 if TYPE_CHECKING:
@@ -29,10 +30,12 @@ __all__ = [
     "bd09_to_wgs84",
     "gcj02_to_bd09",
     "gcj02_to_wgs84",
+    "layer_to_wgs84",
     "local_metric_crs",
     "local_metric_crs_for",
     "looks_like_lonlat_swapped",
     "out_of_china",
+    "set_layer_crs",
     "to_wgs84",
     "wgs84_to_bd09",
     "wgs84_to_gcj02",
@@ -308,11 +311,8 @@ def normalise_coord_system(system: str) -> str:
     """
     key = str(system).strip().lower().replace("-", "").replace("_", "").replace(" ", "")
     if key not in COORD_SYSTEMS:
-        raise CRSError(
-            f"unknown coordinate system {system!r}",
-            hint="use one of " + ", ".join(repr(s) for s in COORD_SYSTEMS)
-            + " (gcj02 = Amap/Tencent, bd09 = Baidu, wgs84 = GPS/OpenStreetMap)",
-        )
+        raise problem_of(CRSError, "unknown_coord_system", None, (), system=system,
+                      systems=", ".join(repr(s) for s in COORD_SYSTEMS))
     return key
 
 
@@ -340,10 +340,7 @@ def local_metric_crs(lon: float, lat: float) -> pyproj.CRS:
     lon = float(lon)
     lat = float(lat)
     if not (math.isfinite(lon) and math.isfinite(lat)) or abs(lon) > 180 or abs(lat) > 90:
-        raise CRSError(
-            f"cannot choose a projection for centre ({lon}, {lat})",
-            hint="give longitude in -180..180 and latitude in -90..90 degrees",
-        )
+        raise problem_of(CRSError, "crs_bad_centre", None, (), lon=lon, lat=lat)
     if 73.0 <= lon <= 136.0 and 3.0 <= lat <= 54.0:
         cm = min(max(round(lon / 3.0) * 3, 75), 135)
         return pyproj.CRS.from_epsg(4534 + (cm - 75) // 3)
@@ -371,14 +368,11 @@ def local_metric_crs_for(gdf: gpd.GeoDataFrame) -> pyproj.CRS:
         If it has no non-empty geometry.
     """
     if gdf.crs is None:
-        raise CRSError(
-            "the layer has no coordinate system",
-            hint="set one first, e.g. gdf.set_crs('EPSG:4326')",
-        )
+        raise problem_of(CRSError, "layer_no_crs")
     geo = gdf.geometry
     geo = geo[geo.notna() & ~geo.is_empty]
     if len(geo) == 0:
-        raise InputError("the layer has no geometry to centre a projection on")
+        raise problem("no_geometry_to_centre")
     minx, miny, maxx, maxy = geo.to_crs(4326).total_bounds
     return local_metric_crs((minx + maxx) / 2.0, (miny + maxy) / 2.0)
 
@@ -406,3 +400,58 @@ def looks_like_lonlat_swapped(lon: ArrayLike, lat: ArrayLike, *, china: bool = T
         if china:
             mask |= (x >= 3.0) & (x <= 54.0) & (y >= 73.0) & (y <= 136.0)
     return mask
+
+
+# --------------------------------------------------------------------------
+# the coordinate system of a layer being read
+
+
+def set_layer_crs(gdf: gpd.GeoDataFrame, crs: Any, name: str) -> gpd.GeoDataFrame:
+    """Attach or override the CRS of a layer read from file ``name``, or raise CRSError when it has none.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+        The layer as read.
+    crs : Any
+        The CRS the user gave (``None``: keep the file's).
+    name : str
+        The file's name, for messages.
+    """
+    import geopandas as gpd
+
+    if crs is not None:
+        try:
+            given = gpd.GeoSeries([], crs=crs).crs
+        except Exception as exc:
+            raise problem_of(CRSError, "crs_invalid", name, (), crs=crs) from exc
+        if gdf.crs is not None and not gdf.crs.equals(given):
+            warn_problem("crs_overridden", name, file_crs=gdf.crs.to_string(), crs=crs)
+        return gdf.set_crs(given, allow_override=True)
+    if gdf.crs is None:
+        raise problem_of(CRSError, "crs_missing", name)
+    return gdf
+
+
+def layer_to_wgs84(gdf: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
+    """The layer in EPSG:4326 (CGCS2000 is relabelled: they differ by centimetres).
+
+    Raises
+    ------
+    CRSError
+        Degrees that are metres in fact, or a CRS that cannot be converted.
+    """
+    src = gdf.crs
+    if src.is_geographic:
+        minx, miny, maxx, maxy = gdf.total_bounds
+        if np.all(np.isfinite([minx, miny, maxx, maxy])) and (
+            max(abs(minx), abs(maxx)) > 180.5 or max(abs(miny), abs(maxy)) > 90.5
+        ):
+            raise problem_of(CRSError, "crs_looks_projected", name, (), minx=minx, miny=miny, maxx=maxx,
+                          maxy=maxy, crs=src.to_string())
+    if src.to_epsg() in (4326, 4490):
+        return gdf.set_crs(4326, allow_override=True)
+    try:
+        return gdf.to_crs(4326)
+    except Exception as exc:
+        raise problem_of(CRSError, "crs_convert_failed", name, (), crs=src.to_string(), detail=str(exc)) from exc

@@ -15,9 +15,7 @@ returns the previous value together with the error message.
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 import unicodedata
 import warnings
 import zipfile
@@ -26,7 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-from planner._errors import InputError, PlannerError, PlannerWarning
+from planner._errors import PlannerError, PlannerWarning
+from planner._util import atomic_write_bytes
+from planner.io.problems import per_lang, problem
 
 __all__ = [
     "ALLOWED_SUFFIXES",
@@ -91,7 +91,7 @@ _EXECUTABLE = (b"MZ", b"\x7fELF", b"#!", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe
 
 
 def safe_filename(name: str) -> str:
-    """A plain file name from an uploaded one: no folders, no control characters.
+    r"""A plain file name from an uploaded one: no folders, no control characters.
 
     Parameters
     ----------
@@ -113,14 +113,14 @@ def safe_filename(name: str) -> str:
     --------
     >>> safe_filename("../../etc/passwd")
     'passwd'
-    >>> safe_filename("C:\\\\数据\\\\社区边界.zip")
+    >>> safe_filename("C:\\数据\\社区边界.zip")
     '社区边界.zip'
     """
     text = unicodedata.normalize("NFC", str(name)).replace("\\", "/")
     base = text.rsplit("/", 1)[-1]
     base = re.sub(r'[\x00-\x1f\x7f<>:"|?*]', "_", base).strip().lstrip(".")
     if not base or base in (".", ".."):
-        raise InputError(f"unusable file name {name!r}", hint="rename the file and upload it again")
+        raise problem("unusable_name", name=name)
     return base[:200]
 
 
@@ -157,27 +157,19 @@ def check_upload(name: str, size: int, kind: str, head: bytes | None = None) -> 
         match the suffix (or an executable).
     """
     if kind not in ALLOWED_SUFFIXES:
-        raise InputError(f"unknown upload kind {kind!r}", hint="one of " + ", ".join(ALLOWED_SUFFIXES))
+        raise problem("unknown_upload_kind", kind=kind, kinds=", ".join(ALLOWED_SUFFIXES))
     safe = safe_filename(name)
     suffix = _suffix(safe)
     allowed = ALLOWED_SUFFIXES[kind]
     if suffix not in allowed:
-        raise InputError(
-            f"file type {suffix or '(no suffix)'!r} is not accepted here (不支持的文件类型)",
-            hint="accepted: " + ", ".join(allowed) + (
-                "; convert KML/DWG/CAD drawings to GeoPackage or Shapefile in QGIS first"
-                if suffix in (".kml", ".kmz", ".dwg", ".dxf") else ""),
-            path=safe,
-        )
+        cad = suffix in (".kml", ".kmz", ".dwg", ".dxf")
+        raise problem("upload_cad_refused" if cad else "upload_type_refused", safe,
+                      suffix=suffix or "(no suffix)", accepted=", ".join(allowed))
     if size <= 0:
-        raise InputError("file is empty (0 bytes)", hint="export the data again", path=safe)
+        raise problem("file_empty", safe)
     limit = MAX_BYTES[kind]
     if size > limit:
-        raise InputError(
-            f"file is too large ({size / MB:,.1f} MB; limit {limit / MB:,.0f} MB for {kind}) (文件过大)",
-            hint="clip the data to the county, or run the command line (planner analyse) instead",
-            path=safe,
-        )
+        raise problem("upload_too_large", safe, mb=size / MB, limit=limit / MB, kind=kind)
     if head is not None:
         _check_signature(safe, suffix, head)
     return safe
@@ -186,8 +178,7 @@ def check_upload(name: str, size: int, kind: str, head: bytes | None = None) -> 
 def _check_signature(name: str, suffix: str, head: bytes) -> None:
     """Refuse content that does not match its suffix (and anything executable)."""
     if head.startswith(_EXECUTABLE) and suffix not in (".shp", ".shx", ".dbf", ".pbf"):
-        raise InputError("looks like a program or script, not data (可执行文件)",
-                         hint="upload the data file itself", path=name)
+        raise problem("upload_executable", name)
     expected = {
         ".zip": lambda h: h.startswith(_ZIP),
         ".xlsx": lambda h: h.startswith(_ZIP),
@@ -202,9 +193,7 @@ def _check_signature(name: str, suffix: str, head: bytes) -> None:
         ".pbf": lambda h: len(h) >= 16 and b"OSMHeader" in h[:32],
     }.get(suffix)
     if expected is not None and not expected(head):
-        raise InputError(f"the content is not a {suffix} file (文件内容与扩展名不符)",
-                         hint="check the file was exported in that format and not renamed",
-                         path=name)
+        raise problem("upload_content_mismatch", name, suffix=suffix)
 
 
 # --------------------------------------------------------------------------
@@ -255,10 +244,9 @@ def check_zip(
         with zipfile.ZipFile(source) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise InputError("is not a valid zip archive", hint="zip the files again", path=name) from exc
+        raise problem("upload_zip_invalid", name) from exc
     if len(infos) > max_members:
-        raise InputError(f"zip has {len(infos):,} members (limit {max_members:,})",
-                         hint="zip only the files of one layer", path=name)
+        raise problem("zip_too_many_members", name, n=len(infos), limit=max_members)
     total = 0
     members: list[str] = []
     allowed_set = None if allowed is None else {s.lower() for s in allowed}
@@ -266,36 +254,26 @@ def check_zip(
         n = info.filename
         parts = PurePosixPath(n.replace("\\", "/")).parts
         if n.startswith(("/", "\\")) or ".." in parts or re.match(r"^[A-Za-z]:", n) or "\x00" in n:
-            raise InputError(
-                f"zip entry {n!r} has an unsafe path (absolute or with '..') (压缩包路径不安全)",
-                hint="re-create the zip with plain relative file names", path=name)
+            raise problem("upload_zip_unsafe_path", name, entry=n)
         if (info.external_attr >> 16) & 0o170000 == 0o120000:
-            raise InputError(f"zip entry {n!r} is a symbolic link", hint="zip the files themselves",
-                             path=name)
+            raise problem("zip_symlink", name, entry=n)
         if info.flag_bits & 0x1:
-            raise InputError(f"zip entry {n!r} is encrypted", hint="zip it without a password",
-                             path=name)
+            raise problem("zip_encrypted", name, entry=n)
         if info.is_dir() or any(n.startswith(i) or n.endswith("/" + i) or n == i
                                 for i in _IGNORED_MEMBERS):
             continue
         total += info.file_size
         if total > max_total:
-            raise InputError(
-                f"zip would unpack to more than {max_total / MB:,.0f} MB (decompression bomb?) "
-                "(解压后过大)", hint="upload the layer itself or clip it to the county", path=name)
+            raise problem("zip_too_large", name, limit=max_total / MB)
         if info.file_size > ZIP_MAX_RATIO_FLOOR and info.file_size > max_ratio * max(info.compress_size, 1):
-            raise InputError(
-                f"zip entry {n!r} unpacks {info.file_size / max(info.compress_size, 1):,.0f} times "
-                f"larger than stored ({info.file_size / MB:,.0f} MB): a decompression bomb? (疑似压缩炸弹)",
-                hint="upload the data without this archive", path=name)
+            raise problem("zip_bomb", name, entry=n, ratio=info.file_size / max(info.compress_size, 1),
+                          mb=info.file_size / MB)
         suffix = PurePosixPath(n.lower()).suffix
         if suffix in (".zip", ".7z", ".rar", ".gz", ".tar", ".exe", ".bat", ".cmd", ".sh", ".py",
                       ".js", ".vbs", ".ps1", ".dll", ".so", ".jar", ".msi", ".com", ".scr"):
-            raise InputError(f"zip entry {n!r} is an archive or a program, not data",
-                             hint="zip only the layer's files (.shp .shx .dbf .prj .cpg)", path=name)
+            raise problem("zip_archive_member", name, entry=n)
         if allowed_set is not None and suffix not in allowed_set:
-            raise InputError(f"zip entry {n!r} is not an expected file type ({suffix or 'no suffix'})",
-                             hint="zip only the layer's files (.shp .shx .dbf .prj .cpg)", path=name)
+            raise problem("zip_unexpected_member", name, entry=n, suffix=suffix or "no suffix")
         members.append(n)
     return members
 
@@ -310,8 +288,7 @@ def _read_limited(data: bytes | IO[bytes], limit: int, name: str) -> bytes:
     else:
         raw = data.read(limit + 1)
     if len(raw) > limit:
-        raise InputError(f"file is too large (limit {limit / MB:,.0f} MB) (文件过大)",
-                         hint="clip the data to the county", path=name)
+        raise problem("upload_limit", name, limit=limit / MB)
     return raw
 
 
@@ -348,16 +325,8 @@ def save_upload(name: str, data: bytes | IO[bytes], kind: str, dest_dir: str | P
     dest.mkdir(parents=True, exist_ok=True)
     target = dest / safe
     if target.resolve().parent != dest.resolve():  # pragma: no cover - safe_filename prevents it
-        raise InputError("unsafe file name", path=safe)
-    fd, tmp = tempfile.mkstemp(prefix=".upload-", dir=dest)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return target
+        raise problem("unsafe_file_name", safe)
+    return atomic_write_bytes(target, raw)
 
 
 def save_uploads(files: Iterable[tuple[str, bytes | IO[bytes]]], kind: str, dest_dir: str | Path) -> Path:
@@ -378,27 +347,24 @@ def save_uploads(files: Iterable[tuple[str, bytes | IO[bytes]]], kind: str, dest
         path = save_upload(name, data, kind, dest_dir)
         total += path.stat().st_size
         if total > MAX_BYTES[kind]:
-            raise InputError(f"the files are too large together (limit {MAX_BYTES[kind] / MB:,.0f} MB)",
-                             hint="clip the data to the county")
+            raise problem("uploads_too_large", limit=MAX_BYTES[kind] / MB)
         saved.append(path)
     if not saved:
-        raise InputError("no file was uploaded", hint="choose a file")
+        raise problem("no_upload")
     shp = [p for p in saved if p.suffix.lower() == ".shp"]
     if shp:
         if len(shp) > 1:
-            raise InputError("several shapefiles uploaded at once: " + ", ".join(p.name for p in shp),
-                             hint="upload one layer at a time")
+            raise problem("several_shapefiles", names=", ".join(p.name for p in shp))
         missing = [s for s in (".shx", ".dbf") if not any(
             p.suffix.lower() == s and p.stem == shp[0].stem for p in saved)]
         if missing:
-            raise InputError(f"the shapefile's {' and '.join(missing)} file is missing",
-                             hint="upload the .shp together with its .shx, .dbf, .prj (and .cpg), "
-                             "or zip them", path=shp[0].name)
+            sep = {lang: per_lang("and", "upload.and")[f"and@{lang}"] for lang in ("zh", "en")}
+            raise problem("shapefile_parts_missing", shp[0].name,
+                          **{f"parts@{lang}": sep[lang].join(missing) for lang in ("zh", "en")})
         return shp[0]
     main = [p for p in saved if p.suffix.lower() not in (".shx", ".dbf", ".prj", ".cpg")]
     if len(main) != 1:
-        raise InputError("upload one dataset at a time: " + ", ".join(p.name for p in saved),
-                         hint="for a shapefile upload .shp, .shx, .dbf, .prj together")
+        raise problem("one_dataset", names=", ".join(p.name for p in saved))
     return main[0]
 
 
@@ -436,7 +402,7 @@ def try_load(loader: Callable[..., Any], *args: Any, previous: Any = None, **kwa
 
     Examples
     --------
-    >>> from planner.io.readers import read_facilities
+    >>> from planner.io import read_facilities
     >>> r = try_load(read_facilities, "missing.csv", previous="last good")
     >>> r.ok, r.value
     (False, 'last good')

@@ -1,7 +1,7 @@
 """The validation report: every problem of the inputs, before any analysis.
 
 :func:`validate_inputs` reads the boundaries, facilities (and points) and the
-walking network with the :mod:`planner.io.readers` / :mod:`planner.engine.network` readers,
+walking network with the :mod:`planner.io` / :mod:`planner.engine.network` readers,
 collects what they refuse (fatal errors) and what they repair or warn about,
 and adds the checks that need several inputs together:
 
@@ -16,13 +16,14 @@ and adds the checks that need several inputs together:
 * a network that does not cover the study area at all (fatal).
 
 Every problem is an :class:`Issue` naming the file, the rows/features
-(1-based), the problem in Chinese and English and the fix.  Nothing is ever
-written to the inputs.
+(1-based), the problem in Chinese and English and the fix, built from the
+structured fields of the readers' errors and warnings (``code``, ``rows``,
+``params``; texts from the catalogue :mod:`planner.text.errors`).  Nothing is
+ever written to the inputs.
 """
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -34,7 +35,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from planner._errors import InputError, NetworkError, PlannerError, PlannerWarning
+from planner._errors import InputError, NetworkError, PlannerError, PlannerWarning, catalogue_text
+from planner._util import UnionFind
+from planner.io.problems import problem_of
+from planner.settings import DEFAULT_MAX_SNAP
+from planner.text import lookup, tr
 
 __all__ = [
     "DUPLICATE_DISTANCE",
@@ -57,6 +62,9 @@ _MAX_LISTED = 10
 MODEL_REPORTED = ("facility_far", "unit_no_street", "unit_far")
 """Issue codes that :func:`planner.engine.model.build_model` also reports in ``Model.warnings``."""
 
+REPAIR_CODES = frozenset({"polygons_repaired", "rings_closed"})
+"""Codes of reader warnings that say what was repaired (severity ``repaired``)."""
+
 
 @dataclass(frozen=True)
 class Issue:
@@ -76,9 +84,15 @@ class Issue:
     fix : str
         What to do about it.
     code : str
-        A stable short name of the check (e.g. ``'gcj02_suspected'``).
+        A stable short name of the check (e.g. ``'gcj02_suspected'``; reader
+        problems are ``'<kind>_error'`` / ``'<kind>_read'``).
     error : PlannerError, optional
         The exception behind an ``error`` issue.
+    fix_zh : str
+        What to do, in Chinese (``fix`` when empty).
+    cause : str
+        The code of the reader's error or warning behind a reader issue
+        (e.g. ``'duplicate_ids'``).
     """
 
     file: str
@@ -89,6 +103,8 @@ class Issue:
     fix: str = ""
     code: str = ""
     error: PlannerError | None = field(default=None, compare=False, repr=False)
+    fix_zh: str = ""
+    cause: str = ""
 
     def message(self, lang: str = "zh") -> str:
         """The problem in ``lang``."""
@@ -96,8 +112,8 @@ class Issue:
 
     def fix_text(self, lang: str = "zh") -> str:
         """What to do about it, in ``lang`` (Chinese where the check has a translation)."""
-        if lang == "zh" and self.fix:
-            return _FIX_ZH.get(self.code, self.fix)
+        if lang == "zh" and self.fix_zh:
+            return self.fix_zh
         return self.fix
 
     def text(self, lang: str = "zh") -> str:
@@ -154,9 +170,8 @@ class ValidationReport:
         first = fatal[0].error or InputError(fatal[0].message_en, hint=fatal[0].fix, path=fatal[0].file)
         if len(fatal) == 1:
             raise first
-        lines = "\n".join(f"  - {i.text('en')}" for i in fatal)
-        raise type(first)(f"{len(fatal)} problems in the inputs:\n{lines}",
-                          hint="fix them and run again (planner validate lists every problem)")
+        raise problem_of(type(first), "several_problems", None, (), n=len(fatal),
+                      **{f"lines@{lang}": "\n".join(f"  - {i.text(lang)}" for i in fatal) for lang in ("zh", "en")})
 
     def warning_texts(self, lang: str = "en", *, exclude: Sequence[str] = ()) -> list[str]:
         """Warnings and repairs as one line each (for ``summary.json`` and reports)."""
@@ -177,95 +192,26 @@ class ValidationReport:
     def to_text(self, lang: str = "zh") -> str:
         """The report as plain text, errors first."""
         if not self.issues:
-            return "输入检查通过，未发现问题。" if lang == "zh" else "No problems found in the inputs."
-        labels = {"error": ("错误", "ERROR"), "warning": ("警告", "warning"),
-                  "repaired": ("已修复", "repaired")}
+            return tr("validate.none", lang)
         order = sorted(self.issues, key=lambda i: SEVERITIES.index(i.severity))
-        head = (f"输入检查：{len(self.fatal)} 个错误，{len(self.issues) - len(self.fatal)} 个警告/修复"
-                if lang == "zh" else
-                f"Input check: {len(self.fatal)} errors, {len(self.issues) - len(self.fatal)} warnings/repairs")
-        lines = [head]
-        for i in order:
-            tag = labels[i.severity][0 if lang == "zh" else 1]
-            lines.append(f"[{tag}] {i.text(lang)}")
+        lines = [tr("validate.head", lang, errors=len(self.fatal), others=len(self.issues) - len(self.fatal))]
+        lines += [f"[{tr(f'validate.severity.{i.severity}', lang)}] {i.text(lang)}" for i in order]
         return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------
-# what to do, in Chinese, for the checks of this module (by Issue.code)
-
-_FIX_ZH: dict[str, str] = {
-    "gcj02_suspected": "按GCJ-02换算：命令行加 --coord-system gcj02，或在应用中选择“GCJ-02(高德、腾讯)”",
-    "bd09_suspected": "按BD-09换算：命令行加 --coord-system bd09，或在应用中选择“BD-09(百度)”",
-    "facility_far": "核对这些点的坐标(坐标系是否正确？)，或在路网中补充缺失的道路",
-    "point_far": "核对这些点的坐标(坐标系是否正确？)，或在路网中补充缺失的道路",
-    "unit_far": "核对路网是否覆盖这些单元(OpenStreetMap可能缺少村内道路：可在JOSM中补绘，或提供本地道路图层)",
-    "unit_no_street": "在路网中补充缺失的道路，或提供建筑点位",
-    "overlap": "在QGIS中清理边界(矢量 > 几何工具 > 检查有效性 / 拓扑检查器)",
-    "outside_area": "核对其坐标；如为邻县设施且不需要，可删除",
-    "duplicate": "从文件中删除重复项，或用 planner analyse --merge-duplicates 合并(记为已修复)",
-}
+# issues worded by the catalogue
 
 
-# --------------------------------------------------------------------------
-# messages of the readers, in Chinese
-
-_ZH_PATTERNS: list[tuple[str, str]] = [
-    (r"repaired invalid polygons", "已修复无效多边形(自相交等)，请在QGIS中核对"),
-    (r"polygon rings that do not close", "多边形边界首尾不闭合，已自动闭合，请核对"),
-    (r"are not 12 digits", "区划代码不是12位数字，请检查该列是否被截断或四舍五入"),
-    (r"inferred the unit kind", "根据名称(…社区/…村)或区划代码推断了单元类型；可增加“类型”列明确指定"),
-    (r"has \d+ layers", "文件包含多个图层，已读取第一个；可指定图层名"),
-    (r"could not be decoded as UTF-8, GBK", "文本属性无法按UTF-8/GBK解码，可能乱码；请添加.cpg文件或指定编码"),
-    (r"look like a title", "表格前几行像标题(合并单元格)，已使用其下一行作为表头"),
-    (r"the file says", "文件自带坐标系与指定的不同，已按指定坐标系处理"),
-    (r"look swapped", "经度和纬度疑似颠倒"),
-    (r"out of range", "坐标超出范围(经度-180~180，纬度-90~90)"),
-    (r"non-numeric longitude/latitude", "经纬度缺失或不是数字"),
-    (r"has addresses .* but no longitude", "只有地址，没有经纬度，请先进行地址解析(地理编码)"),
-    (r"no column for", "缺少必需的列"),
-    (r"has no coordinate system", "缺少坐标系(.prj文件？)，请指定坐标系"),
-    (r"coordinates look projected", "坐标像是投影坐标(米)，但坐标系是经纬度，请指定正确的投影坐标系"),
-    (r"exceeds the\s+total population", "60岁以上人口大于总人口"),
-    (r"is missing or not a number", "数值缺失或不是数字"),
-    (r"is negative", "数值为负"),
-    (r"duplicate ids", "编号重复"),
-    (r"unknown facility types", "设施类型无法识别"),
-    (r"unknown status", "状态无法识别"),
-    (r"unknown unit kind", "单元类型无法识别"),
-    (r"must be polygons", "边界必须是面(多边形)图层"),
-    (r"expected points", "设施必须是点图层"),
-    (r"could not be repaired", "无效多边形无法自动修复"),
-    (r"contains no (features|rows)", "文件中没有数据"),
-    (r"empty \(0 bytes\)|file is empty", "文件为空(0字节)"),
-    (r"unsupported( network)? file type", "不支持的文件类型"),
-    (r"file not found", "文件不存在"),
-    (r"unsafe path", "压缩包内文件路径不安全(含“..”或绝对路径)"),
-    (r"decompression bomb", "压缩包疑似压缩炸弹(解压后过大)"),
-    (r"not a valid zip", "不是有效的zip压缩包"),
-    (r"not a valid OSM XML", "不是有效的OSM XML文件"),
-    (r"could not read the \.osm\.pbf", "无法读取.osm.pbf文件"),
-    (r"could not read the GraphML", "无法读取GraphML文件"),
-    (r"no walkable", "文件中没有可步行道路"),
-    (r"could not be (read|opened) as a GIS layer", "无法作为GIS图层读取"),
-    (r"could not be read as (CSV|an Excel)", "无法读取表格"),
-    (r"neither UTF-8 nor GBK", "文本编码既不是UTF-8也不是GBK"),
-]
-
-
-def _zh(message: str) -> str:
-    for pattern, zh in _ZH_PATTERNS:
-        if re.search(pattern, message):
-            return f"{zh}（{message}）"
-    return message
-
-
-def _rows_in(message: str) -> tuple[int, ...]:
-    """1-based rows/features listed in a reader's message ('at rows 2, 5 (and 3 more)')."""
-    m = re.search(r"\b(?:rows?|features?) (\d+(?:, \d+)*)", message)
-    if not m:
-        return ()
-    return tuple(int(x) for x in m.group(1).split(", "))
+def _issue(file: str, severity: str, rows: Sequence[int], code: str, **params: Any) -> Issue:
+    """An issue of a check of this module: texts ``err.<code>`` / ``fix.<code>`` filled with ``params``."""
+    fix = lookup(f"fix.{code}")
+    return Issue(file, severity, tuple(rows),
+                 catalogue_text(f"err.{code}", "zh", params, default=code),
+                 catalogue_text(f"err.{code}", "en", params, default=code),
+                 fix=catalogue_text(f"fix.{code}", "en", params, default="") if fix else "",
+                 code=code,
+                 fix_zh=catalogue_text(f"fix.{code}", "zh", params, default="") if fix else "")
 
 
 def _listed(rows: Sequence[int]) -> str:
@@ -296,36 +242,38 @@ def _read(kind: str, reader: Callable[..., Any], source: Any, issues: list[Issue
             issues.append(_error_issue(exc, name, kind))
         except Exception as exc:  # a reader bug must still end in a clear message
             data = None
-            err = (NetworkError if kind == "network" else InputError)(
-                f"could not be read ({type(exc).__name__}: {exc})",
-                hint="check the file opens in QGIS/JOSM; report this file to the developers",
-                path=name)
+            err = problem_of(NetworkError if kind == "network" else InputError, "reader_failed", name, (),
+                             detail=f"{type(exc).__name__}: {exc}")
             issues.append(_error_issue(err, name, kind))
     for w in caught:
         if not issubclass(w.category, PlannerWarning):
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
             continue
-        text = str(w.message)
-        body = text[len(name) + 2:] if text.startswith(name + ": ") else text
-        severity = "repaired" if re.search(r"\b(repaired|were closed)\b", body) else "warning"
-        issues.append(Issue(name, severity, _rows_in(body), _zh(body), body,
-                            fix="", code=f"{kind}_read"))
+        issues.append(_warning_issue(w.message, name, kind))
     return data
 
 
-_DEFAULT_FIX = {
-    "boundaries": "export the boundary layer again as GeoPackage or zipped Shapefile",
-    "facilities": "export the facility table again (CSV UTF-8 or XLSX with 经度/纬度 columns)",
-    "points": "export the points again (CSV UTF-8 or XLSX with 经度/纬度 columns)",
-    "network": "export the walking network again (.osm.pbf from Geofabrik/BBBike, .osm from "
-               "JOSM/Overpass, or .graphml saved by osmnx)",
-}
+def _warning_issue(warning: Any, name: str, kind: str) -> Issue:
+    """A reader's :class:`PlannerWarning` as an issue (its code decides whether it was a repair)."""
+    if not isinstance(warning, PlannerWarning):  # warnings.warn(text, PlannerWarning): no fields
+        warning = PlannerWarning(str(warning))
+    body = warning.message
+    if warning.path is None and body.startswith(name + ": "):  # older warnings name the file in the text
+        body = body[len(name) + 2:]
+    severity = "repaired" if warning.code in REPAIR_CODES else "warning"
+    zh = warning.text("zh")  # the English message itself when the catalogue has no entry
+    return Issue(Path(warning.path).name if warning.path else name, severity, warning.rows,
+                 body if zh == warning.message else zh, body,
+                 fix=warning.hint or "", code=f"{kind}_read",
+                 fix_zh=warning.fix_text("zh") if warning.hint else "", cause=warning.code)
 
 
 def _error_issue(exc: PlannerError, name: str, kind: str) -> Issue:
-    return Issue(Path(exc.path).name if exc.path else name, "error", _rows_in(exc.message),
-                 _zh(exc.message), exc.message, exc.hint or _DEFAULT_FIX.get(kind, ""),
-                 code=f"{kind}_error", error=exc)
+    """A reader's error as a fatal issue; errors without a catalogue entry keep their English text."""
+    default = lookup(f"validate.default_fix.{kind}") or ("", "")
+    fix, fix_zh = (exc.hint, exc.fix_text("zh")) if exc.hint else (default[1], default[0])
+    return Issue(Path(exc.path).name if exc.path else name, "error", exc.rows, exc.text("zh"), exc.message,
+                 fix, code=f"{kind}_error", error=exc, fix_zh=fix_zh, cause=exc.code)
 
 
 # --------------------------------------------------------------------------
@@ -369,17 +317,7 @@ def _check_offset(net, pts: gpd.GeoDataFrame, name: str, coord_system: str) -> I
     if best is None:
         return None
     system, after, lo, hi = best
-    label = {"gcj02": ("GCJ-02(高德/腾讯坐标)", "GCJ-02 (Amap/Tencent)"),
-             "bd09": ("BD-09(百度坐标)", "BD-09 (Baidu)")}[system]
-    return Issue(
-        name, "warning", (),
-        f"疑似{label[0]}：各点一致地偏离道路约{lo:,.0f}–{hi:,.0f}米(到道路距离中位数{before:,.0f}米；"
-        f"按{system}换算后为{after:,.0f}米)",
-        f"{label[1]} suspected: the points sit a consistent {lo:,.0f}–{hi:,.0f} m off the streets "
-        f"(median {before:,.0f} m from a street; {after:,.0f} m once converted from {system})",
-        fix=f"pass coord_system='{system}' (command line: --coord-system {system})",
-        code=f"{system}_suspected",
-    )
+    return _issue(name, "warning", (), f"{system}_suspected", lo=lo, hi=hi, before=before, after=after)
 
 
 def _check_points_far(net, pts: gpd.GeoDataFrame, name: str, max_snap: float, what: str) -> Issue | None:
@@ -388,20 +326,11 @@ def _check_points_far(net, pts: gpd.GeoDataFrame, name: str, max_snap: float, wh
     if far.size == 0:
         return None
     rows = tuple(int(r) + 1 for r in far)
-    names = pts["name"].iloc[far].astype(str).tolist() if "name" in pts else []
-    shown = ("：" + "、".join(names[:_MAX_LISTED])) if names else ""
-    shown_en = (": " + ", ".join(names[:_MAX_LISTED])) if names else ""
-    zh_what = {"facilities": "个设施", "points": "个点"}[what]
-    return Issue(
-        name, "warning", rows,
-        f"第 {_listed(rows)} 行：{far.size}{zh_what}距最近可步行道路超过{max_snap:,.0f}米"
-        f"(最远{access[far].max():,.0f}米)，步行从最近道路起算并标记{shown}",
-        f"rows {_listed(rows)}: {far.size} {what} are more than {max_snap:,.0f} m from any walkable "
-        f"street (up to {access[far].max():,.0f} m): their walk starts at the nearest street and "
-        f"they are marked{shown_en}",
-        fix="check their coordinates (coordinate system?) or add the missing paths to the network",
-        code="facility_far" if what == "facilities" else "point_far",
-    )
+    names = pts["name"].iloc[far].astype(str).tolist()[:_MAX_LISTED] if "name" in pts else []
+    return _issue(name, "warning", rows, "facility_far" if what == "facilities" else "point_far",
+                  listed=_listed(rows), n=far.size, max_snap=max_snap, farthest=float(access[far].max()),
+                  **{f"names@{lang}": tr("io.names_after", lang, names=tr("io.sep.list", lang).join(names))
+                     if names else "" for lang in ("zh", "en")})
 
 
 def _check_unit_streets(net, units: gpd.GeoDataFrame, name: str, max_snap: float) -> list[Issue]:
@@ -416,45 +345,32 @@ def _check_unit_streets(net, units: gpd.GeoDataFrame, name: str, max_snap: float
     near[hit] = True
     out: list[Issue] = []
     if not near.any():
-        err = NetworkError(
-            f"the walking network does not reach the study area (no street within {max_snap:,.0f} m "
-            "of any community/village)", path=Path(str(net.report.source)).name,
-            hint="use a network extract that covers the county (and boundaries in the right "
-            "coordinate system)")
-        out.append(Issue(err.path, "error", (), "步行路网未覆盖研究区(所有社区/行政村300米内均无道路)",
-                         err.message, err.hint, code="network_elsewhere", error=err))
+        err = problem_of(NetworkError, "network_elsewhere", Path(str(net.report.source)).name, (),
+                         max_snap=max_snap)
+        out.append(Issue(err.path, "error", (), err.text("zh"), err.message, err.hint, code="network_elsewhere",
+                         error=err, fix_zh=err.fix_text("zh"), cause=err.code))
         return out
-    kinds = {"community": ("社区", "communities"), "village": ("行政村", "villages")}
 
-    def label(idx):
-        k = units["kind"].iloc[idx].value_counts()
-        zh = "、".join(f"{n}个{kinds.get(kd, (kd, kd))[0]}" for kd, n in k.items())
-        en = ", ".join(f"{n} {kinds.get(kd, (kd, kd + 's'))[1]}" for kd, n in k.items())
+    def units_params(idx: np.ndarray) -> dict[str, str]:
+        """``units`` ('2 communities, 1 village') and ``names`` in both languages."""
+        counts = units["kind"].iloc[idx].value_counts()
         names = units["name"].iloc[idx].astype(str).tolist()[:_MAX_LISTED]
-        return zh, en, names
+        out = {}
+        for lang in ("zh", "en"):
+            sep = tr("io.sep.list", lang)
+            out[f"names@{lang}"] = sep.join(names)
+            out[f"units@{lang}"] = sep.join(
+                tr(f"validate.count.{kd}" if kd in ("community", "village") else "validate.count.other", lang,
+                   n=n, kind=kd) for kd, n in counts.items())
+        return out
 
     far = np.flatnonzero(~near)
     if far.size:
-        zh, en, names = label(far)
-        rows = tuple(int(r) + 1 for r in far)
-        out.append(Issue(
-            name, "warning", rows,
-            f"{zh}在{max_snap:,.0f}米内没有可步行道路：其覆盖按最近道路计算并标记(" + "、".join(names) + ")",
-            f"{en} have no walkable street within {max_snap:,.0f} m: their coverage is computed from "
-            f"the nearest street and marked ({', '.join(names)})",
-            fix="check the network covers them (OpenStreetMap may lack village lanes; add them in "
-            "JOSM or supply a local road layer)", code="unit_far"))
+        out.append(_issue(name, "warning", [int(r) + 1 for r in far], "unit_far", max_snap=max_snap,
+                          **units_params(far)))
     lone = np.flatnonzero(near & ~inside)
     if lone.size:
-        zh, en, names = label(lone)
-        rows = tuple(int(r) + 1 for r in lone)
-        out.append(Issue(
-            name, "warning", rows,
-            f"{zh}内部没有可步行道路：人口置于内部一点并从最近道路起算(" + "、".join(names) + ")",
-            f"{en} have no walkable street inside: their population is placed at one interior "
-            f"point and walked from the nearest street ({', '.join(names)})",
-            fix="add the missing lanes to the network, or supply building points",
-            code="unit_no_street"))
+        out.append(_issue(name, "warning", [int(r) + 1 for r in lone], "unit_no_street", **units_params(lone)))
     return out
 
 
@@ -473,16 +389,11 @@ def _check_overlaps(units: gpd.GeoDataFrame, metric: gpd.GeoDataFrame, name: str
     pairs = list(zip(left[bad].tolist(), right[bad].tolist(), (inter[bad] / smaller[bad]).tolist(),
                      strict=True))
     nm = units["name"].astype(str).tolist()
-    txt_zh = "；".join(f"{nm[a]}与{nm[b]}重叠{s:.0%}" for a, b, s in pairs[:_MAX_LISTED])
-    txt_en = "; ".join(f"{nm[a]} / {nm[b]} {s:.0%}" for a, b, s in pairs[:_MAX_LISTED])
+    listed = {f"pairs@{lang}": tr("io.sep.clauses", lang).join(
+        tr("validate.overlap_pair", lang, a=nm[a], b=nm[b], share=share) for a, b, share in pairs[:_MAX_LISTED])
+        for lang in ("zh", "en")}
     rows = tuple(sorted({a + 1 for a, _, _ in pairs} | {b + 1 for _, b, _ in pairs}))
-    return Issue(
-        name, "warning", rows,
-        f"{len(pairs)}对边界相互重叠(超过较小者面积的1%)：{txt_zh}。重叠区的人口会被重复计算",
-        f"{len(pairs)} pairs of boundaries overlap (by more than 1 % of the smaller one): {txt_en}. "
-        "Population in the overlap is counted twice",
-        fix="clean the boundaries in QGIS (Vector > Geometry Tools > Check Validity / Topology Checker)",
-        code="overlap")
+    return _issue(name, "warning", rows, "overlap", n=len(pairs), **listed)
 
 
 def _check_outside(units_metric: gpd.GeoDataFrame, fac_metric: gpd.GeoDataFrame, name: str) -> Issue | None:
@@ -493,15 +404,8 @@ def _check_outside(units_metric: gpd.GeoDataFrame, fac_metric: gpd.GeoDataFrame,
     if out.size == 0:
         return None
     rows = tuple(int(r) + 1 for r in out)
-    return Issue(
-        name, "warning", rows,
-        f"第 {_listed(rows)} 行：{out.size}个设施位于研究区(所有社区/行政村)之外(最远{dist[out].max():,.0f}米)；"
-        "它们仍为步行可达的单元服务",
-        f"rows {_listed(rows)}: {out.size} facilities lie outside the study area (up to "
-        f"{dist[out].max():,.0f} m beyond any community/village); they still serve units within "
-        "walking distance",
-        fix="check their coordinates, or remove facilities of neighbouring counties if unwanted",
-        code="outside_area")
+    return _issue(name, "warning", rows, "outside_area", listed=_listed(rows), n=out.size,
+                  farthest=float(dist[out].max()))
 
 
 def find_duplicates(facilities: gpd.GeoDataFrame, *, distance: float = DUPLICATE_DISTANCE) -> list[list[int]]:
@@ -514,7 +418,7 @@ def find_duplicates(facilities: gpd.GeoDataFrame, *, distance: float = DUPLICATE
     Parameters
     ----------
     facilities : GeoDataFrame
-        As read by :func:`planner.io.readers.read_facilities`.
+        As read by :func:`planner.io.points.read_facilities`.
     distance : float
         Metres.
 
@@ -523,23 +427,13 @@ def find_duplicates(facilities: gpd.GeoDataFrame, *, distance: float = DUPLICATE
     list of list of int
         Groups of two or more, in order of their first member.
     """
-    from planner.io.readers import normalise_column_name
+    from planner.io.columns import normalise_column_name
 
     n = len(facilities)
     if n < 2:
         return []
-    parent = list(range(n))
-
-    def find(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    def union(a: int, b: int) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+    sets = UnionFind(n)
+    find, union = sets.find, sets.union
 
     types = facilities["type"].astype(str).to_numpy()
     metric = _metric(facilities, None)
@@ -570,14 +464,7 @@ def _check_duplicates(facilities: gpd.GeoDataFrame, name: str) -> Issue | None:
     ids = facilities["facility_id"].astype(str).tolist()
     txt = "; ".join("+".join(ids[i] for i in g) for g in groups[:_MAX_LISTED])
     rows = tuple(i + 1 for g in groups for i in g)
-    return Issue(
-        name, "warning", rows,
-        f"{len(groups)}组设施疑似重复(同类型且相距{DUPLICATE_DISTANCE:g}米内，或同名同类型)：{txt}",
-        f"{len(groups)} groups of facilities look duplicated (same type within "
-        f"{DUPLICATE_DISTANCE:g} m, or same name and type): {txt}",
-        fix="delete the duplicates from the file, or merge them with planner analyse "
-        "--merge-duplicates (Python: planner.io.validate.merge_duplicates; listed as repaired)",
-        code="duplicate")
+    return _issue(name, "warning", rows, "duplicate", n=len(groups), distance=DUPLICATE_DISTANCE, groups=txt)
 
 
 def merge_duplicates(
@@ -623,10 +510,8 @@ def merge_duplicates(
         out.iloc[keep, out.columns.get_loc("merged_ids")] = ";".join(ids[i] for i in rest)
         drop.extend(rest)
         names = "+".join(ids[i] for i in g)
-        issues.append(Issue(file, "repaired", tuple(i + 1 for i in g),
-                            f"已合并重复设施 {names}，保留 {ids[keep]}",
-                            f"merged duplicate facilities {names} into {ids[keep]}",
-                            code="duplicate_merged"))
+        issues.append(_issue(file, "repaired", [i + 1 for i in g], "duplicate_merged", ids=names,
+                             kept=ids[keep]))
     out = out.drop(index=out.index[drop]).reset_index(drop=True)
     return out, tuple(issues)
 
@@ -642,7 +527,7 @@ def validate_inputs(
     *,
     points: Any = None,
     coord_system: str = "wgs84",
-    max_snap: float = 300.0,
+    max_snap: float = DEFAULT_MAX_SNAP,
     boundaries_layer: str | None = None,
     facilities_layer: str | None = None,
     crs: str | None = None,
@@ -653,13 +538,13 @@ def validate_inputs(
     Parameters
     ----------
     boundaries, facilities, points : path or GeoDataFrame, optional
-        Files (read with :mod:`planner.io.readers`) or frames already read.
+        Files (read with :mod:`planner.io`) or frames already read.
     network : path or WalkNetwork, optional
         A network file (read with :func:`planner.engine.network.load_network`) or a
         loaded network.
     coord_system : str
         Datum of the facilities'/points' degrees (see
-        :func:`planner.io.readers.read_facilities`).
+        :func:`planner.io.points.read_facilities`).
     max_snap : float
         Metres from a street beyond which points and units are reported.
     boundaries_layer, facilities_layer : str, optional
@@ -676,7 +561,8 @@ def validate_inputs(
         :meth:`ValidationReport.raise_if_fatal` to stop on fatal problems.
     """
     from planner.engine.network import WalkNetwork, load_network
-    from planner.io.readers import read_boundaries, read_facilities, read_points
+    from planner.io.boundaries import read_boundaries
+    from planner.io.points import read_facilities, read_points
 
     say = progress or (lambda _text: None)
     issues: list[Issue] = []

@@ -18,15 +18,34 @@ import functools
 import math
 import os
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 
 from planner._errors import InputError, PlannerWarning
-from planner.outputs.export import atomic_path
-from planner.text import type_label
+from planner._util import atomic_path
+from planner.outputs.style import (
+    GAP_COLOUR,
+    OTHER_UNIT_COLOURS,
+    SYMBOLS,
+    WATER_COLOURS,
+    coverage_classes,
+    coverage_colour,
+    service_area_opacity,
+    symbol,
+)
+from planner.settings import DEFAULT_DPI
+from planner.text import kind_label, tr, type_label
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from planner.analysis.result import Analysis
+    from planner.engine.model import Model
 
 PAPERS_MM = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}
 """Paper sizes (long side, short side) in millimetres."""
@@ -41,43 +60,12 @@ CJK_FONT_NAMES = (
 FONT_HINT = ("install a CJK font (Debian/Ubuntu: apt-get install fonts-wqy-microhei) or set "
              "PLANNER_CJK_FONT to a .ttf/.otf/.ttc file")
 
-SHARE_BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0000001)
-SHARE_COLOURS = ("#d7191c", "#fdae61", "#ffffbf", "#a6d96a", "#1a9641")
-
-TYPE_STYLE = {
-    "day_care": ("o", "#d95f02"),
-    "street_centre": ("s", "#7570b3"),
-    "embedded_home": ("^", "#e7298a"),
-    "mutual_aid": ("D", "#1b9e77"),
-    "meal_point": ("v", "#e6ab02"),
-    "nursing_home": ("P", "#a6761d"),
-}
-
-_TEXT = {
-    "title": ("{area}{type}步行{minutes:g}分钟覆盖与缺口图", "{area}{type}: {minutes:g}-minute walking coverage and gaps"),
-    "share": ("60岁以上人口步行{minutes:g}分钟覆盖率", "60+ population within {minutes:g} min walk"),
-    "gap": ("缺口单元(未达标)", "gap unit (target not met)"),
-    "service": ("{type}步行{minutes:g}分钟服务范围", "{type}: {minutes:g}-min walking service area"),
-    "water": ("水系", "water"),
-    "other": ("其他单元(不考核{kinds})", "other units (not scored for {kinds})"),
-    "planned": ("规划设施(空心)", "planned (hollow)"),
-    "facilities": ("设施", "Facilities"),
-    "units": ("社区/行政村", "Communities / villages"),
-    "source": ("数据来源：{source}", "Data: {source}"),
-    "date": ("制图日期：{date}", "Date: {date}"),
-    "profile": ("标准：{profile}；步行速度 {speed:g} 米/秒；{type}服务范围 {minutes:g} 分钟 ≈ {metres:,.0f} 米",
-                "Standards: {profile}; walking speed {speed:g} m/s; {type}: {minutes:g} min ≈ {metres:,.0f} m"),
-    "north": ("北", "N"),
-    "m": ("米", "m"),
-    "km": ("千米", "km"),
-    "area": ("研究区", "Study area "),
-}
+UNIT_EDGE = "#636363"
+"""Outline of the shaded units."""
 
 
-def _tx(key: str, lang: str, **fmt) -> str:
-    zh, en = _TEXT[key]
-    text = zh if lang == "zh" else en
-    return text.format(**fmt) if fmt else text
+def _tx(key: str, lang: str, **fmt: Any) -> str:
+    return tr(f"map.print.{key}", lang, **fmt)
 
 
 @functools.lru_cache(maxsize=1)
@@ -136,29 +124,29 @@ def map_language(lang: str = "zh") -> tuple[str, str | None]:
     return ("zh" if lang == "zh" else "en"), font
 
 
-def coverage_share(analysis, facility_type: str, minutes: float) -> np.ndarray:
-    """Share of each unit's 60+ population within ``minutes`` of ``facility_type``."""
-    m = analysis.model
-    n = len(m.units)
-    unit = m.demand["unit"].to_numpy()
-    w = m.demand["w60"].to_numpy(float)
-    mins, _ = m.demand_minutes(facility_type)
-    wsum = np.bincount(unit, weights=w, minlength=n)
-    wcov = np.bincount(unit, weights=w * (mins <= minutes), minlength=n)
-    return np.divide(wcov, wsum, out=np.zeros(n), where=wsum > 0)
+def coverage_share(analysis: Analysis, facility_type: str, minutes: float) -> np.ndarray:
+    """Share of each unit's 60+ population within ``minutes`` of ``facility_type`` (from the analysis).
+
+    Parameters
+    ----------
+    analysis : Analysis
+        The analysis holding the shares (see :meth:`Analysis.coverage_share`).
+    facility_type : str
+        The facility type.
+    minutes : float
+        The walk.
+
+    Returns
+    -------
+    ndarray of float
+        One share (0–1) per unit, read-only.
+    """
+    return analysis.coverage_share(facility_type, minutes)
 
 
-def gap_units(analysis, facility_type: str) -> np.ndarray:
-    """Units failing a unit target that counts ``facility_type`` (else any gap)."""
-    u = analysis.units
-    cols = [f"met_{t.id}" for t in analysis.model.profile.targets
-            if facility_type in t.facility_types and f"met_{t.id}" in u.columns]
-    if not cols:
-        return u["gap"].to_numpy(bool)
-    gap = np.zeros(len(u), bool)
-    for c in cols:
-        gap |= np.array([v is not None and v is not pd.NA and not bool(v) for v in u[c]])
-    return gap
+def gap_units(analysis: Analysis, facility_type: str) -> np.ndarray:
+    """Units failing a unit target that counts ``facility_type`` (else any gap), from the analysis."""
+    return analysis.gap_flags(facility_type)
 
 
 def context_layers(boundaries: str | Path | None) -> dict[str, gpd.GeoDataFrame]:
@@ -169,7 +157,7 @@ def context_layers(boundaries: str | Path | None) -> dict[str, gpd.GeoDataFrame]
         import pyogrio
 
         names = [str(r[0]) for r in pyogrio.list_layers(boundaries)]
-        out = {}
+        out: dict[str, gpd.GeoDataFrame] = {}
         for name in ("water", "county"):
             if name in names:
                 lay = gpd.read_file(boundaries, layer=name, engine="pyogrio")
@@ -187,7 +175,8 @@ def _nice_length(max_m: float) -> float:
     return exp
 
 
-def _fit_extent(bounds, box_w: float, box_h: float, pad: float = 0.05):
+def _fit_extent(bounds: Sequence[float], box_w: float, box_h: float,
+                pad: float = 0.05) -> tuple[float, float, float, float]:
     minx, miny, maxx, maxy = bounds
     w, h = max(maxx - minx, 1.0), max(maxy - miny, 1.0)
     minx, maxx = minx - w * pad, maxx + w * pad
@@ -201,7 +190,7 @@ def _fit_extent(bounds, box_w: float, box_h: float, pad: float = 0.05):
     return cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2
 
 
-def _scale_bar(ax, xlim, ylim, lang: str, fs: float) -> float:
+def _scale_bar(ax: Axes, xlim: tuple[float, float], ylim: tuple[float, float], lang: str, fs: float) -> float:
     from matplotlib.patches import Rectangle
 
     width = xlim[1] - xlim[0]
@@ -224,7 +213,7 @@ def _scale_bar(ax, xlim, ylim, lang: str, fs: float) -> float:
     return length
 
 
-def _north_arrow(ax, fs: float) -> None:
+def _north_arrow(ax: Axes, fs: float) -> None:
     ax.annotate("", xy=(0.95, 0.95), xytext=(0.95, 0.86), xycoords="axes fraction",
                 arrowprops={"facecolor": "black", "edgecolor": "black", "width": 3, "headwidth": 10,
                             "headlength": 10}, zorder=20)
@@ -233,14 +222,14 @@ def _north_arrow(ax, fs: float) -> None:
 
 
 def gap_map_figure(
-    analysis,
+    analysis: Analysis,
     *,
     facility_type: str = "day_care",
     minutes: float | None = None,
     paper: str = "A4",
     orientation: str = "landscape",
     lang: str = "zh",
-    units_mask=None,
+    units_mask: Sequence[bool] | np.ndarray | None = None,
     title: str | None = None,
     area: str | None = None,
     service_areas: gpd.GeoDataFrame | bool = True,
@@ -248,11 +237,45 @@ def gap_map_figure(
     source: str | None = None,
     date: str | None = None,
     label_units: bool = True,
-):
+) -> Figure:
     """Draw a printable gap map and return the matplotlib ``Figure``.
 
-    See :func:`print_gap_map` for the parameters; this one writes nothing
-    (for the app and notebooks).
+    This one writes nothing (for the app and notebooks).
+
+    Parameters
+    ----------
+    analysis : Analysis
+        The analysis to map.
+    facility_type : str
+        The type whose coverage is shaded (default day-care centres).
+    minutes : float, optional
+        The walk (minutes); default the profile's catchment of the type.
+    paper : {'A4', 'A3'}
+        Paper size.
+    orientation : {'landscape', 'portrait'}
+        Page orientation.
+    lang : {'zh', 'en'}
+        ``zh`` falls back to ``en`` (warned) when no CJK font is installed.
+    units_mask : array of bool, optional
+        Units to map (one street/township); the others are drawn in grey.
+    title : str, optional
+        Default "<area><type>步行<minutes>分钟覆盖与缺口图".
+    area : str, optional
+        Name of the mapped area in the title (default from the context and streets).
+    service_areas : GeoDataFrame or bool
+        A precomputed service-area layer, True to compute it, False for none.
+    context : dict, optional
+        Context layers (``water``, ``county``), see :func:`context_layers`.
+    source : str, optional
+        Data source for the footer (default: the network file).
+    date : str, optional
+        Date for the footer (default today).
+    label_units : bool
+        Write the unit names on the map (Chinese maps only).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
@@ -276,7 +299,10 @@ def gap_map_figure(
     if not mask.any():
         raise InputError("no units to draw", hint="the district selection is empty")
 
-    units = gpd.GeoDataFrame({"share": coverage_share(analysis, facility_type, minutes),
+    # units without 60+ population have no share: grey, as on the web map
+    pop60 = analysis.units["pop60"].to_numpy(float)
+    share = np.where(pop60 > 0, coverage_share(analysis, facility_type, minutes), np.nan)
+    units = gpd.GeoDataFrame({"share": share,
                               "gap": gap_units(analysis, facility_type),
                               "name": analysis.units["name"].astype(str).to_numpy()},
                              geometry=model.units.geometry.to_numpy(), crs=crs)
@@ -288,11 +314,11 @@ def gap_map_figure(
     w_mm, h_mm = (long_mm, short_mm) if orientation == "landscape" else (short_mm, long_mm)
     scale = short_mm / 210.0
     fs = 7.0 * scale
-    rc = {"font.family": ([font] if font else []) + ["DejaVu Sans"], "axes.unicode_minus": False,
-          "pdf.fonttype": 42, "hatch.linewidth": 0.8}
+    rc: dict[str, Any] = {"font.family": ([font] if font else []) + ["DejaVu Sans"], "axes.unicode_minus": False,
+                          "pdf.fonttype": 42, "hatch.linewidth": 0.8}
     import matplotlib
 
-    with matplotlib.rc_context(rc):
+    with matplotlib.rc_context(rc):  # type: ignore[arg-type]  # keys checked by matplotlib
         fig = Figure(figsize=(w_mm / 25.4, h_mm / 25.4))
         margin = 10.0
         title_h, foot_h = 18.0 * scale, 14.0 * scale
@@ -305,40 +331,41 @@ def gap_map_figure(
             map_box = (margin, margin + foot_h + leg_h + 3, w_mm - 2 * margin,
                        h_mm - 2 * margin - title_h - foot_h - leg_h - 3)
             leg_box = (margin, margin + foot_h, w_mm - 2 * margin, leg_h)
-        ax = fig.add_axes([map_box[0] / w_mm, map_box[1] / h_mm, map_box[2] / w_mm, map_box[3] / h_mm])
-        lax = fig.add_axes([leg_box[0] / w_mm, leg_box[1] / h_mm, leg_box[2] / w_mm, leg_box[3] / h_mm])
+        ax = fig.add_axes((map_box[0] / w_mm, map_box[1] / h_mm, map_box[2] / w_mm, map_box[3] / h_mm))
+        lax = fig.add_axes((leg_box[0] / w_mm, leg_box[1] / h_mm, leg_box[2] / w_mm, leg_box[3] / h_mm))
         lax.axis("off")
         x0, x1, y0, y1 = _fit_extent(focus.total_bounds, map_box[2], map_box[3])
 
         for name, layer in (context or {}).items():
             lay = layer.to_crs(crs) if layer.crs is not None else layer
             if name == "water":
-                lay.plot(ax=ax, facecolor="#a6cee3", edgecolor="#1f78b4", linewidth=0.4, zorder=1)
+                lay.plot(ax=ax, facecolor=WATER_COLOURS[0], edgecolor=WATER_COLOURS[1], linewidth=0.4, zorder=1)
         others = units[~scored]
         if len(others):
-            others.plot(ax=ax, facecolor="#f0f0f0", edgecolor="#bdbdbd", linewidth=0.4, zorder=2)
+            others.plot(ax=ax, facecolor=OTHER_UNIT_COLOURS[0], edgecolor=OTHER_UNIT_COLOURS[1], linewidth=0.4,
+                        zorder=2)
         if len(shaded):
-            cls = np.clip(np.digitize(shaded["share"].to_numpy(), SHARE_BINS) - 1, 0, len(SHARE_COLOURS) - 1)
-            shaded.plot(ax=ax, color=[SHARE_COLOURS[c] for c in cls], edgecolor="#636363", linewidth=0.5,
-                        alpha=0.85, zorder=3)
+            shaded.plot(ax=ax, color=[coverage_colour(v) for v in shaded["share"]], edgecolor=UNIT_EDGE,
+                        linewidth=0.5, alpha=0.85, zorder=3)
         sa = _service_area(model, facility_type, minutes, service_areas)
+        sa_colour, sa_alpha = symbol(facility_type).colour, service_area_opacity(minutes)
         if sa is not None and len(sa):
-            sa.plot(ax=ax, facecolor="#2b83ba", alpha=0.18, edgecolor="none", zorder=4)
-            sa.boundary.plot(ax=ax, color="#2b83ba", linewidth=0.4, zorder=5)
+            sa.plot(ax=ax, facecolor=sa_colour, alpha=sa_alpha, edgecolor="none", zorder=4)
+            sa.boundary.plot(ax=ax, color=sa_colour, linewidth=0.4, zorder=5)
         gaps = shaded[shaded["gap"]]
         if len(gaps):
-            gaps.plot(ax=ax, facecolor="none", edgecolor="#b2182b", hatch="////", linewidth=1.2, zorder=6)
+            gaps.plot(ax=ax, facecolor="none", edgecolor=GAP_COLOUR, hatch="////", linewidth=1.2, zorder=6)
         fac = model.facilities
         act = model.active if hasattr(model, "active") else np.ones(len(fac), bool)
         fx, fy = fac.geometry.x.to_numpy(), fac.geometry.y.to_numpy()
         inview = (fx >= x0) & (fx <= x1) & (fy >= y0) & (fy <= y1)
         shown_types = []
-        for ftype in list(TYPE_STYLE) + sorted(set(fac["type"]) - set(TYPE_STYLE)):
+        for ftype in list(SYMBOLS) + sorted(set(fac["type"]) - set(SYMBOLS)):
             sel = (fac["type"].to_numpy() == ftype) & act & inview
             if not sel.any():
                 continue
             shown_types.append(ftype)
-            marker, colour = TYPE_STYLE.get(ftype, ("o", "#333333"))
+            marker, colour = symbol(ftype).marker, symbol(ftype).colour
             size = (46 if ftype == facility_type else 22) * scale
             planned = sel & (fac["status"].to_numpy() == "planned")
             existing = sel & ~planned
@@ -368,21 +395,21 @@ def gap_map_figure(
         fig.text(0.5, 1 - (margin + title_h * 0.45) / h_mm,
                  title or _tx("title", lang, area=area, type=tname, minutes=minutes),
                  ha="center", va="center", fontsize=15 * scale)
-        handles = [Patch(facecolor=c, edgecolor="#636363",
-                         label=f"{SHARE_BINS[i]:.0%}–{min(SHARE_BINS[i + 1], 1):.0%}")
-                   for i, c in enumerate(SHARE_COLOURS)]
-        handles.append(Patch(facecolor="none", edgecolor="#b2182b", hatch="////", label=_tx("gap", lang)))
+        no_data = bool(len(shaded)) and not np.isfinite(shaded["share"].to_numpy(float)).all()
+        handles = [Patch(facecolor=c, edgecolor=UNIT_EDGE, label=label)
+                   for c, label in coverage_classes(lang, no_data=no_data)]
+        handles.append(Patch(facecolor="none", edgecolor=GAP_COLOUR, hatch="////", label=_tx("gap", lang)))
         if sa is not None and len(sa):
-            handles.append(Patch(facecolor="#2b83ba", alpha=0.35, edgecolor="#2b83ba", linestyle="--",
-                                 label=_tx("service", lang, type=tname, minutes=minutes)))
+            handles.append(Patch(facecolor=sa_colour, alpha=min(1.0, sa_alpha + 0.1), edgecolor=sa_colour,
+                                 linestyle="--", label=_tx("service", lang, type=tname, minutes=minutes)))
         if "water" in (context or {}):
-            handles.append(Patch(facecolor="#a6cee3", edgecolor="#1f78b4", label=_tx("water", lang)))
+            handles.append(Patch(facecolor=WATER_COLOURS[0], edgecolor=WATER_COLOURS[1], label=_tx("water", lang)))
         if len(others):
-            handles.append(Patch(facecolor="#f0f0f0", edgecolor="#bdbdbd",
+            handles.append(Patch(facecolor=OTHER_UNIT_COLOURS[0], edgecolor=OTHER_UNIT_COLOURS[1],
                                  label=_tx("other", lang, kinds=_kinds_text(kinds, lang))))
         fac_handles = []
         for ftype in shown_types:
-            marker, colour = TYPE_STYLE.get(ftype, ("o", "#333333"))
+            marker, colour = symbol(ftype).marker, symbol(ftype).colour
             fac_handles.append(Line2D([], [], linestyle="none", marker=marker, markerfacecolor=colour,
                                       markeredgecolor="black", markersize=6 * scale,
                                       label=type_label(ftype, lang)))
@@ -411,7 +438,8 @@ def gap_map_figure(
     return fig
 
 
-def _service_area(model, facility_type, minutes, service_areas):
+def _service_area(model: Model, facility_type: str, minutes: float,
+                  service_areas: gpd.GeoDataFrame | bool | None) -> gpd.GeoDataFrame | None:
     if service_areas is False or service_areas is None:
         return None
     if service_areas is True:
@@ -426,7 +454,8 @@ def _service_area(model, facility_type, minutes, service_areas):
     return sa.to_crs(model.network.crs)
 
 
-def _default_area(analysis, mask, lang: str, context=None) -> str:
+def _default_area(analysis: Analysis, mask: np.ndarray, lang: str,
+                  context: dict[str, gpd.GeoDataFrame] | None = None) -> str:
     u = analysis.units
     county = ""
     if context and "county" in context and "name" in context["county"].columns and len(context["county"]):
@@ -440,28 +469,24 @@ def _default_area(analysis, mask, lang: str, context=None) -> str:
     return county or _tx("area", lang)
 
 
-def relevant_kinds(analysis, facility_type: str) -> list[str]:
+def relevant_kinds(analysis: Analysis, facility_type: str) -> list[str]:
     """Unit kinds scored on ``facility_type`` by some target (all kinds if none)."""
     kinds = sorted({t.unit_kind for t in analysis.model.profile.targets
                     if facility_type in t.facility_types and t.unit_kind in ("community", "village")})
     return kinds or ["community", "village"]
 
 
-def _kinds_text(kinds, lang: str) -> str:
-    from planner.text import kind_label
-
+def _kinds_text(kinds: Sequence[str], lang: str) -> str:
     rest = [k for k in ("community", "village") if k not in kinds]
-    return ("、" if lang == "zh" else ", ").join(kind_label(k, lang) for k in rest) if rest else ""
+    return tr("table.list_sep", lang).join(kind_label(k, lang) for k in rest) if rest else ""
 
 
-def _default_source(model, lang: str) -> str:
-    net = Path(str(model.network.report.source)).name
-    return (f"路网 {net}；边界、人口与设施为输入数据" if lang == "zh"
-            else f"network {net}; boundaries, population and facilities as supplied")
+def _default_source(model: Model, lang: str) -> str:
+    return _tx("default_source", lang, network=Path(str(model.network.report.source)).name)
 
 
 def print_gap_map(
-    analysis,
+    analysis: Analysis,
     path: str | Path,
     *,
     facility_type: str = "day_care",
@@ -469,10 +494,10 @@ def print_gap_map(
     paper: str = "A4",
     orientation: str = "landscape",
     lang: str = "zh",
-    units_mask=None,
+    units_mask: Sequence[bool] | np.ndarray | None = None,
     title: str | None = None,
-    dpi: int = 300,
-    **options,
+    dpi: int = DEFAULT_DPI,
+    **options: Any,
 ) -> Path:
     """Write a printable gap map as PNG or PDF (by the file's suffix), atomically.
 
@@ -486,7 +511,9 @@ def print_gap_map(
     minutes : float, optional
         The walk (minutes); default the profile's catchment of the type.
     paper : {'A4', 'A3'}
+        Paper size.
     orientation : {'landscape', 'portrait'}
+        Page orientation.
     lang : {'zh', 'en'}
         ``zh`` falls back to ``en`` (warned) when no CJK font is installed.
     units_mask : array of bool, optional
@@ -514,8 +541,8 @@ def print_gap_map(
     import matplotlib
 
     font = find_cjk_font()
-    rc = {"font.family": ([font] if font else []) + ["DejaVu Sans"], "pdf.fonttype": 42}
-    with matplotlib.rc_context(rc), atomic_path(path) as tmp:
+    rc: dict[str, Any] = {"font.family": ([font] if font else []) + ["DejaVu Sans"], "pdf.fonttype": 42}
+    with matplotlib.rc_context(rc), atomic_path(path) as tmp:  # type: ignore[arg-type]
         meta = {"Title": title or "gap map", "Creator": "eldercare-planner"} if fmt == "pdf" else None
         fig.savefig(tmp, format=fmt, dpi=dpi, metadata=meta)
     return path

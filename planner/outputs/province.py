@@ -26,6 +26,7 @@ import time
 import traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -35,14 +36,17 @@ import shapely
 from scipy.sparse.csgraph import connected_components
 
 from planner._errors import InputError, NetworkError, PlannerError
+from planner._util import atomic_write_bytes
 from planner.engine.network import NetworkReport, WalkNetwork
-from planner.outputs.report import (
-    District,
-    ReportSettings,
-    _safe_stem,
-    render_district,
-    write_index,
-)
+from planner.outputs.report import District, ReportSettings, render_district, write_index
+from planner.outputs.writers import safe_stem
+from planner.text import column_label, kind_label, tr
+
+if TYPE_CHECKING:
+    from planner.io.profiles import Profile
+
+# the Chinese headers people know from their tables, named in the hints
+_CODE, _COUNTY = column_label("code", "zh"), kind_label("county", "zh")
 
 DEFAULT_BUFFER_M = 2000.0
 """Metres added around each county (facilities and network): 2 km ≈ a 33-minute walk at 1.0 m/s."""
@@ -74,7 +78,7 @@ def county_keys(units: gpd.GeoDataFrame) -> np.ndarray:
     else:
         if "code" not in units.columns:
             raise InputError("the boundaries have no code or county column, so counties cannot be told apart",
-                             hint="add the 12-digit division code (区划代码) or a county (县) column")
+                             hint=f"add the 12-digit division code ({_CODE}) or a county ({_COUNTY}) column")
         codes = units["code"].astype("string").fillna("").str.strip()
         bad = ~codes.str.fullmatch(r"\d{12}").fillna(False).to_numpy(bool)
         keys = codes.str[:6].to_numpy(dtype=object)
@@ -82,7 +86,7 @@ def county_keys(units: gpd.GeoDataFrame) -> np.ndarray:
     if bad.any():
         rows = np.nonzero(bad)[0]
         raise InputError(f"{rows.size} units have {what} (rows {', '.join(str(r + 1) for r in rows[:10])})",
-                         hint="fill in the 12-digit code (区划代码) or add a county (县) column")
+                         hint=f"fill in the 12-digit code ({_CODE}) or add a county ({_COUNTY}) column")
     return np.asarray(keys, dtype=object)
 
 
@@ -125,7 +129,7 @@ class SubNetwork:
         return WalkNetwork(self.crs, self.node_id, self.x, self.y, self.u, self.v, self.length, report)
 
 
-def clip_network(net: WalkNetwork, region, *, source: str = "clip") -> SubNetwork:
+def clip_network(net: WalkNetwork, region: shapely.Geometry, *, source: str = "clip") -> SubNetwork:
     """The segments of ``net`` that touch ``region`` (network CRS), largest connected piece.
 
     A segment leaving the region is kept whole, so a walk that stays within
@@ -133,6 +137,19 @@ def clip_network(net: WalkNetwork, region, *, source: str = "clip") -> SubNetwor
     (not through :func:`planner.engine.network.network_from_arrays`, which would
     re-project lon/lat and recompute the lengths): walks inside the piece
     equal walks in ``net`` to the last bit.
+
+    Parameters
+    ----------
+    net : WalkNetwork
+        The whole network.
+    region : shapely geometry
+        The area to keep, in the network's CRS.
+    source : str
+        Source text of the piece's network report.
+
+    Returns
+    -------
+    SubNetwork
     """
     keep_e = np.sort(net.tree.query(region, predicate="intersects"))
     u, v, length = net.u[keep_e], net.v[keep_e], net.length[keep_e]
@@ -209,7 +226,7 @@ def partition_counties(
     Parameters
     ----------
     units, facilities : GeoDataFrame
-        As read by :func:`planner.io.readers.read_boundaries` / :func:`planner.io.readers.read_facilities`.
+        As read by :func:`planner.io.boundaries.read_boundaries` / :func:`planner.io.points.read_facilities`.
     net : WalkNetwork
         The whole network (loaded once).
     buffer_m : float
@@ -248,13 +265,13 @@ def partition_counties(
             own = county_layer[county_layer["code"].astype(str).str[:6] == key]
             if len(own):
                 ctx["county"] = own
-        if water_m is not None:
+        if water is not None and water_m is not None:
             near = water_m[water_m.intersects(hull)]
             if len(near):
                 ctx["water"] = near.to_crs(water.crs)
         name = names[key]
         parts.append(CountyPart(
-            key=str(key), name=name, stem=f"{i:0{width}d}_{_safe_stem(name)}",
+            key=str(key), name=name, stem=f"{i:0{width}d}_{safe_stem(name)}",
             units=units[mask], facilities=facilities[fin],
             network=sub, context=ctx, buffer_m=float(buffer_m),
             border_facilities=int((fin & outside).sum()),
@@ -263,7 +280,7 @@ def partition_counties(
 
 
 def run_county(part: CountyPart, out_dir: str | Path | None, settings: ReportSettings, *,
-               profile="national", speed: float | None = None) -> dict:
+               profile: Profile | str = "national", speed: float | None = None) -> dict[str, Any]:
     """One county's task: model, analysis, then its map(s) and workbook.
 
     Parameters
@@ -292,7 +309,7 @@ def run_county(part: CountyPart, out_dir: str | Path | None, settings: ReportSet
     try:
         if out_dir is None:
             tmp = tempfile.TemporaryDirectory(prefix="planner-county-")
-        out = Path(tmp.name if tmp else out_dir)
+        out = Path(tmp.name) if tmp is not None else Path(str(out_dir))
         s = replace(settings, county_name=part.name)
         net = part.network.to_network()
         analysis = analyse(part.units, part.facilities, net, profile=profile, speed=speed)
@@ -345,12 +362,12 @@ def run_province(
     out_dir: str | Path,
     *,
     settings: ReportSettings | None = None,
-    profile="national",
+    profile: Profile | str = "national",
     speed: float | None = None,
     buffer_m: float = DEFAULT_BUFFER_M,
-    context: dict | None = None,
+    context: dict[str, gpd.GeoDataFrame] | None = None,
     workers: int = 1,
-    scheduler=None,
+    scheduler: Any = None,
     progress: bool = True,
     parts: list[CountyPart] | None = None,
 ) -> pd.DataFrame:
@@ -401,7 +418,8 @@ def run_province(
     if parts is None:
         parts = partition_counties(units, facilities, net, buffer_m=buffer_m, context=context)
     rows: list[dict] = []
-    bar = tqdm(total=len(parts), desc="counties / 县", unit="", disable=not progress, leave=True)
+    bar = tqdm(total=len(parts), desc=f"{tr('table.progress.counties', 'en')} / {tr('table.progress.counties', 'zh')}",
+               unit="", disable=not progress, leave=True)
     try:
         if scheduler is not None:
             from dask.distributed import as_completed as dask_completed
@@ -458,7 +476,4 @@ def run_province(
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
-    from planner.outputs.export import atomic_path
-
-    with atomic_path(path) as tmp:
-        Path(tmp).write_bytes(data)
+    atomic_write_bytes(path, data)

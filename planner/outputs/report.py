@@ -12,18 +12,28 @@ and listed; the others still finish.  :func:`write_index` writes
 from __future__ import annotations
 
 import html
-import re
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from planner._errors import InputError
-from planner.outputs.export import atomic_path, unit_targets, write_csv, write_report_xlsx
-from planner.text import column_label, type_label
+from planner._util import atomic_path
+from planner.outputs import printmap
+from planner.outputs.export import write_report_xlsx
+from planner.outputs.tables import unit_targets
+from planner.outputs.writers import safe_stem, write_csv
+from planner.settings import DEFAULT_DPI, DEFAULT_LANG
+from planner.text import column_label, tr, type_label
+
+if TYPE_CHECKING:
+    from planner.analysis.result import Analysis
+    from planner.io.profiles import Target
 
 BY = ("street", "township", "county")
 """District levels: streets (communities), townships (villages), the county."""
@@ -49,35 +59,43 @@ class ReportSettings:
     map_formats: tuple[str, ...] = ("png",)
     paper: str = "A4"
     orientation: str = "landscape"
-    lang: str = "zh"
-    dpi: int = 300
+    lang: str = DEFAULT_LANG
+    dpi: int = DEFAULT_DPI
     county_name: str = ""
     sources: dict[str, str] = field(default_factory=dict)
 
 
-def _safe_stem(text: str) -> str:
-    stem = re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("._")
-    return stem or "district"
-
-
-def district_list(analysis, by: str = "street", *, county_name: str = "") -> list[District]:
+def district_list(analysis: Analysis, by: str = "street", *, county_name: str = "") -> list[District]:
     """Split the units into districts.
 
     ``street``: the streets (街道) holding communities; ``township``: the
     townships (乡镇) holding administrative villages; a district's mask holds
     all its units whatever their kind.  ``county``: one district of every
     unit.  Districts are sorted by name and numbered in file names.
+
+    Parameters
+    ----------
+    analysis : Analysis
+        The whole area's analysis.
+    by : {'street', 'township', 'county'}
+        The district level.
+    county_name : str
+        Name of the one ``county`` district (default 全县).
+
+    Returns
+    -------
+    list of District
     """
     if by not in BY:
         raise InputError(f"unknown district level {by!r}", hint="use street, township or county")
     u = analysis.units
     n = len(u)
     if by == "county":
-        name = county_name or "全县"
-        return [District(name, f"01_{_safe_stem(name)}", np.ones(n, bool))]
+        name = county_name or tr("table.index.whole_county", "zh")
+        return [District(name, f"01_{safe_stem(name)}", np.ones(n, bool))]
     if "street" not in u.columns or u["street"].isna().all():
         raise InputError("the boundaries have no street/township column",
-                         hint="add a 街道/乡镇 column to the boundaries, or use --by county")
+                         hint=f"add a {column_label('street', 'zh')} column to the boundaries, or use --by county")
     kind = "community" if by == "street" else "village"
     streets = u["street"].fillna("").astype(str).to_numpy()
     names = sorted({s for s, k in zip(streets, u["kind"], strict=True) if k == kind and s})
@@ -85,15 +103,31 @@ def district_list(analysis, by: str = "street", *, county_name: str = "") -> lis
         raise InputError(f"no {'streets with communities' if by == 'street' else 'townships with villages'}",
                          hint="try --by " + ("township" if by == "street" else "street") + " or --by county")
     width = max(2, len(str(len(names))))
-    return [District(s, f"{i:0{width}d}_{_safe_stem(s)}", streets == s) for i, s in enumerate(names, 1)]
+    return [District(s, f"{i:0{width}d}_{safe_stem(s)}", streets == s) for i, s in enumerate(names, 1)]
 
 
-def render_district(analysis, district: District, out_dir: str | Path, settings: ReportSettings, *,
-                    service_areas=None, context=None) -> dict:
+def render_district(analysis: Analysis, district: District, out_dir: str | Path, settings: ReportSettings, *,
+                    service_areas: gpd.GeoDataFrame | None = None,
+                    context: dict[str, gpd.GeoDataFrame] | None = None) -> dict[str, Any]:
     """Write one district's map(s) and workbook; return its key figures and files.
 
     Pure apart from the files it writes (no shared state), so batches can
     run it on a process pool.
+
+    Parameters
+    ----------
+    analysis : Analysis
+        The whole area's analysis.
+    district : District
+        The district to render.
+    out_dir : str or Path
+        Folder the files go to.
+    settings : ReportSettings
+        What each district gets.
+    service_areas : GeoDataFrame, optional
+        Precomputed service areas (network CRS); default computed per map.
+    context : dict, optional
+        Map context layers, see :func:`planner.outputs.printmap.context_layers`.
 
     Returns
     -------
@@ -103,15 +137,13 @@ def render_district(analysis, district: District, out_dir: str | Path, settings:
         unit target, and ``map_<fmt>``/``xlsx`` file names (relative to
         ``out_dir``).
     """
-    from planner.outputs.printmap import coverage_share, print_gap_map
-
     out = Path(out_dir)
     s = settings
     mask = district.mask
     u = analysis.units
     minutes = s.minutes if s.minutes is not None else analysis.model.profile.catchment(s.facility_type)
     pop60 = u["pop60"].to_numpy(float)
-    share = coverage_share(analysis, s.facility_type, minutes)
+    share = analysis.coverage_share(s.facility_type, minutes)
     row = {
         "district": district.name,
         "n_units": int(mask.sum()),
@@ -121,15 +153,14 @@ def render_district(analysis, district: District, out_dir: str | Path, settings:
         f"share_{s.facility_type}": round(float((share * pop60)[mask].sum() / pop60[mask].sum()), 4)
         if pop60[mask].sum() > 0 else np.nan,
     }
-    from planner.analysis.coverage import score_profile
-
-    for sc in score_profile(analysis.model, units_mask=mask):
+    for sc in analysis.scores_over(mask):
         if sc.target.unit_kind in ("community", "village"):
             row[sc.target.id] = round(sc.value, 4) if sc.n_units else np.nan
     area = (s.county_name + district.name) if district.mask.sum() < len(u) else (s.county_name or None)
     for fmt in s.map_formats:
         name = f"{district.stem}_map.{fmt}"
-        print_gap_map(analysis, out / name, facility_type=s.facility_type, minutes=minutes, paper=s.paper,
+        # looked up on the module at call time, so a test can stand in for it
+        printmap.print_gap_map(analysis, out / name, facility_type=s.facility_type, minutes=minutes, paper=s.paper,
                       orientation=s.orientation, lang=s.lang, units_mask=None if mask.all() else mask,
                       dpi=s.dpi, area=area, service_areas=service_areas if service_areas is not None else True,
                       context=context, source=_source_text(s))
@@ -144,10 +175,13 @@ def render_district(analysis, district: District, out_dir: str | Path, settings:
 def _source_text(s: ReportSettings) -> str | None:
     if not s.sources:
         return None
-    return "；".join(f"{k} {Path(v).name}" for k, v in s.sources.items())
+    # joined the Chinese way whatever the language, as the footers always were
+    return tr("table.sources_sep", "zh").join(f"{k} {Path(v).name}" for k, v in s.sources.items())
 
 
-def _run_one(analysis, district, out_dir, settings, service_areas, context) -> dict:
+def _run_one(analysis: Analysis, district: District, out_dir: Path, settings: ReportSettings,
+             service_areas: gpd.GeoDataFrame | None,
+             context: dict[str, gpd.GeoDataFrame] | None) -> dict[str, Any]:
     try:
         row = render_district(analysis, district, out_dir, settings, service_areas=service_areas,
                               context=context)
@@ -160,26 +194,27 @@ def _run_one(analysis, district, out_dir, settings, service_areas, context) -> d
     return row
 
 
-_POOL_STATE: dict = {}
+_POOL_STATE: dict[str, Any] = {}
 
 
-def _pool_init(analysis, out_dir, settings, service_areas, context) -> None:
+def _pool_init(analysis: Analysis, out_dir: Path, settings: ReportSettings,
+               service_areas: gpd.GeoDataFrame | None, context: dict[str, gpd.GeoDataFrame] | None) -> None:
     _POOL_STATE.update(analysis=analysis, out_dir=out_dir, settings=settings, service_areas=service_areas,
                        context=context)
 
 
-def _pool_task(district: District) -> dict:
+def _pool_task(district: District) -> dict[str, Any]:
     st = _POOL_STATE
     return _run_one(st["analysis"], district, st["out_dir"], st["settings"], st["service_areas"], st["context"])
 
 
 def run_report(
-    analysis,
+    analysis: Analysis,
     out_dir: str | Path,
     by: str = "street",
     *,
     settings: ReportSettings | None = None,
-    context=None,
+    context: dict[str, gpd.GeoDataFrame] | None = None,
     workers: int = 1,
     progress: bool = True,
     districts: Iterable[District] | None = None,
@@ -221,8 +256,8 @@ def run_report(
     minutes = s.minutes if s.minutes is not None else analysis.model.profile.catchment(s.facility_type)
     # the service area is computed once for the county, then clipped by each map's extent
     sa = service_area_layer(analysis.model, [s.facility_type], minutes=(minutes,), crs=None)
-    rows: list[dict] = []
-    bar = tqdm(total=len(jobs), desc="districts / 区域", unit="", disable=not progress, leave=True)
+    rows: list[dict[str, Any]] = []
+    bar = tqdm(total=len(jobs), desc=_progress_label("districts"), unit="", disable=not progress, leave=True)
     try:
         if workers > 1 and len(jobs) > 1:
             import multiprocessing as mp
@@ -246,12 +281,35 @@ def run_report(
     return index
 
 
-def write_index(index: pd.DataFrame, out_dir: str | Path, *, analysis=None,
-                settings: ReportSettings | None = None, targets=None) -> dict[str, Path]:
+def _progress_label(what: str) -> str:
+    """A progress bar's label in both languages (``districts / 区域``)."""
+    return f"{tr(f'table.progress.{what}', 'en')} / {tr(f'table.progress.{what}', 'zh')}"
+
+
+def write_index(index: pd.DataFrame, out_dir: str | Path, *, analysis: Analysis | None = None,
+                settings: ReportSettings | None = None, targets: Sequence[Target] | None = None) -> dict[str, Path]:
     """Write ``index.csv`` (UTF-8 with BOM) and ``index.html`` for a batch.
 
     ``targets`` (the unit targets in the index) stand in for ``analysis``
     when no single analysis covers the batch (:mod:`planner.outputs.province`).
+
+    Parameters
+    ----------
+    index : DataFrame
+        One row per district (see :func:`run_report`).
+    out_dir : str or Path
+        The batch's folder.
+    analysis : Analysis, optional
+        The batch's analysis (its unit targets label the columns).
+    settings : ReportSettings, optional
+        The batch's settings (language, facility type, county name).
+    targets : sequence of Target, optional
+        The unit targets in the index, when there is no single analysis.
+
+    Returns
+    -------
+    dict of str to Path
+        ``csv`` and ``html``.
     """
     s = settings or ReportSettings()
     out = Path(out_dir)
@@ -267,23 +325,28 @@ def write_index(index: pd.DataFrame, out_dir: str | Path, *, analysis=None,
     return paths
 
 
-def _index_labels(targets, s: ReportSettings) -> dict[str, str]:
-    zh = s.lang == "zh"
-    labels = {"district": "区域" if zh else "District", "gap_units": "缺口单元数" if zh else "Gap units",
-              "status": "状态" if zh else "Status", "error": "错误" if zh else "Error",
-              "xlsx": "表格" if zh else "Table",
-              f"share_{s.facility_type}": (f"{type_label(s.facility_type, 'zh')}步行覆盖率(60岁以上)" if zh
-                                           else f"{type_label(s.facility_type, 'en')}: 60+ share covered")}
+def _index_labels(targets: Sequence[Target], s: ReportSettings) -> dict[str, str]:
+    lang = s.lang
+
+    def tx(key: str, **fmt: Any) -> str:
+        return tr(f"table.index.{key}", lang, **fmt)
+
+    labels = {k: tx(k) for k in ("district", "gap_units", "status", "error", "xlsx")}
+    labels[f"share_{s.facility_type}"] = tx("share_of", type=type_label(s.facility_type, lang))
     for fmt in MAP_FORMATS:
-        labels[f"map_{fmt}"] = f"地图({fmt.upper()})" if zh else f"Map ({fmt.upper()})"
-    labels["county_code"] = "区划代码" if zh else "County code"
+        labels[f"map_{fmt}"] = tx("map_of", fmt=fmt.upper())
+    labels["county_code"] = tx("county_code")
     for tg in targets:
-        labels[tg.id] = tg.label(s.lang)
+        labels[tg.id] = tg.label(lang)
     return labels
 
 
-def _index_html(table: pd.DataFrame, labels: dict[str, str], targets, s: ReportSettings) -> str:
-    zh = s.lang == "zh"
+def _index_html(table: pd.DataFrame, labels: dict[str, str], targets: Sequence[Target], s: ReportSettings) -> str:
+    lang = s.lang
+
+    def tx(key: str, **fmt: Any) -> str:
+        return tr(f"table.index.{key}", lang, **fmt)
+
     share_cols = {c for c in table.columns if c.startswith("share_")}
     share_cols |= {tg.id for tg in targets}
     head = "".join(f"<th>{html.escape(labels.get(c, column_label(c, s.lang)))}</th>" for c in table.columns)
@@ -303,19 +366,18 @@ def _index_html(table: pd.DataFrame, labels: dict[str, str], targets, s: ReportS
                 cells.append(f"<td>{text}</td>")
                 continue
             elif c == "status":
-                text = ("完成" if zh else "ok") if v == "ok" else ("失败" if zh else "failed")
+                text = tx("ok") if v == "ok" else tx("failed")
             else:
                 text = "" if v is None else str(v)
             cells.append(f"<td>{html.escape(text)}</td>")
         cls = ' class="failed"' if r.get("status") == "failed" else ""
         body.append(f"<tr{cls}>" + "".join(cells) + "</tr>")
-    title = (f"{s.county_name}{type_label(s.facility_type, 'zh')}覆盖与缺口报告" if zh
-             else f"{type_label(s.facility_type, 'en')}: coverage and gap report")
+    title = tx("title", county=s.county_name, type=type_label(s.facility_type, lang))
     n_fail = int((table.get("status") == "failed").sum()) if "status" in table.columns else 0
-    note = ((f"{len(table)} 个区域，{n_fail} 个失败" if zh else f"{len(table)} districts, {n_fail} failed")
-            if n_fail else (f"{len(table)} 个区域" if zh else f"{len(table)} districts"))
+    note = tx("n_failed", n=len(table), failed=n_fail) if n_fail else tx("n_districts", n=len(table))
+    html_lang = tx("html_lang")
     return f"""<!DOCTYPE html>
-<html lang="{'zh-CN' if zh else 'en'}"><head><meta charset="utf-8">
+<html lang="{html_lang}"><head><meta charset="utf-8">
 <title>{html.escape(title)}</title>
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
 td,th{{border:1px solid #999;padding:4px 8px;text-align:left}}th{{background:#eee}}

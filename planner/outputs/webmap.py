@@ -14,12 +14,11 @@ back.
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -27,21 +26,85 @@ import pandas as pd
 import shapely
 
 from planner.io.crs import gcj02_to_wgs84, wgs84_to_gcj02
-from planner.schema import FACILITY_TYPES, STATUS_LABELS
+from planner.outputs.html import LEAFLET_DIR, offline_assets
+from planner.outputs.style import (
+    COVERAGE_BINS,
+    COVERAGE_COLOURS,
+    GAP_COLOUR,
+    NO_DATA_COLOUR,
+    PLACES_BINS,
+    PLACES_COLOURS,
+    PLACES_NONE_COLOUR,
+    SERVICE_AREA_OPACITY,
+    SYMBOLS,
+    Symbol,
+    coverage_classes,
+    coverage_colour,
+    places_classes,
+    places_colour,
+    service_area_opacity,
+    symbol,
+)
+from planner.outputs.tables import norm_lang
+from planner.schema import FACILITY_TYPES
+from planner.settings import DEFAULT_MINUTES
+from planner.text import CATALOGUE, kind_label, status_label, tr, type_label
 
 if TYPE_CHECKING:
     import folium
+    from branca.element import MacroElement
+
+    from planner.analysis.result import Analysis
+    from planner.engine.network import WalkNetwork
+    from planner.io.profiles import Profile, Target
+
+__all__ = [
+    "BASEMAPS",
+    "BASEMAP_LABELS",
+    "COVERAGE_BINS",
+    "GCJ02_BASEMAPS",
+    "MAX_NETWORK_SEGMENTS",
+    "TEXT",
+    "VIEW_META",
+    "COVERAGE_COLOURS",
+    "GAP_COLOUR",
+    "LEAFLET_DIR",
+    "NO_DATA_COLOUR",
+    "PLACES_BINS",
+    "PLACES_COLOURS",
+    "PLACES_NONE_COLOUR",
+    "SERVICE_AREA_OPACITY",
+    "SYMBOLS",
+    "MapView",
+    "Symbol",
+    "add_legend",
+    "coverage_classes",
+    "coverage_colour",
+    "coverage_map",
+    "display_to_wgs84",
+    "facility_id_from_tooltip",
+    "facility_tooltip",
+    "keep_view",
+    "legend_html",
+    "network_lines",
+    "offline_assets",
+    "places_classes",
+    "places_colour",
+    "symbol_svg",
+    "text",
+    "to_display",
+    "unit_display_frame",
+    "view_from_return",
+    "wgs84_to_display",
+]
 
 BASEMAPS = ("none", "osm", "amap", "tianditu")
 """Basemap choices: no tiles (works offline), OpenStreetMap, Amap (GCJ-02),
 Tianditu (CGCS2000 ≈ WGS-84, needs a key)."""
 
-BASEMAP_LABELS = {
-    "none": {"zh": "无底图(离线)", "en": "No basemap (offline)"},
-    "osm": {"zh": "OpenStreetMap", "en": "OpenStreetMap"},
-    "amap": {"zh": "高德地图(GCJ-02,数据已偏移)", "en": "Amap (GCJ-02, data shifted)"},
-    "tianditu": {"zh": "天地图(需密钥)", "en": "Tianditu (needs a key)"},
-}
+BASEMAP_LABELS: dict[str, dict[str, str]] = {
+    b: {lang: tr(f"map.basemap.{b}", lang) for lang in ("zh", "en")} for b in BASEMAPS}
+"""Label of each basemap choice in ``zh`` and ``en``."""
 
 GCJ02_BASEMAPS = ("amap",)
 """Basemaps drawn in GCJ-02: data are shifted for display, clicks shifted back."""
@@ -57,92 +120,28 @@ BACKGROUND = "#eef0ea"  # the plain background when no tiles are shown
 LEGEND_WIDTH = 190  # pixels the map leaves free for the legend when fitting the data
 MAX_NETWORK_SEGMENTS = 20000  # draw the street network as context only up to this size
 
-# coverage classes: upper bounds (share of the unit's 60+ population within the walk)
-COVERAGE_BINS = (0.25, 0.5, 0.75, 0.95, 1.0 + 1e-9)
-COVERAGE_COLOURS = ("#d7191c", "#fdae61", "#ffffbf", "#a6d96a", "#1a9641")
-NO_DATA_COLOUR = "#bdbdbd"
-GAP_COLOUR = "#7b00a8"
-
-# places per 1,000 people 60+ within the walk (2SFCA): lower bounds of the classes above "none".
-# Fixed (not data-driven) so the colours of two scenarios compare.
-PLACES_BINS = (5.0, 10.0, 20.0, 35.0)
-PLACES_NONE_COLOUR = "#d7191c"  # no place within the walk
-PLACES_COLOURS = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
-
-
-@dataclass(frozen=True)
-class Symbol:
-    """How one facility type is drawn: a shape and a colour."""
-
-    shape: str
-    colour: str
-
-
-SYMBOLS: dict[str, Symbol] = {
-    "day_care": Symbol("circle", "#1f78b4"),
-    "street_centre": Symbol("star", "#e31a1c"),
-    "embedded_home": Symbol("square", "#6a3d9a"),
-    "mutual_aid": Symbol("triangle", "#33a02c"),
-    "meal_point": Symbol("diamond", "#ff7f00"),
-    "nursing_home": Symbol("hexagon", "#8c510a"),
-}
-"""Symbol of each facility type (distinct shapes, so they read in grey print too)."""
-
-SERVICE_AREA_OPACITY = {5: 0.40, 10: 0.26, 15: 0.16}
-
 TEXT: dict[str, tuple[str, str]] = {
-    "coverage": ("60岁以上人口步行覆盖率", "Share of 60+ population within walk"),
-    "coverage_of": ("覆盖率:{what}", "Coverage: {what}"),
-    "default_coverage": ("社区按15分钟养老服务圈、行政村按互助养老设施", "communities: main community target; villages: main village target"),
-    "no_data": ("无数据", "no data"),
-    "gap": ("存在缺口的单元", "Units with a gap"),
-    "facilities": ("设施", "Facilities"),
-    "service_areas": ("步行服务范围", "Walking service area"),
-    "service_area_of": ("服务范围:{type}", "Service area: {type}"),
-    "minutes": ("{m:g}分钟", "{m:g} min"),
-    "units_layer": ("社区/行政村覆盖", "Communities/villages coverage"),
-    "network_layer": ("步行路网", "Walking network"),
-    "streets_layer": ("街道/乡镇界", "Street/township boundaries"),
-    "candidates_layer": ("候选点位", "Candidate sites"),
-    "name": ("名称", "Name"),
-    "code": ("区划代码", "Code"),
-    "kind": ("类型", "Kind"),
-    "population": ("总人口", "Population"),
-    "pop60": ("60岁以上人口", "Population 60+"),
-    "covered": ("步行覆盖率", "Covered share"),
-    "nearest": ("最近设施", "Nearest facility"),
-    "nearest_min": ("步行分钟", "Walk (min)"),
-    "gap_reason": ("缺口", "Gap"),
-    "none": ("—", "—"),
-    "capacity": ("床位/名额", "Places/beds"),
-    "status": ("状态", "Status"),
-    "type": ("设施类型", "Type"),
-    "existing": ("现有(实心)", "existing (filled)"),
-    "planned": ("规划(虚线)", "planned (dashed)"),
-    "candidate": ("候选(空心)", "candidate (hollow)"),
-    "synthetic": ("示例数据为合成数据", "Demo data are synthetic"),
-    "beyond": ("超出步行范围", "beyond walking range"),
-    "places": ("每千名老人可达床位/名额", "Places per 1,000 aged 60+"),
-    "places_of": ("步行范围内每千名60岁以上老人床位/名额(2SFCA):{type}",
-                  "Places per 1,000 people 60+ within walk (2SFCA): {type}"),
-    "places_none": ("0(步行范围内无)", "0 (none within walk)"),
-    "places_note": ("按名额与步行范围内老人数分摊(两步移动搜索法)",
-                    "Places shared among the elderly within walk (two-step floating catchment)"),
-}
+    k[len("map."):]: v for k, v in CATALOGUE.items() if k.startswith("map.") and not k.startswith("map.print.")}
+"""The web map's words (catalogue keys ``map.<key>`` without the prefix), for older importers."""
 
 
-def text(key: str, lang: str = "zh", **fmt) -> str:
-    """A map label in ``lang`` ('zh' or 'en')."""
-    zh, en = TEXT[key]
-    s = zh if lang == "zh" else en
-    return s.format(**fmt) if fmt else s
+def text(key: str, lang: str = "zh", **fmt: Any) -> str:
+    """A map label in ``lang`` ('zh' or 'en'): the catalogue entry ``map.<key>``.
 
+    Parameters
+    ----------
+    key : str
+        The key without its ``map.`` prefix.
+    lang : str
+        ``zh`` or ``en``.
+    **fmt
+        Values of the text's placeholders.
 
-def _type_label(ftype: str, lang: str) -> str:
-    ft = FACILITY_TYPES.get(ftype)
-    if ft is None:
-        return str(ftype)
-    return ft.zh if lang == "zh" else ft.en
+    Returns
+    -------
+    str
+    """
+    return tr(f"map.{key}", lang, **fmt)
 
 
 # --- symbols ------------------------------------------------------------------------
@@ -164,9 +163,24 @@ def symbol_svg(facility_type: str, status: str = "existing", *, size: int = 18,
     """Inline SVG of a facility's symbol.
 
     Existing facilities are filled, planned ones filled with a dashed white
-    ring, candidates hollow.  ``selected`` adds a thick black halo.
+    ring, candidates hollow.
+
+    Parameters
+    ----------
+    facility_type : str
+        The facility type (its shape and colour, see :data:`SYMBOLS`).
+    status : str
+        ``existing``, ``planned`` or ``candidate``.
+    size : int
+        Width and height in pixels.
+    selected : bool
+        Add a thick black halo.
+
+    Returns
+    -------
+    str
     """
-    sym = SYMBOLS.get(facility_type, Symbol("circle", "#555555"))
+    sym = symbol(facility_type)
     shape = _SHAPES[sym.shape]
     if status == "candidate":
         style = f'fill="white" fill-opacity="0.7" stroke="{sym.colour}" stroke-width="2"'
@@ -183,54 +197,6 @@ def symbol_svg(facility_type: str, status: str = "existing", *, size: int = 18,
             f'viewBox="0 0 20 20" style="overflow:visible">{halo}{body}</svg>')
 
 
-def coverage_colour(share: float) -> str:
-    """Fill colour of a coverage share (0–1); grey for NaN."""
-    if share is None or not np.isfinite(share):
-        return NO_DATA_COLOUR
-    for upper, colour in zip(COVERAGE_BINS, COVERAGE_COLOURS, strict=True):
-        if share < upper:
-            return colour
-    return COVERAGE_COLOURS[-1]
-
-
-def coverage_classes(lang: str = "zh") -> list[tuple[str, str]]:
-    """Legend entries ``(colour, label)`` of the coverage classes."""
-    out, lo = [], 0.0
-    for upper, colour in zip(COVERAGE_BINS, COVERAGE_COLOURS, strict=True):
-        if upper > 1:
-            label = f"≥ {lo:.0%}"
-        else:
-            label = f"{lo:.0%} – {upper:.0%}"
-        out.append((colour, label))
-        lo = upper
-    out.append((NO_DATA_COLOUR, text("no_data", lang)))
-    return out
-
-
-def places_colour(value: float) -> str:
-    """Fill colour of places per 1,000 people 60+ (2SFCA); red for none, grey for NaN."""
-    if value is None or not np.isfinite(value):
-        return NO_DATA_COLOUR
-    if value <= 1e-9:
-        return PLACES_NONE_COLOUR
-    for lower, colour in zip((0.0, *PLACES_BINS)[::-1], PLACES_COLOURS[::-1], strict=True):
-        if value >= lower:
-            return colour
-    return PLACES_COLOURS[0]  # pragma: no cover - value > 0 always meets the 0 bound
-
-
-def places_classes(lang: str = "zh") -> list[tuple[str, str]]:
-    """Legend entries ``(colour, label)`` of the places-per-1,000 classes."""
-    out = [(PLACES_NONE_COLOUR, text("places_none", lang))]
-    bounds = (0.0, *PLACES_BINS)
-    for k, colour in enumerate(PLACES_COLOURS):
-        lo = bounds[k]
-        label = f"{lo:g} – {bounds[k + 1]:g}" if k + 1 < len(bounds) else f"≥ {lo:g}"
-        out.append((colour, label))
-    out.append((NO_DATA_COLOUR, text("no_data", lang)))
-    return out
-
-
 def legend_html(lang: str = "zh", *, facility_types: Iterable[str] | None = None,
                 coverage_label: str | None = None, service_minutes: Sequence[float] = (),
                 service_types: Iterable[str] = (), highlight_gaps: bool = True,
@@ -239,6 +205,29 @@ def legend_html(lang: str = "zh", *, facility_types: Iterable[str] | None = None
 
     ``classes`` are the unit colour classes ``(colour, label)`` (default
     :func:`coverage_classes`; :func:`places_classes` for places per 1,000).
+
+    Parameters
+    ----------
+    lang : str
+        ``zh`` or ``en``.
+    facility_types : iterable of str, optional
+        Facility types listed with their symbols (default all).
+    coverage_label : str, optional
+        Title of the unit classes (default the coverage share).
+    service_minutes : sequence of float
+        Walks of the service areas shown.
+    service_types : iterable of str
+        Facility types whose service areas are shown.
+    highlight_gaps : bool
+        List the gap outline.
+    note : str, optional
+        A small note at the bottom.
+    classes : sequence of (colour, label), optional
+        The unit colour classes.
+
+    Returns
+    -------
+    str
     """
     rows = [f'<div style="font-weight:bold;margin-bottom:2px">{html.escape(coverage_label or text("coverage", lang))}</div>']
     for colour, label in (classes if classes is not None else coverage_classes(lang)):
@@ -252,7 +241,7 @@ def legend_html(lang: str = "zh", *, facility_types: Iterable[str] | None = None
         rows.append(f'<div style="font-weight:bold;margin:4px 0 2px">{html.escape(text("facilities", lang))}</div>')
         for t in types:
             rows.append(f'<div style="white-space:nowrap">{symbol_svg(t, size=13)} '
-                        f'{html.escape(_type_label(t, lang))}</div>')
+                        f'{html.escape(type_label(t, lang))}</div>')
         status_row = " ".join(f'{symbol_svg(types[0], s, size=11)} {html.escape(text(s, lang))}'
                               for s in ("existing", "planned", "candidate"))
         rows.append(f'<div style="white-space:nowrap;font-size:10px;color:#444">{status_row}</div>')
@@ -260,19 +249,19 @@ def legend_html(lang: str = "zh", *, facility_types: Iterable[str] | None = None
     if stypes and service_minutes:
         rows.append(f'<div style="font-weight:bold;margin:4px 0 2px">{html.escape(text("service_areas", lang))}</div>')
         for m in sorted(service_minutes):
-            op = SERVICE_AREA_OPACITY.get(int(m), 0.2)
+            op = service_area_opacity(m)
             rows.append(f'<div><span style="display:inline-block;width:14px;height:10px;background:#444;'
                         f'opacity:{op + 0.1:.2f};margin-right:5px"></span>{html.escape(text("minutes", lang, m=m))}</div>')
     if note:
         rows.append(f'<div style="margin-top:4px;font-size:10px;color:#666">{html.escape(note)}</div>')
-    summary = "图例" if lang == "zh" else "Legend"
+    summary = text("legend", lang)
     return ('<details class="planner-legend" open style="background:rgba(255,255,255,.92);padding:4px 8px;'
             'border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);font:11px/1.35 sans-serif;'
             'max-height:60vh;overflow:auto;max-width:220px">'
             f'<summary style="cursor:pointer;font-weight:bold">{summary}</summary>' + "".join(rows) + "</details>")
 
 
-def _macro(template: str):
+def _macro(template: str) -> MacroElement:
     """A branca MacroElement running ``template``'s script against the map."""
     from branca.element import MacroElement, Template
 
@@ -281,48 +270,28 @@ def _macro(template: str):
     return el
 
 
-def add_legend(m, legend: str, position: str = "bottomright"):
-    """Add an HTML legend as a Leaflet control (works offline and in streamlit-folium)."""
-    import json
+def add_legend(m: folium.Map, legend: str, position: str = "bottomright") -> folium.Map:
+    """Add an HTML legend as a Leaflet control (works offline and in streamlit-folium).
 
+    Parameters
+    ----------
+    m : folium.Map
+        The map.
+    legend : str
+        The legend's HTML (see :func:`legend_html`).
+    position : str
+        Leaflet control position.
+
+    Returns
+    -------
+    folium.Map
+        ``m``.
+    """
     js = (f"(function(){{var c=L.control({{position:{json.dumps(position)}}});"
           f"c.onAdd=function(){{var d=L.DomUtil.create('div','planner-legend-ctl');"
           f"d.innerHTML={json.dumps(legend)};L.DomEvent.disableClickPropagation(d);return d;}};"
           "c.addTo({{ this._parent.get_name() }});})();")
     _macro(js).add_to(m)
-    return m
-
-
-LEAFLET_DIR = Path(__file__).resolve().parents[1] / "static" / "leaflet"
-"""Leaflet's JS/CSS shipped with the package (BSD-2), so maps draw without the internet."""
-
-
-@lru_cache(maxsize=1)
-def _leaflet_data_uris() -> tuple[str, str]:
-    import base64
-
-    js = (LEAFLET_DIR / "leaflet.js").read_bytes()
-    css = (LEAFLET_DIR / "leaflet.css").read_text(encoding="utf-8")
-    for img in sorted((LEAFLET_DIR / "images").glob("*.png")):
-        uri = "data:image/png;base64," + base64.b64encode(img.read_bytes()).decode("ascii")
-        css = css.replace(f"url(images/{img.name})", f"url({uri})")
-    return ("data:text/javascript;base64," + base64.b64encode(js).decode("ascii"),
-            "data:text/css;base64," + base64.b64encode(css.encode("utf-8")).decode("ascii"))
-
-
-def offline_assets(m):
-    """Make a folium map load Leaflet from the package, not from CDNs (works offline).
-
-    folium lists Leaflet, jQuery, Bootstrap and Font Awesome on CDNs; the
-    planner's maps need only Leaflet (symbols are inline SVG).  The map's
-    asset lists are replaced by ``data:`` URIs of the vendored Leaflet, which
-    both streamlit-folium and a saved HTML page load without a network.
-    """
-    if not (LEAFLET_DIR / "leaflet.js").is_file():  # not vendored: keep folium's CDN links
-        return m
-    js, css = _leaflet_data_uris()
-    m.default_js = [("leaflet", js)]
-    m.default_css = [("leaflet_css", css)]
     return m
 
 
@@ -346,7 +315,20 @@ def to_display(gdf: gpd.GeoDataFrame, basemap: str = "none") -> gpd.GeoDataFrame
 
 
 def display_to_wgs84(lon: float, lat: float, basemap: str = "none") -> tuple[float, float]:
-    """A point clicked on the map (display coordinates) back in WGS-84."""
+    """A point clicked on the map (display coordinates) back in WGS-84.
+
+    Parameters
+    ----------
+    lon, lat : float
+        The point in the map's display coordinates.
+    basemap : str
+        The map's basemap (GCJ-02 ones shift the point back).
+
+    Returns
+    -------
+    tuple of float
+        ``(lon, lat)`` in WGS-84.
+    """
     if basemap in GCJ02_BASEMAPS:
         x, y = gcj02_to_wgs84(float(lon), float(lat))
         return float(x), float(y)
@@ -354,7 +336,20 @@ def display_to_wgs84(lon: float, lat: float, basemap: str = "none") -> tuple[flo
 
 
 def wgs84_to_display(lon: float, lat: float, basemap: str = "none") -> tuple[float, float]:
-    """A WGS-84 point in the map's display coordinates."""
+    """A WGS-84 point in the map's display coordinates.
+
+    Parameters
+    ----------
+    lon, lat : float
+        The point in WGS-84.
+    basemap : str
+        The map's basemap (GCJ-02 ones shift the point).
+
+    Returns
+    -------
+    tuple of float
+        ``(lon, lat)`` for display.
+    """
     if basemap in GCJ02_BASEMAPS:
         x, y = wgs84_to_gcj02(float(lon), float(lat))
         return float(x), float(y)
@@ -364,7 +359,7 @@ def wgs84_to_display(lon: float, lat: float, basemap: str = "none") -> tuple[flo
 # --- per-unit coverage for the map ----------------------------------------------------
 
 
-def _kind_targets(profile, kind: str):
+def _kind_targets(profile: Profile, kind: str) -> Target | None:
     """The profile's first walk-based target scored on units of ``kind``."""
     for t in profile.targets:
         if t.unit_kind == kind and t.uses_walk and t.minutes:
@@ -372,7 +367,7 @@ def _kind_targets(profile, kind: str):
     return None
 
 
-def unit_display_frame(analysis, coverage_type: str | None = None, lang: str = "zh") -> pd.DataFrame:
+def unit_display_frame(analysis: Analysis, coverage_type: str | None = None, lang: str = "zh") -> pd.DataFrame:
     """Per unit: the coverage share shown on the map, the nearest facility and its walk.
 
     With ``coverage_type`` the share is that type's catchment share
@@ -382,14 +377,21 @@ def unit_display_frame(analysis, coverage_type: str | None = None, lang: str = "
     the share of the unit's 60+ population within the target's walk of any of
     its facility types.
 
+    Parameters
+    ----------
+    analysis : Analysis
+        The analysis (its per-unit table and target status).
+    coverage_type : str, optional
+        A facility type; default each unit kind's main target.
+    lang : str
+        Language of ``what``.
+
     Returns
     -------
     DataFrame aligned with ``analysis.units`` with ``share`` (0–1, NaN when no
     60+ population), ``nearest`` (facility name), ``nearest_minutes`` and
     ``what`` (the facility types measured, as a label).
     """
-    from planner.analysis.coverage import unit_target_status
-
     units = analysis.units
     model = analysis.model
     n = len(units)
@@ -402,8 +404,7 @@ def unit_display_frame(analysis, coverage_type: str | None = None, lang: str = "
     def fill(mask: np.ndarray, types: Sequence[str], sh: np.ndarray) -> None:
         share[mask] = sh[mask]
         cols = [t for t in types if f"{t}_minutes" in units.columns]
-        what[mask] = "、".join(_type_label(t, lang) for t in types) if lang == "zh" else ", ".join(
-            _type_label(t, lang) for t in types)
+        what[mask] = tr("table.list_sep", lang).join(type_label(t, lang) for t in types)
         if not cols:
             return
         mins = np.column_stack([units[f"{t}_minutes"].to_numpy(float) for t in cols])
@@ -424,7 +425,7 @@ def unit_display_frame(analysis, coverage_type: str | None = None, lang: str = "
             mask = kinds == kind
             target = _kind_targets(model.profile, kind)
             if target is not None:
-                sh = unit_target_status(model, target)["share"].to_numpy(float)
+                sh = analysis.target_status(target.id)["share"].to_numpy(float)
                 fill(mask, list(target.facility_types), sh)
             else:
                 types = [t for t, ft in FACILITY_TYPES.items() if ft.level == kind] or list(model.fields)
@@ -440,15 +441,21 @@ def unit_display_frame(analysis, coverage_type: str | None = None, lang: str = "
 # --- the map ----------------------------------------------------------------------------
 
 
-def facility_tooltip(row, lang: str = "zh") -> str:
+def facility_tooltip(row: pd.Series, lang: str = "zh") -> str:
     """Tooltip text of a facility; the id is in square brackets (see :func:`facility_id_from_tooltip`)."""
     parts = [f"<b>{html.escape(str(row['name']))}</b> [{html.escape(str(row['facility_id']))}]",
-             f"{text('type', lang)}: {html.escape(_type_label(row['type'], lang))}",
-             f"{text('status', lang)}: {html.escape(STATUS_LABELS.get(row['status'], {}).get(lang, str(row['status'])))}"]
+             f"{text('type', lang)}: {html.escape(type_label(row['type'], lang))}",
+             f"{text('status', lang)}: {html.escape(_status_text(str(row['status']), lang))}"]
     cap = row.get("capacity")
     if cap is not None and pd.notna(cap):
         parts.append(f"{text('capacity', lang)}: {float(cap):,.0f}")
     return "<br>".join(parts)
+
+
+def _status_text(status: str, lang: str) -> str:
+    """A facility status in ``lang`` (the status itself when unknown)."""
+    label = status_label(status, lang)
+    return status if label == f"status.{status}" else label
 
 
 _ID_RE = re.compile(r"\[([^\[\]\n]+)\]")
@@ -467,7 +474,7 @@ def _bounds(gdf: gpd.GeoDataFrame) -> list[list[float]]:
     return [[float(y0), float(x0)], [float(y1), float(x1)]]
 
 
-def network_lines(network, *, max_segments: int = MAX_NETWORK_SEGMENTS) -> gpd.GeoDataFrame | None:
+def network_lines(network: WalkNetwork, *, max_segments: int = MAX_NETWORK_SEGMENTS) -> gpd.GeoDataFrame | None:
     """The street network as one WGS-84 line layer for display (None when too large)."""
     if network.n_edges > max_segments or network.n_edges == 0:
         return None
@@ -475,10 +482,10 @@ def network_lines(network, *, max_segments: int = MAX_NETWORK_SEGMENTS) -> gpd.G
     return gpd.GeoDataFrame(geometry=[geom], crs=network.crs).to_crs("EPSG:4326")
 
 
-_NETWORK_JSON: dict[tuple, tuple] = {}
+_NETWORK_JSON: dict[tuple[int, bool], tuple[WalkNetwork, dict | None]] = {}
 
 
-def _network_geojson(network, basemap: str) -> dict | None:
+def _network_geojson(network: WalkNetwork, basemap: str) -> dict | None:
     """The network as a compact GeoJSON dict (coordinates to 1e-6°), cached per network."""
     key = (id(network), basemap in GCJ02_BASEMAPS)
     hit = _NETWORK_JSON.get(key)
@@ -503,11 +510,11 @@ def _network_geojson(network, basemap: str) -> dict | None:
 
 
 def coverage_map(
-    analysis,
+    analysis: Analysis,
     *,
     lang: str = "zh",
     facility_types: Iterable[str] | None = None,
-    minutes: Sequence[float] = (5, 10, 15),
+    minutes: Sequence[float] = DEFAULT_MINUTES,
     service_areas: gpd.GeoDataFrame | None = None,
     basemap: str = "none",
     coverage_type: str | None = None,
@@ -590,13 +597,15 @@ def coverage_map(
     elif basemap == "osm":
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=False).add_to(m)
     elif basemap == "amap":
-        folium.TileLayer(AMAP_TILES, attr="© 高德地图 AutoNavi", name="高德地图", subdomains="1234",
-                         max_zoom=18, control=False).add_to(m)
+        # the providers' own names and attributions, in Chinese whatever the map's language
+        folium.TileLayer(AMAP_TILES, attr=tr("map.tiles.amap_attr", "zh"), name=tr("map.tiles.amap", "zh"),
+                         subdomains="1234", max_zoom=18, control=False).add_to(m)
     elif basemap == "tianditu":
         if not tianditu_key:
             raise ValueError("the Tianditu basemap needs a key (tianditu_key)")
-        for tpl, nm in ((TIANDITU_TILES, "天地图"), (TIANDITU_LABELS, "天地图注记")):
-            folium.TileLayer(tpl.replace("{key}", tianditu_key), attr="© 天地图 Tianditu", name=nm,
+        for tpl, nm in ((TIANDITU_TILES, "map.tiles.tianditu"), (TIANDITU_LABELS, "map.tiles.tianditu_labels")):
+            folium.TileLayer(tpl.replace("{key}", tianditu_key), attr=tr("map.tiles.tianditu_attr", "zh"),
+                             name=tr(nm, "zh"),
                              subdomains="01234567", max_zoom=18, control=False).add_to(m)
 
     # context: the walking network (offline substitute for a basemap)
@@ -621,15 +630,16 @@ def coverage_map(
         u["t_places"] = [f"{v:,.1f}" if np.isfinite(v) else text("no_data", lang) for v in pl]
     else:
         u["fill"] = [coverage_colour(s) for s in u["share"]]
-    u["t_kind"] = [("社区" if k == "community" else "行政村") if lang == "zh" else k for k in u["kind"]]
+    # kinds other than community read as villages (their only other kind), as before
+    u["t_kind"] = [kind_label("community" if k == "community" else "village", "zh") if lang == "zh" else k
+                   for k in u["kind"]]
     u["t_pop"] = [f"{v:,.0f}" for v in u["population"]]
     u["t_pop60"] = [f"{v:,.0f}" for v in u["pop60"]]
     u["t_share"] = [f"{s:.0%}" if np.isfinite(s) else text("no_data", lang) for s in u["share"]]
     mins = disp["nearest_minutes"].to_numpy(float)
-    u["t_nearest"] = [f"{nm} ({mn:.1f} {'分钟' if lang == 'zh' else 'min'})" if np.isfinite(mn) and nm
+    u["t_nearest"] = [f"{nm} ({mn:.1f} {text('min_unit', lang)})" if np.isfinite(mn) and nm
                       else text("beyond", lang) for nm, mn in zip(disp["nearest"], mins, strict=True)]
-    u["t_gap"] = [(rz if lang == "zh" else re_) or text("none", lang)
-                  for rz, re_ in zip(u["gap_reason_zh"], u["gap_reason_en"], strict=True)]
+    u["t_gap"] = [r or text("none", lang) for r in u[f"gap_reason_{norm_lang(lang)}"]]
     u["code"] = u["code"].fillna("").astype(str)
     u = u.drop(columns=["gap_reason_zh", "gap_reason_en"])
     u["gap"] = u["gap"].astype(bool)
@@ -685,12 +695,12 @@ def coverage_map(
         sa = to_display(sa, basemap)
         for t in [t for t in FACILITY_TYPES if t in set(sa["facility_type"])]:
             sa_types.append(t)
-            colour = SYMBOLS[t].colour
-            fg = folium.FeatureGroup(name=text("service_area_of", lang, type=_type_label(t, lang)), show=True)
+            colour = symbol(t).colour
+            fg = folium.FeatureGroup(name=text("service_area_of", lang, type=type_label(t, lang)), show=True)
             part = sa[sa["facility_type"] == t].sort_values("minutes", ascending=False)
             for _, row in part.iterrows():
-                op = SERVICE_AREA_OPACITY.get(int(row["minutes"]), 0.2)
-                label = f"{_type_label(t, lang)} · {text('minutes', lang, m=row['minutes'])} ≈ {row['metres']:,.0f} m"
+                op = service_area_opacity(row["minutes"])
+                label = f"{type_label(t, lang)} · {text('minutes', lang, m=row['minutes'])} ≈ {row['metres']:,.0f} m"
                 folium.GeoJson(
                     gpd.GeoDataFrame(geometry=[row.geometry], crs="EPSG:4326").to_json(),
                     style_function=lambda _, c=colour, o=op: {"fillColor": c, "fillOpacity": o,
@@ -702,7 +712,7 @@ def coverage_map(
     # facilities, one symbol per type
     fac = model.facilities.drop(columns=["unit"], errors="ignore")
     fac = to_display(fac, basemap) if len(fac) else fac
-    groups = {}
+    groups: dict[str, folium.FeatureGroup] = {}
     for _, row in fac.iterrows():
         status = str(row["status"])
         if status == "candidate":
@@ -711,7 +721,7 @@ def coverage_map(
             show = show_candidates
         else:
             key = str(row["type"])
-            name = f"{text('facilities', lang)}: {_type_label(key, lang)}"
+            name = f"{text('facilities', lang)}: {type_label(key, lang)}"
             show = True
         if key not in groups:
             groups[key] = folium.FeatureGroup(name=name, show=show)
@@ -729,11 +739,11 @@ def coverage_map(
             groups[key].add_to(m)
 
     present = [t for t in FACILITY_TYPES if (model.facilities["type"] == t).any()]
-    cov_label = (text("coverage_of", lang, what=_type_label(coverage_type, lang)) if coverage_type
+    cov_label = (text("coverage_of", lang, what=type_label(coverage_type, lang)) if coverage_type
                  else text("coverage", lang))
     classes = None
     if places is not None:
-        cov_label = text("places_of", lang, type=_type_label(places_type or coverage_type or "", lang))
+        cov_label = text("places_of", lang, type=type_label(places_type or coverage_type or "", lang))
         classes = places_classes(lang)
     add_legend(m, legend_html(lang, facility_types=present, coverage_label=cov_label,
                               service_minutes=minutes if sa_types else (), service_types=sa_types,
@@ -790,7 +800,7 @@ _RESTORE_VIEW_JS = (
 )
 
 
-def keep_view(m, view: MapView | None, basemap: str = "none"):
+def keep_view(m: folium.Map, view: MapView | None, basemap: str = "none") -> folium.Map:
     """Open the map at ``view`` instead of the fitted county (None: keep the fit).
 
     The script that restores the view is the same whatever the view, and the
@@ -799,9 +809,21 @@ def keep_view(m, view: MapView | None, basemap: str = "none"):
     map) does not change when the planner pans, so panning never reloads the
     map, while a map rebuilt after an edit opens where the planner was.
     Works in a saved HTML page too.
-    """
-    import json
 
+    Parameters
+    ----------
+    m : folium.Map
+        The map.
+    view : MapView or None
+        The view to open at (None: keep the fit).
+    basemap : str
+        The map's basemap (GCJ-02 ones shift the view).
+
+    Returns
+    -------
+    folium.Map
+        ``m``.
+    """
     from branca.element import Element
 
     _macro(_RESTORE_VIEW_JS).add_to(m)
@@ -809,6 +831,7 @@ def keep_view(m, view: MapView | None, basemap: str = "none"):
         lon, lat = wgs84_to_display(view.lon, view.lat, basemap)
         content = html.escape(json.dumps({"lat": round(lat, 7), "lng": round(lon, 7),
                                           "zoom": float(view.zoom)}), quote=True)
-        m.get_root().header.add_child(Element(f'<meta name="{VIEW_META}" content="{content}">'),
+        meta = Element(f'<meta name="{VIEW_META}" content="{content}">')
+        m.get_root().header.add_child(meta,  # type: ignore[attr-defined]  # the root is a folium Figure
                                       name="planner_view")
     return m

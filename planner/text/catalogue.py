@@ -20,10 +20,10 @@ def _merge(domains: tuple[str, ...]) -> dict[str, tuple[str, str]]:
     merged: dict[str, tuple[str, str]] = {}
     for name in domains:
         table: Mapping[str, tuple[str, str]] = importlib.import_module(f"planner.text.{name}").TEXT
-        for key, pair in table.items():
-            if key in merged and merged[key] != tuple(pair):
+        for key, (zh, en) in table.items():
+            if key in merged and merged[key] != (zh, en):
                 raise RuntimeError(f"text key {key!r} is defined twice (planner.text.{name})")
-            merged[key] = tuple(pair)
+            merged[key] = (zh, en)
     return merged
 
 

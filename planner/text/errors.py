@@ -1,5 +1,415 @@
-"""Catalogue entries of the errors domain: ``key -> (zh, en)``."""
+"""Catalogue entries of the errors domain: ``key -> (zh, en)``.
+
+``err.<code>`` says what is wrong, ``fix.<code>`` what to do; both are filled
+with the error's params (``{at}``, ``{values}``... are worded per language, see
+:func:`planner._errors.localised`).  The English entries are the errors' own
+``str()`` texts: the readers build their messages from them.  ``io.*`` entries
+are the pieces those messages are made of (row lists, column names).
+"""
 
 from __future__ import annotations
 
-TEXT: dict[str, tuple[str, str]] = {}
+# pieces of messages
+PIECES: dict[str, tuple[str, str]] = {
+    "io.at.row": ("第 {rows} 行", "row {rows}"),
+    "io.at.rows": ("第 {rows} 行", "rows {rows}"),
+    "io.at.feature": ("第 {rows} 个要素", "feature {rows}"),
+    "io.at.features": ("第 {rows} 个要素", "features {rows}"),
+    "io.more": (" 等(另有 {n} 个)", " (and {n} more)"),
+    "io.sep.list": ("、", ", "),
+    "io.sep.clauses": ("；", "; "),
+    "io.quoted": ("“{v}”", "{v!r}"),
+    "io.names_after": ("：{names}", ": {names}"),
+    "io.missing_column_part": ("{label}(查找了 {looked})", "{label} (looked for {looked})"),
+    "io.kind.no_column": ("缺少", "no column for"),
+    "io.kind.empty": ("为空的", "empty values of"),
+}
+
+# opening files (planner.io.files)
+FILES: dict[str, tuple[str, str]] = {
+    "err.file_not_found": ("文件不存在", "file not found"),
+    "fix.file_not_found": ("检查路径和文件名拼写", "check the path and spelling"),
+    "err.is_folder": ("这是文件夹，不是文件", "is a folder, not a file"),
+    "fix.is_folder": ("请选择其中的 .shp/.gpkg/.geojson/.csv/.xlsx 文件",
+                      "give the .shp/.gpkg/.geojson/.csv/.xlsx file inside it"),
+    "err.unsupported_type": ("不支持的文件类型 {suffix!r}", "unsupported file type {suffix!r}"),
+    "fix.unsupported_type": ("支持：{supported}", "supported: {supported}"),
+    "err.file_empty": ("文件为空(0字节)", "file is empty (0 bytes)"),
+    "fix.file_empty": ("重新导出数据", "export the data again"),
+    "err.zip_invalid": ("不是有效的zip压缩包", "is not a valid zip archive"),
+    "fix.zip_invalid": ("重新压缩Shapefile的各个文件", "zip the shapefile's files again"),
+    "err.zip_unsafe_path": ("压缩包内文件路径不安全(含“..”或绝对路径)：{entry!r}",
+                            "zip entry {entry!r} has an unsafe path (absolute or with '..')"),
+    "fix.zip_unsafe_path": ("用普通的相对文件名重新压缩", "re-create the zip with plain relative file names"),
+    "err.zip_no_dataset": ("压缩包中没有 .shp、.gpkg 或 .geojson 文件",
+                           "zip contains no .shp, .gpkg or .geojson file"),
+    "fix.zip_no_dataset": ("将 .shp 与其 .shx、.dbf、.prj 一起压缩",
+                           "zip the .shp together with its .shx, .dbf and .prj"),
+    "err.zip_many_datasets": ("压缩包中有多个数据集：{values}", "zip contains several datasets: {values}"),
+    "fix.zip_many_datasets": ("用 layer='名称' 指定其中之一：{stems}", "pass layer='NAME' with one of {stems}"),
+    "err.text_garbled": ("文本属性无法按UTF-8/GBK/GB18030解码，可能乱码；请添加.cpg文件或指定编码",
+                         "text attributes could not be decoded as UTF-8, GBK or GB18030 and may be "
+                         "garbled; add a .cpg file or pass encoding='...'."),
+    "err.rings_closed": ("多边形边界首尾不闭合，已在 {n} 个要素处自动闭合，请在QGIS中核对",
+                         "polygon rings that do not close (首尾不闭合) were closed at {n} feature(s); "
+                         "check the boundaries in QGIS."),
+    "err.text_undecodable": ("属性文本无法解码({detail})", "attribute text could not be decoded ({detail})"),
+    "fix.text_undecodable": ("指定正确的编码，如 encoding='gbk' 或 'utf-8'(GDAL名称如 'ISO-8859-1'、'CP936')，"
+                             "或添加 .cpg 文件",
+                             "pass the right encoding, e.g. encoding='gbk' or 'utf-8' (GDAL names such as "
+                             "'ISO-8859-1', 'CP936'), or add a .cpg file"),
+    "err.layer_unreadable": ("无法作为GIS图层读取({detail})", "could not be read as a GIS layer ({detail})"),
+    "fix.layer_unreadable": ("检查文件能否在QGIS中打开；Shapefile需要 .shx、.dbf 和 .prj 与 .shp 放在一起(或一起压缩)",
+                             "check the file opens in QGIS; a shapefile needs its .shx, .dbf and .prj "
+                             "next to the .shp (or zip them all together)"),
+    "err.layer_unopenable": ("无法作为GIS图层打开({detail})", "could not be opened as a GIS layer ({detail})"),
+    "fix.layer_unopenable": ("检查文件能否在QGIS中打开；Shapefile需要 .shx 和 .dbf 与 .shp 放在一起(或一起压缩)",
+                             "check the file opens in QGIS; a shapefile needs its .shx and .dbf "
+                             "next to the .shp (or zip them all together)"),
+    "err.no_layer": ("没有图层 {layer!r}", "has no layer {layer!r}"),
+    "fix.no_layer": ("可用的图层：{layers}", "available layers: {layers}"),
+    "err.several_layers": ("文件包含 {n} 个图层({layers})，已读取 {layer!r}；可用 layer='名称' 指定其他图层",
+                           "has {n} layers ({layers}); reading {layer!r}. Pass layer='NAME' to choose another."),
+    "err.csv_encoding": ("文本编码既不是UTF-8也不是GBK/GB18030", "text is neither UTF-8 nor GBK/GB18030"),
+    "fix.csv_encoding": ("在Excel/WPS中另存为“CSV UTF-8”", "save the CSV as 'CSV UTF-8' in Excel/WPS"),
+    "err.no_rows": ("文件中没有数据行", "contains no rows"),
+    "fix.no_rows": ("检查导出的文件", "check the export"),
+    "err.no_rows_below_header": ("文件中没有数据行", "contains no rows"),
+    "fix.no_rows_below_header": ("检查工作表/导出文件在表头下方有数据",
+                                 "check the sheet/export has data below the header"),
+    "err.csv_unreadable": ("无法读取表格(CSV：{detail})", "could not be read as CSV ({detail})"),
+    "fix.csv_unreadable": ("检查每一行的列数是否相同", "check that every line has the same number of columns"),
+    "err.xls_needs_xlrd": ("读取旧版 .xls 文件需要安装 xlrd", "reading old .xls files needs the 'xlrd' package"),
+    "fix.xls_needs_xlrd": ("将工作表另存为 .xlsx(或 .csv)，或 pip install xlrd",
+                           "save the sheet as .xlsx (or .csv), or pip install xlrd"),
+    "err.no_sheet": ("没有工作表 {sheet!r}", "has no sheet {sheet!r}"),
+    "fix.no_sheet": ("可用的工作表：{sheets}", "available sheets: {sheets}"),
+    "err.excel_unreadable": ("无法读取表格(Excel：{detail})", "could not be read as an Excel workbook ({detail})"),
+    "fix.excel_unreadable": ("在Excel/WPS中打开并另存为 .xlsx", "open and re-save it in Excel/WPS as .xlsx"),
+    "err.no_features": ("文件中没有数据(要素)", "contains no features"),
+    "fix.no_features": ("重新导出该图层", "export the layer again"),
+    "err.boundaries_no_features": ("文件中没有数据(要素)", "contains no features"),
+    "fix.boundaries_no_features": ("重新导出边界图层", "export the boundary layer again"),
+}
+
+# columns and values (planner.io.columns)
+COLUMNS: dict[str, tuple[str, str]] = {
+    "err.unknown_mapping_key": ("columns= 中有未知的字段 {key!r}", "columns= names unknown field {key!r}"),
+    "fix.unknown_mapping_key": ("columns= 的键必须是：{keys}", "the keys of columns= must be among {keys}"),
+    "err.mapped_column_missing": ("为 {key!r} 指定的列 {column!r} 不在文件中",
+                                  "column {column!r} given for {key!r} is not in the file"),
+    "fix.mapped_column_missing": ("文件中的列：{columns}", "available columns: {columns}"),
+    "err.missing_column": ("缺少必需的列：{label}(查找了 {looked}；文件中的列为 {has})",
+                           "no column for {label} (looked for {looked}; the file has {has})"),
+    "fix.missing_column": ("重命名该列，或用 columns={{'{canonical}': '你的列名'}} 指定",
+                           "rename your column or pass columns={{'{canonical}': 'YOUR_COLUMN'}}"),
+    "err.missing_columns": ("缺少必需的列：{missing}", "no columns for {missing}"),
+    "fix.missing_columns": ("重命名这些列，或用 columns={{{mapping}}} 指定；文件中的列为 {has}",
+                            "rename your columns or pass columns={{{mapping}}}; the file has {has}"),
+    "err.not_number": ("{label}(列 {column!r})数值缺失或不是数字：{at}(值：{values})",
+                       "{label} in column {column!r} is missing or not a number at {at} (values: {values})"),
+    "fix.not_number": ("填写纯数字(不带单位或文字)", "fill in plain numbers (no units or text)"),
+    "err.negative": ("{label}(列 {column!r})数值为负：{at}", "{label} in column {column!r} is negative at {at}"),
+    "fix.negative": ("数值必须大于或等于0", "values must be 0 or more"),
+    "err.id_empty": ("{label}(列 {column!r})为空：{at}", "{label} in column {column!r} is empty at {at}"),
+    "fix.id_empty": ("填写每一个编号，或删除该列以自动生成编号",
+                     "fill in every id, or remove the column to have ids generated"),
+    "err.duplicate_ids": ("编号重复({column_zh}，列 {column!r})：{values}，{at}",
+                          "duplicate ids ({column_zh}) in column {column!r}: {values} at {at}"),
+    "fix.duplicate_ids": ("使每个编号唯一", "make every id unique"),
+}
+
+# boundaries (planner.io.boundaries)
+BOUNDARIES: dict[str, tuple[str, str]] = {
+    "err.unit_no_geometry": ("缺少几何图形：{at}", "has no geometry at {at}"),
+    "fix.unit_no_geometry": ("绘制边界或删除该行", "draw the boundary or delete the row"),
+    "err.not_polygons": ("边界必须是面(多边形)图层，但{at}为 {values}",
+                         "boundaries must be polygons but found {values} at {at}"),
+    "fix.not_polygons": ("提供社区/行政村的边界多边形，而不是点或线",
+                         "give the community/village boundary polygons, not points or lines"),
+    "err.polygons_unrepairable": ("无效多边形无法自动修复：{at}", "invalid polygons could not be repaired at {at}"),
+    "fix.polygons_unrepairable": ("在QGIS中修复(矢量 > 几何工具 > 修复几何)",
+                                  "fix them in QGIS (Vector > Geometry Tools > Fix Geometries)"),
+    "err.polygons_repaired": ("已修复无效多边形(自相交等)：{at}，请在QGIS中核对",
+                              "repaired invalid polygons (self-intersections etc.) at {at}; check them in QGIS."),
+    "err.codes_not_12_digits": ("{column_zh}(列 {column!r})不是12位数字：{at}(如 {values})，请检查该列是否被截断或四舍五入",
+                                "division codes ({column_zh}) in column {column!r} are not 12 digits at {at} "
+                                "(e.g. {values}); check the column is not rounded or cut."),
+    "err.unit_name_empty": ("{label}(列 {column!r})为空：{at}", "{label} in column {column!r} is empty at {at}"),
+    "fix.unit_name_empty": ("为每个社区/行政村填写名称", "give every community/village a name"),
+    "err.unknown_kind": ("单元类型无法识别({column_zh}，列 {column!r})：{values}，{at}",
+                         "unknown unit kind ({column_zh}) values {values} in column {column!r} at {at}"),
+    "fix.unknown_kind": ("使用 社区/community 或 行政村/village(或城乡分类代码 111–220)",
+                         "use 社区/community or 行政村/village (or urban-rural codes 111–220)"),
+    "err.kind_not_inferred": ("{what}{label}，且无法根据名称或区划代码推断：{at}",
+                              "{what} {label} and it cannot be inferred from the name or code at {at}"),
+    "fix.kind_not_inferred": ("增加“类型”列，填写 社区 或 行政村(或用 columns={{'kind': '你的列名'}} 指定)",
+                              "add a column 类型 with 社区 or 行政村 (or pass columns={{'kind': 'YOUR_COLUMN'}})"),
+    "err.kind_inferred": ("根据名称(…社区/…村)或区划代码推断了 {n} 个单元的{column_zh}；可增加“类型”列明确指定",
+                          "inferred the unit kind ({column_zh}) of {n} feature(s) from names (…社区 / …村) or "
+                          "division codes; add a 类型 column to set it explicitly."),
+    "err.pop60_exceeds": ("60岁以上人口(列 {pop60_column!r})大于总人口(列 {population_column!r})：{at}",
+                          "the population aged 60+ (60岁以上人口, column {pop60_column!r}) exceeds the total "
+                          "population (总人口, column {population_column!r}) at {at}"),
+    "fix.pop60_exceeds": ("检查两列是否填反，并使用同一人口口径",
+                          "check the two columns are not swapped and use the same population basis"),
+}
+
+# points and facilities (planner.io.points)
+POINTS: dict[str, tuple[str, str]] = {
+    "err.default_type_unknown": ("default_type={value!r} 不是设施类型", "default_type={value!r} is not a facility type"),
+    "fix.default_type_unknown": ("使用以下之一：{accepted}", "use one of {accepted}"),
+    "err.default_status_unknown": ("default_status={value!r} 不是状态", "default_status={value!r} is not a status"),
+    "fix.default_status_unknown": ("使用 existing、planned 或 candidate", "use existing, planned or candidate"),
+    "err.facility_name_empty": ("{label}(列 {column!r})为空：{at}", "{label} in column {column!r} is empty at {at}"),
+    "fix.facility_name_empty": ("为每个设施填写名称(候选点可用其编号命名)",
+                                "give every facility a name (candidate sites can be named after their id)"),
+    "err.unknown_type": ("{column_zh}无法识别(列 {column!r})：{values}，{at}",
+                         "unknown facility types ({column_zh}) {values} in column {column!r} at {at}"),
+    "fix.unknown_type": ("使用 {accepted} 之一，或中文名称如 日间照料中心、综合养老服务中心、嵌入式养老院、农村幸福院、老年助餐点、敬老院",
+                         "use one of {accepted} or a Chinese name such as 日间照料中心, 综合养老服务中心, "
+                         "嵌入式养老院, 农村幸福院, 老年助餐点, 敬老院"),
+    "err.type_empty": ("{label}为空：{at}", "{label} is empty at {at}"),
+    "fix.type_empty": ("填写类型，或用 default_type= 指定以下之一：{accepted}",
+                       "fill it in or pass default_type= one of {accepted}"),
+    "err.missing_type_column": ("缺少必需的列：{label}(查找了 {looked})", "no column for {label} (looked for {looked})"),
+    "fix.missing_type_column": ("增加类型列，或用 columns={{'type': '你的列名'}} 指定，或用 default_type= 指定以下之一：{accepted}",
+                                "add a type column, pass columns={{'type': 'YOUR_COLUMN'}}, or pass "
+                                "default_type= one of {accepted}"),
+    "err.unknown_status": ("{column_zh}无法识别(列 {column!r})：{values}，{at}",
+                           "unknown status ({column_zh}) values {values} in column {column!r} at {at}"),
+    "fix.unknown_status": ("使用 existing/现有、planned/规划 或 candidate/候选",
+                           "use existing/现有, planned/规划 or candidate/候选"),
+    "err.addresses_only": ("只有地址(列 {column!r})，没有经纬度列，请先进行地址解析(地理编码)",
+                           "has addresses (column {column!r}) but no longitude/latitude (经度/纬度) columns"),
+    "fix.addresses_only": ("先对地址进行批量地理编码(如高德/百度)，增加“经度/纬度”列，并指定 coord_system='gcj02'(高德)或 'bd09'(百度)",
+                           "geocode the addresses first (e.g. Amap/Baidu batch geocoding), add the "
+                           "经度/纬度 columns and pass coord_system='gcj02' (Amap) or 'bd09' (Baidu)"),
+    "err.coords_not_numeric": ("经纬度缺失或不是数字：{at}", "missing or non-numeric longitude/latitude (经度/纬度) at {at}"),
+    "fix.coords_not_numeric": ("填写十进制度数，如 116.397 和 39.909(行号从表头下一行起算)",
+                               "fill in decimal degrees such as 116.397 and 39.909 (rows counted from the first "
+                               "row below the header)"),
+    "err.lonlat_swapped": ("经度和纬度疑似颠倒：{at}(列 {lon_column!r} 与 {lat_column!r})",
+                           "longitude and latitude look swapped (经度/纬度颠倒) at {at}: columns {lon_column!r} "
+                           "and {lat_column!r}"),
+    "fix.lonlat_swapped": ("交换两列(在中国经度约73–135，纬度约18–53)，或指定 columns={{'longitude': {lat_column!r}, "
+                           "'latitude': {lon_column!r}}}",
+                           "swap the two columns (longitude ~73–135, latitude ~18–53 in China), or pass "
+                           "columns={{'longitude': {lat_column!r}, 'latitude': {lon_column!r}}}"),
+    "err.lonlat_swapped_layer": ("经度和纬度疑似颠倒：{at}", "longitude and latitude look swapped (经度/纬度颠倒) at {at}"),
+    "fix.lonlat_swapped_layer": ("图层的x/y轴互换了；修正 .prj/坐标轴顺序后重新导出",
+                                 "the layer's x/y axes are exchanged; fix the .prj / axis order and export again"),
+    "err.coords_out_of_range": ("坐标超出范围(经度-180~180，纬度-90~90)：{at}",
+                                "coordinates out of range (longitude -180..180, latitude -90..90) at {at}"),
+    "fix.coords_out_of_range": ("填写十进制度数；如为投影坐标x/y(米)，请指定 crs='EPSG:...'",
+                                "give decimal degrees; for projected x/y (metres) pass crs='EPSG:...'"),
+    "err.point_no_geometry": ("缺少几何图形：{at}", "has no geometry at {at}"),
+    "fix.point_no_geometry": ("放置该点或删除该行", "place the point or delete the row"),
+    "err.multipoint_several": ("多点要素包含多个点：{at}", "MultiPoint features with several points at {at}"),
+    "fix.multipoint_several": ("拆分为单点(QGIS：多部件转单部件)",
+                               "explode them into single points (QGIS: Multipart to Singleparts)"),
+    "err.not_points": ("设施必须是点图层，但{at}为 {values}", "expected points but found {values} at {at}"),
+    "fix.not_points": ("每个设施一个点(QGIS：面转质心)", "give one point per facility (QGIS: Centroids for polygons)"),
+    "err.title_rows": ("表格前 {n} 行像标题(合并单元格)，已使用第 {header_row} 行作为表头；删除标题行可消除此警告",
+                       "the first {n} row(s) look like a title (标题行/合并单元格); row {header_row} of the sheet "
+                       "was used as the header. Delete the title rows to silence this warning."),
+}
+
+# coordinate systems (planner.io.crs)
+CRS: dict[str, tuple[str, str]] = {
+    "err.unknown_coord_system": ("未知的坐标系 {system!r}", "unknown coordinate system {system!r}"),
+    "fix.unknown_coord_system": ("使用以下之一：{systems}(gcj02 = 高德/腾讯，bd09 = 百度，wgs84 = GPS/OpenStreetMap)",
+                                 "use one of {systems} (gcj02 = Amap/Tencent, bd09 = Baidu, "
+                                 "wgs84 = GPS/OpenStreetMap)"),
+    "err.crs_bad_centre": ("无法为中心点 ({lon}, {lat}) 选择投影", "cannot choose a projection for centre ({lon}, {lat})"),
+    "fix.crs_bad_centre": ("经度应在-180~180，纬度应在-90~90度之间",
+                           "give longitude in -180..180 and latitude in -90..90 degrees"),
+    "err.layer_no_crs": ("图层缺少坐标系", "the layer has no coordinate system"),
+    "fix.layer_no_crs": ("先设置坐标系，如 gdf.set_crs('EPSG:4326')", "set one first, e.g. gdf.set_crs('EPSG:4326')"),
+    "err.no_geometry_to_centre": ("图层没有可用于确定投影中心的几何图形",
+                                  "the layer has no geometry to centre a projection on"),
+    "err.crs_invalid": ("crs={crs!r} 不是可识别的坐标系", "crs={crs!r} is not a coordinate system pyproj understands"),
+    "fix.crs_invalid": ("使用EPSG代码，如 'EPSG:4490' 或 'EPSG:4548'", "use an EPSG code such as 'EPSG:4490' or 'EPSG:4548'"),
+    "err.crs_overridden": ("文件自带坐标系({file_crs})与指定的不同，已按指定坐标系 crs={crs!r} 处理",
+                           "the file says {file_crs}; using crs={crs!r} as you asked."),
+    "err.crs_missing": ("缺少坐标系(.prj文件缺失？)", "has no coordinate system (.prj missing?)"),
+    "fix.crs_missing": ("指定 crs='EPSG:4490' 或正确的坐标系(如CGCS2000高斯-克吕格中央经线117°E为 'EPSG:4548')，或补充 .prj 文件",
+                        "pass crs='EPSG:4490' or the right one (e.g. 'EPSG:4548' for CGCS2000 Gauss-Krüger CM "
+                        "117E), or add the .prj file"),
+    "err.crs_looks_projected": ("坐标像是投影坐标(米；范围 {minx:.0f}, {miny:.0f}, {maxx:.0f}, {maxy:.0f})，"
+                                "但坐标系 {crs} 是经纬度",
+                                "coordinates look projected (bounds {minx:.0f}, {miny:.0f}, {maxx:.0f}, {maxy:.0f}) "
+                                "but the coordinate system {crs} is in degrees"),
+    "fix.crs_looks_projected": ("指定真实的投影坐标系，如 crs='EPSG:4548'(CGCS2000 3度带高斯-克吕格，中央经线117°E)",
+                                "pass the real projected crs, e.g. crs='EPSG:4548' (CGCS2000 3-degree "
+                                "Gauss-Krüger CM 117E)"),
+    "err.crs_convert_failed": ("无法从 {crs} 转换为WGS-84({detail})", "could not convert from {crs} to WGS-84 ({detail})"),
+    "fix.crs_convert_failed": ("检查 .prj 文件或指定 crs='EPSG:...'", "check the .prj or pass crs='EPSG:...'"),
+}
+
+TEXT: dict[str, tuple[str, str]] = {**PIECES, **FILES, **COLUMNS, **BOUNDARIES, **POINTS, **CRS}
+
+# the validation report (planner.io.validate)
+VALIDATE: dict[str, tuple[str, str]] = {
+    "validate.none": ("输入检查通过，未发现问题。", "No problems found in the inputs."),
+    "validate.head": ("输入检查：{errors} 个错误，{others} 个警告/修复",
+                      "Input check: {errors} errors, {others} warnings/repairs"),
+    "validate.severity.error": ("错误", "ERROR"),
+    "validate.severity.warning": ("警告", "warning"),
+    "validate.severity.repaired": ("已修复", "repaired"),
+    "validate.default_fix.boundaries": ("重新导出边界图层为GeoPackage或压缩的Shapefile",
+                                        "export the boundary layer again as GeoPackage or zipped Shapefile"),
+    "validate.default_fix.facilities": ("重新导出设施表(CSV UTF-8 或带“经度/纬度”列的 XLSX)",
+                                        "export the facility table again (CSV UTF-8 or XLSX with 经度/纬度 columns)"),
+    "validate.default_fix.points": ("重新导出点数据(CSV UTF-8 或带“经度/纬度”列的 XLSX)",
+                                    "export the points again (CSV UTF-8 or XLSX with 经度/纬度 columns)"),
+    "validate.default_fix.network": ("重新导出步行路网(Geofabrik/BBBike 的 .osm.pbf、JOSM/Overpass 的 .osm，"
+                                     "或 osmnx 保存的 .graphml)",
+                                     "export the walking network again (.osm.pbf from Geofabrik/BBBike, .osm from "
+                                     "JOSM/Overpass, or .graphml saved by osmnx)"),
+    "validate.count.community": ("{n}个社区", "{n} communities"),
+    "validate.count.village": ("{n}个行政村", "{n} villages"),
+    "validate.count.other": ("{n}个{kind}", "{n} {kind}s"),
+    "validate.overlap_pair": ("{a}与{b}重叠{share:.0%}", "{a} / {b} {share:.0%}"),
+    "err.reader_failed": ("无法读取({detail})", "could not be read ({detail})"),
+    "fix.reader_failed": ("检查文件能否在QGIS/JOSM中打开；并将此文件报告给开发者",
+                          "check the file opens in QGIS/JOSM; report this file to the developers"),
+    "err.several_problems": ("输入中有 {n} 个问题：\n{lines}", "{n} problems in the inputs:\n{lines}"),
+    "fix.several_problems": ("修正后重新运行(planner validate 会列出所有问题)",
+                             "fix them and run again (planner validate lists every problem)"),
+    "err.network_elsewhere": ("步行路网未覆盖研究区(所有社区/行政村{max_snap:,.0f}米内均无道路)",
+                              "the walking network does not reach the study area (no street within "
+                              "{max_snap:,.0f} m of any community/village)"),
+    "fix.network_elsewhere": ("使用覆盖本县的路网数据(并确认边界的坐标系正确)",
+                              "use a network extract that covers the county (and boundaries in the right "
+                              "coordinate system)"),
+    "err.gcj02_suspected": ("疑似GCJ-02(高德/腾讯坐标)：各点一致地偏离道路约{lo:,.0f}–{hi:,.0f}米(到道路距离中位数"
+                            "{before:,.0f}米；按gcj02换算后为{after:,.0f}米)",
+                            "GCJ-02 (Amap/Tencent) suspected: the points sit a consistent {lo:,.0f}–{hi:,.0f} m off "
+                            "the streets (median {before:,.0f} m from a street; {after:,.0f} m once converted from "
+                            "gcj02)"),
+    "fix.gcj02_suspected": ("按GCJ-02换算：命令行加 --coord-system gcj02，或在应用中选择“GCJ-02(高德、腾讯)”",
+                            "pass coord_system='gcj02' (command line: --coord-system gcj02)"),
+    "err.bd09_suspected": ("疑似BD-09(百度坐标)：各点一致地偏离道路约{lo:,.0f}–{hi:,.0f}米(到道路距离中位数"
+                           "{before:,.0f}米；按bd09换算后为{after:,.0f}米)",
+                           "BD-09 (Baidu) suspected: the points sit a consistent {lo:,.0f}–{hi:,.0f} m off the "
+                           "streets (median {before:,.0f} m from a street; {after:,.0f} m once converted from bd09)"),
+    "fix.bd09_suspected": ("按BD-09换算：命令行加 --coord-system bd09，或在应用中选择“BD-09(百度)”",
+                           "pass coord_system='bd09' (command line: --coord-system bd09)"),
+    "err.facility_far": ("第 {listed} 行：{n}个设施距最近可步行道路超过{max_snap:,.0f}米(最远{farthest:,.0f}米)，"
+                         "步行从最近道路起算并标记{names}",
+                         "rows {listed}: {n} facilities are more than {max_snap:,.0f} m from any walkable street "
+                         "(up to {farthest:,.0f} m): their walk starts at the nearest street and they are "
+                         "marked{names}"),
+    "fix.facility_far": ("核对这些点的坐标(坐标系是否正确？)，或在路网中补充缺失的道路",
+                         "check their coordinates (coordinate system?) or add the missing paths to the network"),
+    "err.point_far": ("第 {listed} 行：{n}个点距最近可步行道路超过{max_snap:,.0f}米(最远{farthest:,.0f}米)，"
+                      "步行从最近道路起算并标记{names}",
+                      "rows {listed}: {n} points are more than {max_snap:,.0f} m from any walkable street "
+                      "(up to {farthest:,.0f} m): their walk starts at the nearest street and they are "
+                      "marked{names}"),
+    "fix.point_far": ("核对这些点的坐标(坐标系是否正确？)，或在路网中补充缺失的道路",
+                      "check their coordinates (coordinate system?) or add the missing paths to the network"),
+    "err.unit_far": ("{units}在{max_snap:,.0f}米内没有可步行道路：其覆盖按最近道路计算并标记({names})",
+                     "{units} have no walkable street within {max_snap:,.0f} m: their coverage is computed from "
+                     "the nearest street and marked ({names})"),
+    "fix.unit_far": ("核对路网是否覆盖这些单元(OpenStreetMap可能缺少村内道路：可在JOSM中补绘，或提供本地道路图层)",
+                     "check the network covers them (OpenStreetMap may lack village lanes; add them in JOSM or "
+                     "supply a local road layer)"),
+    "err.unit_no_street": ("{units}内部没有可步行道路：人口置于内部一点并从最近道路起算({names})",
+                           "{units} have no walkable street inside: their population is placed at one interior "
+                           "point and walked from the nearest street ({names})"),
+    "fix.unit_no_street": ("在路网中补充缺失的道路，或提供建筑点位",
+                           "add the missing lanes to the network, or supply building points"),
+    "err.overlap": ("{n}对边界相互重叠(超过较小者面积的1%)：{pairs}。重叠区的人口会被重复计算",
+                    "{n} pairs of boundaries overlap (by more than 1 % of the smaller one): {pairs}. "
+                    "Population in the overlap is counted twice"),
+    "fix.overlap": ("在QGIS中清理边界(矢量 > 几何工具 > 检查有效性 / 拓扑检查器)",
+                    "clean the boundaries in QGIS (Vector > Geometry Tools > Check Validity / Topology Checker)"),
+    "err.outside_area": ("第 {listed} 行：{n}个设施位于研究区(所有社区/行政村)之外(最远{farthest:,.0f}米)；"
+                         "它们仍为步行可达的单元服务",
+                         "rows {listed}: {n} facilities lie outside the study area (up to {farthest:,.0f} m beyond "
+                         "any community/village); they still serve units within walking distance"),
+    "fix.outside_area": ("核对其坐标；如为邻县设施且不需要，可删除",
+                         "check their coordinates, or remove facilities of neighbouring counties if unwanted"),
+    "err.duplicate": ("{n}组设施疑似重复(同类型且相距{distance:g}米内，或同名同类型)：{groups}",
+                      "{n} groups of facilities look duplicated (same type within {distance:g} m, or same name "
+                      "and type): {groups}"),
+    "fix.duplicate": ("从文件中删除重复项，或用 planner analyse --merge-duplicates 合并(记为已修复)",
+                      "delete the duplicates from the file, or merge them with planner analyse "
+                      "--merge-duplicates (Python: planner.io.validate.merge_duplicates; listed as repaired)"),
+    "err.duplicate_merged": ("已合并重复设施 {ids}，保留 {kept}", "merged duplicate facilities {ids} into {kept}"),
+}
+
+TEXT.update(VALIDATE)
+
+# uploads (planner.io.uploads)
+UPLOADS: dict[str, tuple[str, str]] = {
+    "upload.and": ("和", " and "),
+    "err.unusable_name": ("无法使用的文件名 {name!r}", "unusable file name {name!r}"),
+    "fix.unusable_name": ("重命名文件后重新上传", "rename the file and upload it again"),
+    "err.unknown_upload_kind": ("未知的上传类型 {kind!r}", "unknown upload kind {kind!r}"),
+    "fix.unknown_upload_kind": ("使用以下之一：{kinds}", "one of {kinds}"),
+    "err.upload_type_refused": ("不支持的文件类型 {suffix!r}",
+                                "file type {suffix!r} is not accepted here (不支持的文件类型)"),
+    "fix.upload_type_refused": ("可接受：{accepted}", "accepted: {accepted}"),
+    "err.upload_cad_refused": ("不支持的文件类型 {suffix!r}",
+                               "file type {suffix!r} is not accepted here (不支持的文件类型)"),
+    "fix.upload_cad_refused": ("可接受：{accepted}；请先在QGIS中将KML/DWG/CAD图纸转换为GeoPackage或Shapefile",
+                               "accepted: {accepted}; convert KML/DWG/CAD drawings to GeoPackage or Shapefile "
+                               "in QGIS first"),
+    "err.upload_too_large": ("文件过大({mb:,.1f} MB；{kind} 的上限为 {limit:,.0f} MB)",
+                             "file is too large ({mb:,.1f} MB; limit {limit:,.0f} MB for {kind}) (文件过大)"),
+    "fix.upload_too_large": ("将数据裁剪到本县，或改用命令行(planner analyse)",
+                             "clip the data to the county, or run the command line (planner analyse) instead"),
+    "err.upload_executable": ("看起来是程序或脚本(可执行文件)，不是数据",
+                              "looks like a program or script, not data (可执行文件)"),
+    "fix.upload_executable": ("上传数据文件本身", "upload the data file itself"),
+    "err.upload_content_mismatch": ("文件内容与扩展名不符：不是 {suffix} 文件",
+                                    "the content is not a {suffix} file (文件内容与扩展名不符)"),
+    "fix.upload_content_mismatch": ("检查文件确实以该格式导出，而不是改了扩展名",
+                                    "check the file was exported in that format and not renamed"),
+    "err.upload_zip_invalid": ("不是有效的zip压缩包", "is not a valid zip archive"),
+    "fix.upload_zip_invalid": ("重新压缩这些文件", "zip the files again"),
+    "err.zip_too_many_members": ("压缩包有 {n:,} 个文件(上限 {limit:,})", "zip has {n:,} members (limit {limit:,})"),
+    "fix.zip_too_many_members": ("只压缩一个图层的文件", "zip only the files of one layer"),
+    "err.upload_zip_unsafe_path": ("压缩包内文件路径不安全(含“..”或绝对路径)：{entry!r}",
+                                   "zip entry {entry!r} has an unsafe path (absolute or with '..') (压缩包路径不安全)"),
+    "fix.upload_zip_unsafe_path": ("用普通的相对文件名重新压缩", "re-create the zip with plain relative file names"),
+    "err.zip_symlink": ("压缩包内的 {entry!r} 是符号链接", "zip entry {entry!r} is a symbolic link"),
+    "fix.zip_symlink": ("压缩文件本身", "zip the files themselves"),
+    "err.zip_encrypted": ("压缩包内的 {entry!r} 已加密", "zip entry {entry!r} is encrypted"),
+    "fix.zip_encrypted": ("不设密码重新压缩", "zip it without a password"),
+    "err.zip_too_large": ("压缩包解压后将超过 {limit:,.0f} MB(疑似压缩炸弹)",
+                          "zip would unpack to more than {limit:,.0f} MB (decompression bomb?) (解压后过大)"),
+    "fix.zip_too_large": ("直接上传图层，或将其裁剪到本县", "upload the layer itself or clip it to the county"),
+    "err.zip_bomb": ("压缩包疑似压缩炸弹：{entry!r} 解压后是压缩大小的 {ratio:,.0f} 倍({mb:,.0f} MB)",
+                     "zip entry {entry!r} unpacks {ratio:,.0f} times larger than stored ({mb:,.0f} MB): "
+                     "a decompression bomb? (疑似压缩炸弹)"),
+    "fix.zip_bomb": ("不要使用此压缩包，直接上传数据", "upload the data without this archive"),
+    "err.zip_archive_member": ("压缩包内的 {entry!r} 是压缩包或程序，不是数据",
+                               "zip entry {entry!r} is an archive or a program, not data"),
+    "fix.zip_archive_member": ("只压缩图层的文件(.shp .shx .dbf .prj .cpg)",
+                               "zip only the layer's files (.shp .shx .dbf .prj .cpg)"),
+    "err.zip_unexpected_member": ("压缩包内的 {entry!r} 不是预期的文件类型({suffix})",
+                                  "zip entry {entry!r} is not an expected file type ({suffix})"),
+    "fix.zip_unexpected_member": ("只压缩图层的文件(.shp .shx .dbf .prj .cpg)",
+                                  "zip only the layer's files (.shp .shx .dbf .prj .cpg)"),
+    "err.upload_limit": ("文件过大(上限 {limit:,.0f} MB)", "file is too large (limit {limit:,.0f} MB) (文件过大)"),
+    "fix.upload_limit": ("将数据裁剪到本县", "clip the data to the county"),
+    "err.unsafe_file_name": ("文件名不安全", "unsafe file name"),
+    "err.uploads_too_large": ("这些文件合计过大(上限 {limit:,.0f} MB)",
+                              "the files are too large together (limit {limit:,.0f} MB)"),
+    "fix.uploads_too_large": ("将数据裁剪到本县", "clip the data to the county"),
+    "err.no_upload": ("没有上传文件", "no file was uploaded"),
+    "fix.no_upload": ("请选择文件", "choose a file"),
+    "err.several_shapefiles": ("一次上传了多个Shapefile：{names}", "several shapefiles uploaded at once: {names}"),
+    "fix.several_shapefiles": ("一次上传一个图层", "upload one layer at a time"),
+    "err.shapefile_parts_missing": ("Shapefile缺少 {parts} 文件", "the shapefile's {parts} file is missing"),
+    "fix.shapefile_parts_missing": ("将 .shp 与其 .shx、.dbf、.prj(和 .cpg)一起上传，或将它们压缩后上传",
+                                    "upload the .shp together with its .shx, .dbf, .prj (and .cpg), or zip them"),
+    "err.one_dataset": ("一次只能上传一个数据集：{names}", "upload one dataset at a time: {names}"),
+    "fix.one_dataset": ("Shapefile请同时上传 .shp、.shx、.dbf、.prj", "for a shapefile upload .shp, .shx, .dbf, .prj together"),
+}
+
+TEXT.update(UPLOADS)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from planner.schema import FACILITY_TYPES
 from planner.text.catalogue import tr
 from planner.text.columns import COLUMNS, TYPE_SUFFIX
+from planner.text.vocabulary import FACILITY_TYPE_NAMES
 
 
 def pick(pair: tuple[str, str], lang: str = "zh") -> str:
@@ -14,10 +14,8 @@ def pick(pair: tuple[str, str], lang: str = "zh") -> str:
 
 def type_label(ftype: str, lang: str = "zh") -> str:
     """Label of a facility type (the key itself when unknown)."""
-    ft = FACILITY_TYPES.get(ftype)
-    if ft is None:
-        return str(ftype)
-    return ft.zh if lang == "zh" else ft.en
+    names = FACILITY_TYPE_NAMES.get(ftype)
+    return str(ftype) if names is None else pick(names, lang)
 
 
 def kind_label(kind: str, lang: str = "zh") -> str:
@@ -34,15 +32,15 @@ def column_label(col: str, lang: str = "zh") -> str:
     """Header for a table column, including per-type and per-target columns."""
     if col in COLUMNS:
         return pick(COLUMNS[col], lang)
-    for ftype, ft in FACILITY_TYPES.items():
+    for ftype, (name_zh, name_en) in FACILITY_TYPE_NAMES.items():
         prefix = ftype + "_"
         if col.startswith(prefix) and col[len(prefix):] in TYPE_SUFFIX:
             zh, en = TYPE_SUFFIX[col[len(prefix):]]
-            return f"{ft.zh}{zh}" if lang == "zh" else f"{ft.en}: {en}"
+            return f"{name_zh}{zh}" if lang == "zh" else f"{name_en}: {en}"
     if col.startswith("met_"):
         return tr("col_met_of", lang, target=col[4:])
     if col.startswith("minutes_"):
         ftype = col[len("minutes_"):]
-        if ftype in FACILITY_TYPES:
+        if ftype in FACILITY_TYPE_NAMES:
             return tr("col_walk_to", lang, type=type_label(ftype, lang))
     return col

@@ -7,29 +7,22 @@ import numpy as np
 import pytest
 import shapely
 
+from planner import read_boundaries
 from planner.analysis.coverage import score_profile, unit_coverage
 from planner.analysis.result import analyse, analysis_of, service_area_layer
-from planner.demo.county import demo_paths
 from planner.engine.model import build_model
-from planner.engine.network import load_network
 from planner.io.profiles import load_profile
-from planner.io.readers import read_boundaries, read_facilities
 from tests.conftest import DATA
 
 
 @pytest.fixture(scope="module")
-def demo():
-    p = demo_paths()
-    units = read_boundaries(p.boundaries, layer="units")
-    fac = read_facilities(p.facilities)
-    net = load_network(p.network)
-    return units, fac, net
+def demo(demo_inputs):
+    return demo_inputs
 
 
 @pytest.fixture(scope="module")
-def demo_model(demo):
-    units, fac, net = demo
-    return build_model(units, fac, net)
+def demo_model(demo_analysis):
+    return demo_analysis.model
 
 
 def test_demand_weights_sum_to_unit_populations(demo_model):

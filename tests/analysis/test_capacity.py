@@ -75,16 +75,10 @@ def test_hand_example():
     assert np.dot([100, 100], a) == pytest.approx(20.0)
 
 
-def test_demo_county_matches_access():
-    from planner.demo.county import demo_paths
-    from planner.engine.model import build_model
-    from planner.engine.network import load_network
-    from planner.io.readers import read_boundaries, read_facilities
-    from planner.siting.optimize import candidate_coverage
+def test_demo_county_matches_access(demo_analysis):
+    from planner.siting import candidate_coverage
 
-    d = demo_paths()
-    m = build_model(read_boundaries(d.boundaries, layer="units"), read_facilities(d.facilities),
-                    load_network(d.network))
+    m = demo_analysis.model
     res = capacity_access(m, "day_care")
     w = m.demand["w60"].to_numpy(float)
     idx = np.nonzero(m.type_mask("day_care"))[0]

@@ -14,9 +14,6 @@ from planner import (
     analyse,
     analysis_of,
     build_model,
-    load_network,
-    read_boundaries,
-    read_facilities,
 )
 from planner.analysis.scenario import (
     FORMAT_VERSION,
@@ -29,16 +26,11 @@ from planner.analysis.scenario import (
     scenario_from_dict,
     score_changes,
 )
-from planner.demo.county import demo_paths
 
 
 @pytest.fixture(scope="module")
-def demo():
-    p = demo_paths()
-    units = read_boundaries(p.boundaries, layer="units")
-    fac = read_facilities(p.facilities)
-    net = load_network(p.network)
-    return units, fac, net, analyse(units, fac, net)
+def demo(demo_inputs, demo_analysis):
+    return (*demo_inputs, demo_analysis)
 
 
 def _gap_village_site(analysis):

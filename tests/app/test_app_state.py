@@ -1,4 +1,4 @@
-"""The Streamlit app (AppTest, no browser) and its pure helpers in planner.app.state."""
+"""The Streamlit app (AppTest, no browser) and its pure helpers in planner.app."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import pytest
 import shapely
 from streamlit.testing.v1 import AppTest
 
-from planner import analyse, load_network, read_boundaries, read_facilities
+import planner.app as aps
 from planner.analysis.scenario import Edit, Scenario
-from planner.app import state as aps
-from planner.demo.county import demo_paths
+from planner.io import guess_columns
 from planner.schema import FACILITY_ALIASES
+from planner.text import tr
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -22,10 +22,8 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 # --- helpers (no Streamlit) ----------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def analysis():
-    p = demo_paths()
-    return analyse(read_boundaries(p.boundaries, layer="units"), read_facilities(p.facilities),
-                   load_network(p.network))
+def analysis(demo_analysis):
+    return demo_analysis
 
 
 def test_model_chain_applies_only_new_edits(analysis):
@@ -79,7 +77,7 @@ def test_clicks_and_edits(analysis):
 
 
 def test_guess_columns_and_uploads(tmp_path):
-    g = aps.guess_columns(["编号", "机构名称", "设施类型", "经度", "纬度", "床位数"], FACILITY_ALIASES)
+    g = guess_columns(["编号", "机构名称", "设施类型", "经度", "纬度", "床位数"], FACILITY_ALIASES)
     assert g == {"facility_id": "编号", "name": "机构名称", "type": "设施类型", "capacity": "床位数",
                  "nursing_beds": None, "status": None, "longitude": "经度", "latitude": "纬度"}
     p = aps.save_upload(b"abc", "../../etc/x.osm.pbf", tmp_path)
@@ -87,7 +85,7 @@ def test_guess_columns_and_uploads(tmp_path):
     assert aps.save_upload(b"abc", "x.osm.pbf", tmp_path) == p
     assert "5分钟 ≈ 300米" in aps.implied_metres([5, 15], 1.0, "zh")
     assert "15 min ≈ 810 m" in aps.implied_metres([15], 0.9, "en")
-    assert aps.tr("undo", "en") == "Undo the last edit" and aps.tr("undo") == "撤销上一步"
+    assert tr("app.undo", "en") == "Undo the last edit" and tr("app.undo") == "撤销上一步"
 
 
 def test_downloads(analysis):
@@ -376,38 +374,33 @@ def test_every_interface_text_has_chinese_and_english():
     import string
 
     from planner.outputs.webmap import TEXT
+    from planner.text.app import WORDS
 
     cjk = re.compile(r"[\u4e00-\u9fff]")
     fields = lambda s: {f for _, f, _, _ in string.Formatter().parse(s) if f}  # noqa: E731
-    for table in (aps.APP_TEXT, TEXT):
+    for table in (WORDS, TEXT):
         for key, (zh, en) in table.items():
             assert zh and en, key
             assert fields(zh) == fields(en), key  # the same placeholders, so both render
-            if key != "language":  # the switch shows both on purpose
+            if key != "app.language":  # the switch shows both on purpose
                 assert not cjk.search(en), key
                 assert cjk.search(zh) or zh == en, key
-    for key in ("colour_places", "places_summary", "fit_county", "move_coords", "move_here",
-                "outside_area", "moved_msg"):
-        assert aps.tr(key, "zh", type="x", places=1, pop60=2, rate=3, minutes=4, lon=1, lat=2, name="n") \
-            != aps.tr(key, "en", type="x", places=1, pop60=2, rate=3, minutes=4, lon=1, lat=2, name="n")
+    for key in ("app.colour_places", "app.places_summary", "app.fit_county", "app.move_coords", "app.move_here",
+                "app.outside_area", "app.moved_msg"):
+        assert tr(key, "zh", type="x", places=1, pop60=2, rate=3, minutes=4, lon=1, lat=2, name="n") \
+            != tr(key, "en", type="x", places=1, pop60=2, rate=3, minutes=4, lon=1, lat=2, name="n")
 
 
-def test_report_downloads_are_real_files(tmp_path):
+def test_report_downloads_are_real_files(tmp_path, demo_analysis):
     """The app's download helpers give the full report formats (issue 4, from the app)."""
     import io
     import zipfile
 
     from openpyxl import load_workbook
 
-    from planner.analysis.result import analyse
-    from planner.app import state as aps
-    from planner.demo.county import demo_paths
-    from planner.engine.network import load_network
-    from planner.io.readers import read_boundaries, read_facilities
+    import planner.app as aps
 
-    p = demo_paths()
-    res = analyse(read_boundaries(p.boundaries, layer="units"), read_facilities(p.facilities),
-                  load_network(p.network))
+    res = demo_analysis
     pdf = aps.gap_map_print(res, "mutual_aid", fmt="pdf", paper="A3", lang="zh")
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
     png = aps.gap_map_print(res, "day_care", fmt="png", dpi=100)

@@ -17,7 +17,8 @@ from scipy.sparse.csgraph import connected_components
 from shapely.geometry import LineString
 
 from planner.demo import county as demo_mod
-from planner.demo.county import DemoCounty, demo_paths, make_demo_county, write_demo_county
+from planner.demo.county import demo_paths
+from planner.demo.generate import DemoCounty, make_demo_county, write_demo_county
 from planner.schema import FACILITY_COLUMNS, FACILITY_STATUSES, FACILITY_TYPES
 
 DATA = Path(__file__).resolve().parents[2] / "data"

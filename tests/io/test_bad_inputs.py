@@ -55,7 +55,7 @@ def _id(case: dict) -> str:
 def demo():
     from planner.demo.county import demo_paths
     from planner.engine.network import load_network
-    from planner.io.readers import read_boundaries, read_facilities
+    from planner.io import read_boundaries, read_facilities
 
     d = demo_paths()
     return {"units": read_boundaries(d.boundaries, layer="units"),
@@ -77,8 +77,8 @@ def test_corpus_is_complete_and_small():
 
 def _read(case: dict, path: Path):
     from planner.engine.network import load_network
+    from planner.io import read_boundaries, read_facilities, read_points
     from planner.io.profiles import load_profile
-    from planner.io.readers import read_boundaries, read_facilities, read_points
 
     kind = case["kind"]
     if kind == "boundaries":

@@ -1,4 +1,4 @@
-"""Tests of planner.io.readers: readers that validate at the edge."""
+"""Tests of the planner.io readers (files, columns, boundaries, points): readers that validate at the edge."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ import pyproj
 import pytest
 from shapely.geometry import MultiPoint, Point, Polygon, box
 
+from planner import io
 from planner._errors import CRSError, InputError, PlannerWarning
 from planner.io import crs as pcrs
-from planner.io import readers as io
 
 GEOD = pyproj.Geod(ellps="WGS84")
 

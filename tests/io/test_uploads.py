@@ -130,7 +130,7 @@ def test_save_uploads_of_a_shapefile(tmp_path):
     parts = [(p.name, p.read_bytes()) for p in sorted(BAD.glob("b06_gbk_no_cpg.*"))]
     main = save_uploads(parts, "boundaries", tmp_path)
     assert main.name == "b06_gbk_no_cpg.shp"
-    from planner.io.readers import read_boundaries
+    from planner.io import read_boundaries
 
     assert "东门社区" in read_boundaries(main)["name"].tolist()
     with pytest.raises(InputError, match=r"\.dbf file is missing"):
@@ -140,7 +140,7 @@ def test_save_uploads_of_a_shapefile(tmp_path):
 
 
 def test_try_load_keeps_the_last_good_state():
-    from planner.io.readers import read_facilities
+    from planner.io import read_facilities
 
     good = try_load(read_facilities, BAD / "f11_gbk_no_bom.csv")
     assert good.ok and good.error is None and len(good.value) == 12

@@ -17,7 +17,7 @@ WRITER = textwrap.dedent("""
     import sys
     import numpy as np
     import pandas as pd
-    from planner.outputs.export import write_csv
+    from planner.outputs.writers import write_csv
 
     n = 3_000_000
     rng = np.random.default_rng(0)
@@ -31,7 +31,7 @@ WRITER = textwrap.dedent("""
 
 @pytest.mark.slow
 def test_killed_export_leaves_previous_file(tmp_path):
-    from planner.outputs.export import write_csv
+    from planner.outputs.writers import write_csv
 
     target = tmp_path / "travel_times.csv"
     previous = pd.DataFrame({"point_id": ["P1", "P2"], "minutes": [3.5, 12.0]})
@@ -70,7 +70,8 @@ def test_killed_export_leaves_previous_file(tmp_path):
 
 
 def test_failed_writer_leaves_previous_file_and_no_temp(tmp_path):
-    from planner.outputs.export import atomic_path, write_json
+    from planner._util import atomic_path
+    from planner.outputs.writers import write_json
 
     target = tmp_path / "summary.json"
     write_json({"a": 1}, target)

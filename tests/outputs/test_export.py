@@ -20,31 +20,17 @@ import pyogrio
 import pytest
 
 from planner._errors import InputError, PlannerWarning
-from planner.analysis.result import analyse, analysis_of
-from planner.demo.county import demo_paths
-from planner.outputs.export import (
-    gis_layers,
-    offline_html,
-    shapefile_field_names,
-    unit_labels,
-    unit_table,
-    write_analysis,
-    write_html_map,
-    write_layers,
-    write_report_xlsx,
-    write_shapefile_zip,
-    write_unit_csv,
-)
+from planner.analysis.result import analysis_of
+from planner.outputs.export import write_analysis, write_report_xlsx, write_unit_csv
+from planner.outputs.html import offline_html, write_html_map
+from planner.outputs.layers import gis_layers, write_layers
+from planner.outputs.tables import unit_labels, unit_table
+from planner.outputs.writers import shapefile_field_names, write_shapefile_zip
 
 
 @pytest.fixture(scope="module")
-def analysis():
-    from planner.engine.network import load_network
-    from planner.io.readers import read_boundaries, read_facilities
-
-    d = demo_paths()
-    return analyse(read_boundaries(d.boundaries, layer="units"), read_facilities(d.facilities),
-                   load_network(d.network))
+def analysis(demo_analysis):
+    return demo_analysis
 
 
 def test_unit_table_matches_analysis(analysis):

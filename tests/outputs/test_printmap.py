@@ -11,7 +11,6 @@ import pytest
 from PIL import Image
 
 from planner._errors import InputError, PlannerWarning
-from planner.analysis.result import analyse
 from planner.demo.county import demo_paths
 from planner.outputs import printmap
 from planner.outputs.printmap import (
@@ -26,13 +25,8 @@ from planner.outputs.printmap import (
 
 
 @pytest.fixture(scope="module")
-def analysis():
-    from planner.engine.network import load_network
-    from planner.io.readers import read_boundaries, read_facilities
-
-    d = demo_paths()
-    return analyse(read_boundaries(d.boundaries, layer="units"), read_facilities(d.facilities),
-                   load_network(d.network))
+def analysis(demo_analysis):
+    return demo_analysis
 
 
 @pytest.fixture(scope="module")

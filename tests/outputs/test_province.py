@@ -12,12 +12,12 @@ import pytest
 import shapely
 from typer.testing import CliRunner
 
+from planner import read_boundaries, read_facilities
 from planner._errors import InputError
 from planner.analysis.coverage import score_profile
 from planner.analysis.result import analyse
-from planner.demo.county import make_demo_county, make_demo_province, write_demo_province
+from planner.demo.generate import make_demo_county, make_demo_province, write_demo_province
 from planner.engine.network import load_network
-from planner.io.readers import read_boundaries, read_facilities
 from planner.outputs.printmap import context_layers, coverage_share
 from planner.outputs.province import clip_network, county_keys, partition_counties, run_province
 from planner.outputs.report import ReportSettings

@@ -10,20 +10,13 @@ import pytest
 from typer.testing import CliRunner
 
 from planner._errors import InputError
-from planner.analysis.result import analyse
-from planner.demo.county import demo_paths
 from planner.outputs import printmap
 from planner.outputs.report import ReportSettings, district_list, run_report
 
 
 @pytest.fixture(scope="module")
-def analysis():
-    from planner.engine.network import load_network
-    from planner.io.readers import read_boundaries, read_facilities
-
-    d = demo_paths()
-    return analyse(read_boundaries(d.boundaries, layer="units"), read_facilities(d.facilities),
-                   load_network(d.network))
+def analysis(demo_analysis):
+    return demo_analysis
 
 
 FAST = ReportSettings(dpi=40, county_name="示例县")

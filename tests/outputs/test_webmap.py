@@ -9,27 +9,27 @@ import folium
 import numpy as np
 import pytest
 
-from planner import analyse, load_network, read_boundaries, read_facilities
 from planner.analysis.coverage import unit_target_status
-from planner.demo.county import demo_paths
 from planner.io.crs import wgs84_to_gcj02
-from planner.outputs.webmap import (
+from planner.outputs.html import offline_assets
+from planner.outputs.style import (
     COVERAGE_COLOURS,
     NO_DATA_COLOUR,
     PLACES_COLOURS,
     PLACES_NONE_COLOUR,
     SYMBOLS,
-    MapView,
     coverage_colour,
+    places_classes,
+    places_colour,
+)
+from planner.outputs.webmap import (
+    MapView,
     coverage_map,
     display_to_wgs84,
     facility_id_from_tooltip,
     facility_tooltip,
     keep_view,
     legend_html,
-    offline_assets,
-    places_classes,
-    places_colour,
     symbol_svg,
     unit_display_frame,
     view_from_return,
@@ -39,10 +39,8 @@ from planner.schema import FACILITY_TYPES
 
 
 @pytest.fixture(scope="module")
-def analysis():
-    p = demo_paths()
-    return analyse(read_boundaries(p.boundaries, layer="units"), read_facilities(p.facilities),
-                   load_network(p.network))
+def analysis(demo_analysis):
+    return demo_analysis
 
 
 def _geojson_blocks(html: str) -> list[dict]:
@@ -189,7 +187,7 @@ def test_places_colours_and_classes():
 
 
 def test_coverage_map_coloured_by_places(analysis):
-    from planner.app.state import places_column
+    from planner.app.views import places_column
 
     col = places_column(analysis.model, "mutual_aid").to_numpy()
     for lang, alias, legend in (("zh", "每千名老人可达床位/名额", "步行范围内每千名60岁以上老人床位/名额(2SFCA):农村互助养老服务设施"),

@@ -15,7 +15,7 @@ import shapely
 from planner._errors import InputError
 from planner.analysis.coverage import score_target, unit_target_status
 from planner.engine.travel import snap_points
-from planner.siting.optimize import (
+from planner.siting import (
     CoverProblem,
     UnitRule,
     add_suggestions,
@@ -32,15 +32,8 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:pulp.*")
 
 # -- fixtures ---------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def demo_model():
-    from planner.demo.county import demo_paths
-    from planner.engine.model import build_model
-    from planner.engine.network import load_network
-    from planner.io.readers import read_boundaries, read_facilities
-
-    d = demo_paths()
-    return build_model(read_boundaries(d.boundaries, layer="units"), read_facilities(d.facilities),
-                       load_network(d.network))
+def demo_model(demo_analysis):
+    return demo_analysis.model
 
 
 def random_problem(seed: int, n_c: int = 9, n_d: int = 60, radius: float = 0.3, n_existing: int = 2):

@@ -11,7 +11,7 @@ substring of the expected message:
   (the loader refuses the file), ``warning`` (it loads, with a warning or a
   visible repair) or ``ok`` (it must load cleanly; ``message`` is then a text
   that must be in the loaded data);
-* ``stage``: ``reader`` when the reader itself (planner.io.readers, load_network,
+* ``stage``: ``reader`` when the reader itself (planner.io readers, load_network,
   load_profile...) raises/warns, ``validate`` when only the validation report
   (planner.io.validate.validate_inputs, against the demo files) finds it.
 """

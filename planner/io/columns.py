@@ -1,0 +1,405 @@
+"""Columns of users' files: name normalisation, the one alias matcher, value coercion.
+
+Column names (and vocabulary values such as facility types) are matched after
+:func:`normalise_column_name`; :func:`match_columns` (the readers) and
+:func:`guess_columns` (the app's mapping widgets) share one matcher.  Values
+are coerced here too: numbers written as text, ids that Excel turned into
+floats, vocabulary columns mapped to canonical keys.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from planner.io.problems import at_rows, column_label, problem, values_listed
+
+__all__ = [
+    "assemble",
+    "blank",
+    "guess_columns",
+    "id_column",
+    "id_strings",
+    "is_blank",
+    "map_vocabulary",
+    "match_columns",
+    "missing_column_error",
+    "normalise_column_name",
+    "numeric_column",
+    "to_number",
+    "vocabulary_lookup",
+]
+
+_BLANK_TEXT = ("", "nan", "None", "NaN", "<NA>")
+
+
+def normalise_column_name(name: Any) -> str:
+    """Normalise a column name (or vocabulary value) for alias matching.
+
+    Applies Unicode NFKC (full-width to half-width), lower-cases, and removes
+    whitespace, underscores, hyphens and parentheses.
+
+    Parameters
+    ----------
+    name : Any
+        A column name or value.
+
+    Returns
+    -------
+    str
+        The normalised key, e.g. ``'Pop_60 '`` -> ``'pop60'``,
+        ``'街道（乡镇）'`` -> ``'街道乡镇'``.
+    """
+    text = unicodedata.normalize("NFKC", str(name)).lower()
+    return re.sub(r"[\s_\-()\[\]]+", "", text)
+
+
+def is_blank(value: Any) -> bool:
+    """True for a missing value or an empty/whitespace string."""
+    if value is None or value is pd.NA:
+        return True
+    if isinstance(value, float) and np.isnan(value):
+        return True
+    return str(value).strip() in _BLANK_TEXT
+
+
+def blank(series: pd.Series) -> pd.Series:
+    """True where a value is missing or an empty/whitespace string."""
+    return series.map(is_blank).astype(bool)
+
+
+# --------------------------------------------------------------------------
+# the alias matcher
+
+
+def _alias_hits(
+    by_norm: Mapping[str, str],
+    aliases: Mapping[str, Sequence[str]],
+    found: dict[str, str],
+    used: set[str],
+) -> dict[str, str]:
+    """Add to ``found`` the first unused column matching each canonical name's aliases, in order."""
+    for canonical, names in aliases.items():
+        if canonical in found:
+            continue
+        for alias in names:
+            c = by_norm.get(normalise_column_name(alias))
+            if c is not None and c not in used:
+                found[canonical] = c
+                used.add(c)
+                break
+    return found
+
+
+def guess_columns(columns: Sequence[str], aliases: Mapping[str, Sequence[str]]) -> dict[str, str | None]:
+    """For each canonical column the user's column that matches one of its aliases (or None).
+
+    Matching ignores case, spaces, underscores and hyphens, as the readers do
+    (the same matcher); the canonical name itself counts as an alias, and of
+    several columns with the same normalised name the last is taken.
+
+    Parameters
+    ----------
+    columns : sequence of str
+        The file's column names (``geometry`` is ignored).
+    aliases : mapping
+        Canonical name -> recognised names.
+
+    Returns
+    -------
+    dict
+        Canonical name -> column or ``None``, in the order of ``aliases``.
+
+    Examples
+    --------
+    >>> guess_columns(["名称", "Pop_60"], {"name": ("名称",), "pop60": ("pop60",), "code": ()})
+    {'name': '名称', 'pop60': 'Pop_60', 'code': None}
+    """
+    by_norm = {normalise_column_name(c): c for c in columns if c != "geometry"}
+    found = _alias_hits(by_norm, {k: (k, *names) for k, names in aliases.items()}, {}, set())
+    return {canonical: found.get(canonical) for canonical in aliases}
+
+
+def _byte_len(text: str) -> int:
+    try:
+        return max(len(text.encode("utf-8")), len(text.encode("gbk")))
+    except UnicodeEncodeError:
+        return len(text.encode("utf-8"))
+
+
+def _truncated_hits(cols: Sequence[Any], aliases: Mapping[str, Sequence[str]], found: dict[str, str],
+                    used: set[str]) -> None:
+    """Shapefile field names cut at 10 bytes: a 9–10 byte name that starts exactly one canonical name's aliases."""
+    for c in cols:
+        key = normalise_column_name(c)
+        if c in used or len(key) < 2 or _byte_len(str(c)) < 9:
+            continue
+        hits = {
+            canonical for canonical, names in aliases.items()
+            if canonical not in found and any(normalise_column_name(a).startswith(key) for a in names)
+        }
+        if len(hits) == 1:
+            canonical = hits.pop()
+            found[canonical] = c
+            used.add(c)
+
+
+def match_columns(
+    columns: Sequence[Any],
+    aliases: Mapping[str, Sequence[str]],
+    explicit: Mapping[str, str] | None,
+    name: str,
+    *,
+    truncated: bool = False,
+) -> dict[str, str]:
+    """Map canonical names to the columns present (explicit mapping first).
+
+    Parameters
+    ----------
+    columns : sequence
+        The file's columns (``geometry`` is ignored).
+    aliases : mapping
+        Canonical name -> recognised names.
+    explicit : mapping, optional
+        Canonical name -> column, given by the user (checked).
+    name : str
+        The file's name, for errors.
+    truncated : bool
+        Shapefiles: a 9–10 byte field name that is the start of exactly one
+        canonical name's aliases also matches (DBF names are cut at 10 bytes).
+
+    Returns
+    -------
+    dict
+        Canonical name -> column, for the names found.
+    """
+    cols = [c for c in columns if c != "geometry"]
+    found: dict[str, str] = {}
+    for canonical, column in dict(explicit or {}).items():
+        if canonical not in aliases:
+            raise problem("unknown_mapping_key", name, key=canonical, **values_listed(aliases, "keys"))
+        if column not in cols:
+            raise problem("mapped_column_missing", name, column=column, key=canonical,
+                          **values_listed(cols, "columns"))
+        found[canonical] = column
+    used = set(found.values())
+    by_norm: dict[str, str] = {}
+    for c in cols:
+        by_norm.setdefault(normalise_column_name(c), c)
+    _alias_hits(by_norm, aliases, found, used)
+    if truncated:
+        _truncated_hits(cols, aliases, found, used)
+    return found
+
+
+def missing_column_error(name: str, canonical: str, aliases: Sequence[str], cols: Iterable[Any]) -> Any:
+    """The InputError for a required column that is not in the file.
+
+    Parameters
+    ----------
+    name : str
+        The file's name.
+    canonical : str
+        The missing canonical column.
+    aliases : sequence of str
+        The names looked for.
+    cols : iterable
+        The file's columns.
+    """
+    return problem("missing_column", name, canonical=canonical, **column_label(canonical),
+                   **values_listed(aliases, "looked"),
+                   **values_listed((c for c in cols if c != "geometry"), "has"))
+
+
+# --------------------------------------------------------------------------
+# values
+
+
+def to_number(series: pd.Series) -> pd.Series:
+    """Numbers from numbers or text ('1,234', ' 56 ', '７８'); others NaN."""
+    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+        return series.astype(float)
+    text = series.map(lambda v: v if not isinstance(v, str) else unicodedata.normalize("NFKC", v))
+    text = text.astype("object").map(lambda v: v.replace(",", "").strip() if isinstance(v, str) else v)
+    return pd.to_numeric(text, errors="coerce").astype(float)
+
+
+def numeric_column(series: pd.Series, canonical: str, name: str, word: str, *, required: bool) -> pd.Series:
+    """A column of non-negative numbers; missing values allowed unless ``required``.
+
+    Parameters
+    ----------
+    series : Series
+        The user's column.
+    canonical : str
+        Its canonical name (for messages).
+    name : str
+        The file's name.
+    word : {'row', 'feature'}
+        What the rows of the file are called.
+    required : bool
+        Whether blanks are errors.
+    """
+    values = to_number(series)
+    empty = blank(series)
+    bad = values.isna() & ~empty
+    if required:
+        bad |= empty
+    if bad.any():
+        rows, at = at_rows(np.flatnonzero(bad.to_numpy()), word)
+        raise problem("not_number", name, rows, column=series.name, **column_label(canonical), **at,
+                      **values_listed(series[bad].tolist()))
+    negative = values < 0
+    if negative.any():
+        rows, at = at_rows(np.flatnonzero(negative.to_numpy()), word)
+        raise problem("negative", name, rows, column=series.name, **column_label(canonical), **at)
+    return values
+
+
+def id_strings(series: pd.Series) -> pd.Series:
+    """Ids/codes as strings: 12.0 -> '12', keep leading zeros, undo 1.1E+11."""
+
+    def conv(v: Any) -> Any:
+        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+            return None
+        if isinstance(v, (bool, np.bool_)):
+            return str(v)
+        if isinstance(v, (int, np.integer)):
+            return str(int(v))
+        if isinstance(v, (float, np.floating)):
+            return str(int(v)) if float(v).is_integer() else str(v)
+        text = unicodedata.normalize("NFKC", str(v)).strip()
+        if text in _BLANK_TEXT:
+            return None
+        if re.fullmatch(r"\d+\.0+", text):
+            return text.split(".")[0]
+        if re.fullmatch(r"\d(\.\d+)?[eE]\+?\d+", text):
+            try:
+                d = Decimal(text)
+                if d == d.to_integral_value():
+                    return str(int(d))
+            except InvalidOperation:
+                pass
+        return text
+
+    return series.map(conv).astype(object)
+
+
+def id_column(gdf: pd.DataFrame, found: Mapping[str, str], key: str, prefix: str, name: str,
+              word: str) -> pd.Series:
+    """Unique ids from the column of ``key``, or generated (``F0001``...) when there is none.
+
+    Parameters
+    ----------
+    gdf : DataFrame
+        The file's rows.
+    found : mapping
+        Canonical name -> column.
+    key : str
+        Canonical name of the id column (``facility_id``, ``point_id``).
+    prefix : str
+        Prefix of generated ids.
+    name : str
+        The file's name.
+    word : {'row', 'feature'}
+        What the rows of the file are called.
+    """
+    n = len(gdf)
+    if key not in found:
+        width = max(4, len(str(n)))
+        return pd.Series([f"{prefix}{i:0{width}d}" for i in range(1, n + 1)], index=gdf.index, dtype=object)
+    ids = id_strings(gdf[found[key]])
+    empty = ids.isna()
+    if empty.any():
+        rows, at = at_rows(np.flatnonzero(empty.to_numpy()), word)
+        raise problem("id_empty", name, rows, column=found[key], **column_label(key), **at)
+    dup = ids.duplicated(keep=False)
+    if dup.any():
+        rows, at = at_rows(np.flatnonzero(dup.to_numpy()), word)
+        raise problem("duplicate_ids", name, rows, column=found[key], canonical=key,
+                      **column_label(key), **at, **values_listed(ids[dup]))
+    return ids
+
+
+def vocabulary_lookup(aliases: Mapping[str, str]) -> dict[str, str]:
+    """Normalised alias -> canonical key."""
+    return {normalise_column_name(k): v for k, v in aliases.items()}
+
+
+def map_vocabulary(
+    series: pd.Series,
+    convert: Any,
+    code: str,
+    name: str,
+    word: str,
+    **params: Any,
+) -> pd.Series:
+    """Canonical keys of a vocabulary column (types, statuses, kinds); blanks become ``None``.
+
+    Parameters
+    ----------
+    series : Series
+        The user's column.
+    convert : callable or mapping
+        Value -> canonical key (``None`` when unknown); a mapping is a
+        :func:`vocabulary_lookup` of normalised names.
+    code : str
+        Error code listing the unknown values (``unknown_type``...).
+    name : str
+        The file's name.
+    word : {'row', 'feature'}
+        What the rows of the file are called.
+    **params
+        More values for the error's texts.
+
+    Raises
+    ------
+    InputError
+        Listing the unknown values and their rows.
+    """
+    if isinstance(convert, Mapping):
+        table = convert
+
+        def convert(v: Any) -> str | None:
+            return table.get(normalise_column_name(v))
+
+    keys = series.map(lambda v: None if is_blank(v) else convert(v)).astype(object)
+    unknown = keys.isna() & ~blank(series)
+    if unknown.any():
+        rows, at = at_rows(np.flatnonzero(unknown.to_numpy()), word)
+        raise problem(code, name, rows, column=series.name, **at, **values_listed(series[unknown]), **params)
+    return keys
+
+
+def assemble(out: pd.DataFrame, src: gpd.GeoDataFrame, used: set[str], canonical: list[str]) -> gpd.GeoDataFrame:
+    """Canonical columns first, then the user's other columns, then geometry.
+
+    Parameters
+    ----------
+    out : DataFrame
+        The canonical columns, computed.
+    src : GeoDataFrame
+        The file's rows (EPSG:4326).
+    used : set of str
+        The file's columns that became canonical ones (left out).
+    canonical : list of str
+        Order of the canonical columns.
+    """
+    extras = {}
+    for c in src.columns:
+        if c == "geometry" or c in used:
+            continue
+        key = str(c)
+        while key in canonical or key in extras or key == "geometry":
+            key = f"{key}_src"
+        extras[key] = src[c]
+    frame = pd.concat([out[canonical], pd.DataFrame(extras, index=src.index)], axis=1)
+    result = gpd.GeoDataFrame(frame, geometry=src.geometry.to_numpy(), crs="EPSG:4326")
+    return result.reset_index(drop=True)

@@ -1,0 +1,371 @@
+"""Opening input files: paths, zip archives, encodings (GBK detection), layers and tables.
+
+:func:`read_layer` and :func:`read_table` return the data as is (the layer in
+its own CRS, the table with its own column names); turning them into the
+canonical schema is the job of :mod:`planner.io.boundaries` and
+:mod:`planner.io.points`.  Every problem is an :class:`~planner._errors.InputError`
+with a code (see :mod:`planner.io.problems`).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import shapely
+
+from planner._errors import InputError
+from planner.io.problems import problem, values_listed, warn_problem
+
+__all__ = [
+    "SUPPORTED_LAYER_SUFFIXES",
+    "SUPPORTED_SUFFIXES",
+    "SUPPORTED_TABLE_SUFFIXES",
+    "check_path",
+    "read_layer",
+    "read_table",
+]
+
+SUPPORTED_LAYER_SUFFIXES = (".gpkg", ".geojson", ".json", ".shp", ".zip")
+"""File suffixes read as vector layers."""
+
+SUPPORTED_TABLE_SUFFIXES = (".csv", ".xlsx", ".xls")
+"""File suffixes read as tables with longitude/latitude columns."""
+
+SUPPORTED_SUFFIXES = SUPPORTED_LAYER_SUFFIXES + SUPPORTED_TABLE_SUFFIXES
+
+_CSV_ENCODINGS = ("utf-8-sig", "gbk", "gb18030")
+_SHP_ENCODINGS = ("utf-8", "gbk", "gb18030")
+
+
+def check_path(path: str | Path, suffixes: Sequence[str]) -> Path:
+    """The path of an existing, non-empty file with one of ``suffixes``; else an InputError."""
+    p = Path(path)
+    if not p.exists():
+        raise problem("file_not_found", p)
+    if p.is_dir():
+        raise problem("is_folder", p.name)
+    suffix = p.suffix.lower()
+    if suffix not in suffixes:
+        raise unsupported_type(p.name, suffix, suffixes)
+    if p.stat().st_size == 0:
+        raise problem("file_empty", p.name)
+    return p
+
+
+def unsupported_type(name: str, suffix: str, supported: Sequence[str]) -> InputError:
+    """The error for a file whose suffix is not among ``supported``.
+
+    Parameters
+    ----------
+    name : str
+        The file's name.
+    suffix : str
+        Its suffix (``''`` when it has none).
+    supported : sequence of str
+        The suffixes accepted there.
+    """
+    return problem("unsupported_type", name, suffix=suffix or "(no suffix)", supported=", ".join(supported))
+
+
+# --------------------------------------------------------------------------
+# zip archives
+
+
+def _zip_member(p: Path, layer: str | None) -> tuple[str, str | None, bool]:
+    """Pick the dataset inside a zip: returns (gdal_path, layer, has_cpg)."""
+    try:
+        with zipfile.ZipFile(p) as zf:
+            names = [i.filename for i in zf.infolist() if not i.is_dir()]
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise problem("zip_invalid", p.name) from exc
+    for name in names:
+        parts = PurePosixPath(name.replace("\\", "/")).parts
+        if name.startswith(("/", "\\")) or ".." in parts or re.match(r"^[A-Za-z]:", name):
+            raise problem("zip_unsafe_path", p.name, entry=name, tag="")
+    from planner.io.uploads import check_zip  # size and compression-ratio limits (zip bombs)
+
+    check_zip(p, allowed=None)
+    datasets = [
+        n for n in names
+        if PurePosixPath(n).suffix.lower() in (".shp", ".gpkg", ".geojson", ".json")
+        and not PurePosixPath(n).name.startswith(("._", "."))
+        and "__MACOSX" not in n
+    ]
+    if not datasets:
+        raise problem("zip_no_dataset", p.name)
+    chosen = datasets[0]
+    inner_layer = layer
+    if len(datasets) > 1:
+        stems = {PurePosixPath(n).stem: n for n in datasets}
+        if layer is not None and layer in stems:
+            chosen, inner_layer = stems[layer], None
+        else:
+            raise problem("zip_many_datasets", p.name, **values_listed(datasets),
+                          **values_listed(stems, "stems"))
+    elif layer is not None and PurePosixPath(chosen).stem == layer:
+        inner_layer = None
+    cpg = str(PurePosixPath(chosen).with_suffix(".cpg")).lower()
+    has_cpg = any(n.lower() == cpg for n in names)
+    return f"/vsizip/{p.resolve().as_posix()}/{chosen}", inner_layer, has_cpg
+
+
+# --------------------------------------------------------------------------
+# encodings of shapefiles without .cpg
+
+
+def _garbled(texts: Iterable[str]) -> bool:
+    """Text decoded with the wrong code page (GDAL's ISO-8859-1 default)."""
+    return any("\ufffd" in t or re.search(r"[\x80-\xff]", t) for t in texts)
+
+
+def _string_texts(gdf: pd.DataFrame) -> list[str]:
+    texts = [str(c) for c in gdf.columns]
+    for col in gdf.columns:
+        if col == getattr(gdf, "_geometry_column_name", None):
+            continue
+        if gdf[col].dtype == object or pd.api.types.is_string_dtype(gdf[col].dtype):
+            texts.extend(v for v in gdf[col].tolist() if isinstance(v, str))
+    return texts
+
+
+def _decode_name(text: str, encoding: str) -> str:
+    """Decode a mis-decoded field name; DBF truncation may cut its last character."""
+    raw = text.encode("latin-1")
+    for cut in range(0, 4):
+        try:
+            return raw[: len(raw) - cut].decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnicodeDecodeError(encoding, raw, 0, len(raw), "undecodable field name")
+
+
+def _redecode(gdf: gpd.GeoDataFrame, encoding: str) -> gpd.GeoDataFrame | None:
+    """Re-decode text GDAL read as ISO-8859-1 (a lossless byte mapping) with ``encoding``.
+
+    ``None`` if any text does not decode cleanly.
+    """
+    geom_name = gdf.geometry.name
+    try:
+        names = {c: (c if c == geom_name else _decode_name(str(c), encoding)) for c in gdf.columns}
+        data = {}
+        for c in gdf.columns:
+            col = gdf[c]
+            if c != geom_name and (col.dtype == object or pd.api.types.is_string_dtype(col.dtype)):
+                col = col.map(
+                    lambda v: v.encode("latin-1").decode(encoding) if isinstance(v, str) else v
+                )
+            data[names[c]] = col
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return None
+    if len(set(names.values())) != len(names):
+        return None
+    return gpd.GeoDataFrame(data, geometry=geom_name, crs=gdf.crs)
+
+
+def _fix_encoding(gdf: gpd.GeoDataFrame, source: str, name: str, kwargs: dict[str, Any]) -> gpd.GeoDataFrame:
+    """Shapefile without .cpg: GDAL decoded the bytes as ISO-8859-1.
+
+    Re-decode them as UTF-8, GBK or GB18030, the first that fits every text
+    exactly (equivalent to re-reading with encoding=..., but robust to field
+    names that GDAL truncated in the middle of a multi-byte character).
+    """
+    try:
+        native = (pyogrio.read_info(source, **kwargs).get("encoding") or "").upper()
+    except Exception:  # already read once; do not fail on the metadata query
+        native = ""
+    if native not in ("ISO-8859-1", "LATIN1", ""):
+        return gdf
+    if not _garbled(_string_texts(gdf)):
+        return gdf
+    for enc in _SHP_ENCODINGS:
+        fixed = _redecode(gdf, enc)
+        if fixed is not None:
+            return fixed
+    warn_problem("text_garbled", name)
+    return gdf
+
+
+# --------------------------------------------------------------------------
+# layers
+
+
+def _read_unclosed(source: str, name: str, **kwargs: Any) -> gpd.GeoDataFrame:
+    """Read a layer whose polygon rings do not close (GEOS refuses them): close them."""
+    import pyogrio.raw
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*[Nn]on closed ring.*")
+        attrs = gpd.read_file(source, engine="pyogrio", read_geometry=False, **kwargs)
+        meta, _, wkb, _ = pyogrio.raw.read(source, **kwargs)
+    geoms = shapely.from_wkb(wkb, on_invalid="fix")  # closes open rings
+    warn_problem("rings_closed", name, n=len(geoms))
+    return gpd.GeoDataFrame(pd.DataFrame(attrs), geometry=geoms, crs=meta.get("crs"))
+
+
+def _read_file(source: str, name: str, **kwargs: Any) -> gpd.GeoDataFrame:
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*More than one layer found.*")
+            warnings.filterwarnings("ignore", message=".*[Nn]on closed ring.*")
+            try:
+                return gpd.read_file(source, engine="pyogrio", **kwargs)
+            except shapely.errors.GEOSException as exc:
+                if "closed linestring" not in str(exc):
+                    raise
+        return _read_unclosed(source, name, **kwargs)
+    except (InputError, KeyboardInterrupt):
+        raise
+    except UnicodeDecodeError as exc:
+        raise problem("text_undecodable", name, detail=str(exc)) from exc
+    except Exception as exc:  # pyogrio/GDAL raise many types
+        raise problem("layer_unreadable", name, detail=f"{type(exc).__name__}: {exc}") from exc
+
+
+def read_layer(
+    path: str | Path, layer: str | None = None, encoding: str | None = None
+) -> gpd.GeoDataFrame:
+    """Read a vector layer as is (in its own CRS), with friendly errors.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.gpkg``, ``.geojson``/``.json``, ``.shp`` or zipped shapefile.
+    layer : str, optional
+        Layer name (GeoPackage) or dataset stem inside a zip.  When a
+        GeoPackage has several layers and none is given, the first is used
+        with a :class:`PlannerWarning`.
+    encoding : str, optional
+        Attribute encoding of a shapefile.  By default the ``.cpg`` is used,
+        else UTF-8, GBK or GB18030 is chosen by trial decoding.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The raw layer, CRS possibly ``None``.
+
+    Raises
+    ------
+    InputError
+        Missing, unsupported, empty or unreadable file, unknown layer.
+    """
+    p = check_path(path, SUPPORTED_LAYER_SUFFIXES)
+    source = str(p)
+    has_cpg = p.with_suffix(".cpg").exists() or p.with_suffix(".CPG").exists()
+    if p.suffix.lower() == ".zip":
+        source, layer, has_cpg = _zip_member(p, layer)
+    is_shp = source.lower().endswith(".shp")
+
+    try:
+        layers = [str(row[0]) for row in pyogrio.list_layers(source)]
+    except Exception as exc:
+        raise problem("layer_unopenable", p.name, detail=f"{type(exc).__name__}: {exc}") from exc
+    if layer is not None and layer not in layers:
+        if len(layers) == 1 and is_shp:
+            layer = None
+        else:
+            raise problem("no_layer", p.name, layer=layer, **values_listed(layers, "layers"))
+    elif layer is None and len(layers) > 1:
+        layer = layers[0]
+        warn_problem("several_layers", p.name, n=len(layers), layer=layer, **values_listed(layers, "layers"))
+    kwargs: dict[str, Any] = {}
+    if layer is not None:
+        kwargs["layer"] = layer
+
+    if encoding is not None:
+        return _read_file(source, p.name, encoding=encoding, **kwargs)
+    gdf = _read_file(source, p.name, **kwargs)
+    if not is_shp or has_cpg:
+        return gdf
+    return _fix_encoding(gdf, source, p.name, kwargs)
+
+
+# --------------------------------------------------------------------------
+# tables
+
+
+def _sniff_sep(text: str) -> str:
+    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    counts = {sep: first.count(sep) for sep in (",", "\t", ";", "|")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] > 0 else ","
+
+
+def _read_csv(p: Path, dtype: Any) -> pd.DataFrame:
+    raw = p.read_bytes()
+    text = None
+    for enc in _CSV_ENCODINGS:
+        try:
+            text = raw.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    if text is None:
+        raise problem("csv_encoding", p.name)
+    try:
+        return pd.read_csv(io.StringIO(text), sep=_sniff_sep(text), dtype=dtype)
+    except pd.errors.EmptyDataError as exc:
+        raise problem("no_rows", p.name) from exc
+    except Exception as exc:
+        raise problem("csv_unreadable", p.name, detail=f"{type(exc).__name__}: {exc}") from exc
+
+
+def _read_excel(p: Path, sheet: str | int | None, dtype: Any) -> pd.DataFrame:
+    engine = "openpyxl" if p.suffix.lower() == ".xlsx" else "xlrd"
+    try:
+        return pd.read_excel(p, sheet_name=0 if sheet is None else sheet, dtype=dtype, engine=engine)
+    except ImportError as exc:
+        raise problem("xls_needs_xlrd", p.name) from exc
+    except (ValueError, KeyError, IndexError) as exc:
+        if sheet is not None and ("not found" in str(exc) or isinstance(exc, IndexError)):
+            try:
+                sheets = pd.ExcelFile(p, engine=engine).sheet_names
+            except Exception:  # pragma: no cover - already failing
+                sheets = []
+            raise problem("no_sheet", p.name, sheet=sheet, **values_listed(sheets, "sheets")) from exc
+        raise problem("excel_unreadable", p.name, detail=f"{type(exc).__name__}: {exc}") from exc
+    except Exception as exc:
+        raise problem("excel_unreadable", p.name, detail=f"{type(exc).__name__}: {exc}") from exc
+
+
+def read_table(path: str | Path, sheet: str | int | None = None, *, dtype: Any = None) -> pd.DataFrame:
+    """Read a CSV or Excel table with encoding fallback and friendly errors.
+
+    Parameters
+    ----------
+    path : str or Path
+        ``.csv`` (UTF-8 with or without BOM, GBK, GB18030; separator
+        sniffed among comma, tab, semicolon, bar), ``.xlsx`` or ``.xls``.
+    sheet : str or int, optional
+        Excel sheet name or 0-based index; the first sheet by default.
+    dtype : optional
+        Passed to pandas (``str`` keeps leading zeros of codes and ids).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Column names stripped; fully empty rows and unnamed empty columns
+        dropped; index ``0..n-1``.
+
+    Raises
+    ------
+    InputError
+        Missing, unsupported, empty or unreadable file, unknown sheet.
+    """
+    p = check_path(path, SUPPORTED_TABLE_SUFFIXES)
+    df = _read_csv(p, dtype) if p.suffix.lower() == ".csv" else _read_excel(p, sheet, dtype)
+    df.columns = [str(c).strip() for c in df.columns]
+    unnamed = [c for c in df.columns if c.startswith("Unnamed:") and df[c].isna().all()]
+    df = df.drop(columns=unnamed)
+    df = df.dropna(how="all").reset_index(drop=True)
+    if len(df) == 0:
+        raise problem("no_rows_below_header", p.name)
+    return df

@@ -1,0 +1,137 @@
+"""Structured errors and warnings of the input readers, worded by the catalogue.
+
+Every problem a reader finds has a stable code; its English text (the
+``str()`` users and tests see) and its Chinese text are the catalogue entries
+``err.<code>`` and ``fix.<code>`` (:mod:`planner.text.errors`), filled with the
+same params.  Rows and values are listed once per language (``at@en`` /
+``at@zh``, see :func:`planner._errors.localised`), so no text is ever parsed
+back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from planner._errors import InputError, PlannerError, localised, warn
+from planner.text import lookup, tr
+
+__all__ = ["MAX_LISTED", "at_rows", "per_lang", "column_label", "problem", "values_listed", "warn_problem"]
+
+MAX_LISTED = 10
+"""Rows or values named in one message; the rest are counted."""
+
+
+def values_listed(values: Iterable[Any], name: str = "values") -> dict[str, str]:
+    """Params listing distinct values: ``'a', 'b' (and 3 more)`` / ``“a”、“b” 等(共 5 个)``."""
+    vals = list(dict.fromkeys(str(v) for v in values))
+    more = len(vals) - MAX_LISTED
+    out = {}
+    for lang in ("zh", "en"):
+        shown = tr("io.sep.list", lang).join(tr("io.quoted", lang, v=v) for v in vals[:MAX_LISTED])
+        out[f"{name}@{lang}"] = shown + (tr("io.more", lang, n=more, total=len(vals)) if more > 0 else "")
+    return out
+
+
+def at_rows(positions: Iterable[int], word: str = "feature") -> tuple[tuple[int, ...], dict[str, str]]:
+    """1-based rows from 0-based ``positions`` and the ``at`` params naming them.
+
+    Parameters
+    ----------
+    positions : iterable of int
+        0-based positions (rows below the header, or features).
+    word : {'row', 'feature'}
+        What is counted.
+
+    Returns
+    -------
+    rows : tuple of int
+        1-based.
+    params : dict
+        ``at@en`` (``features 1, 4, 9 (and 3 more)``) and ``at@zh``.
+    """
+    rows = tuple(int(p) + 1 for p in positions)
+    more = len(rows) - MAX_LISTED
+    out = {}
+    for lang in ("en", "zh"):
+        shown = tr("io.sep.list", lang).join(str(r) for r in rows[:MAX_LISTED])
+        if more > 0:
+            shown += tr("io.more", lang, n=more, total=len(rows))
+        plural = "s" if len(rows) != 1 else ""
+        out[f"at@{lang}"] = tr(f"io.at.{word}{plural}", lang, rows=shown)
+    return rows, out
+
+
+def column_label(canonical: str) -> dict[str, str]:
+    """Params naming a canonical column: ``label`` (``the name (名称)`` / ``名称``) and ``column_zh``."""
+    pair = lookup(f"input.column.{canonical}") or (canonical, canonical)
+    return {"label@en": f"{pair[1]} ({pair[0]})", "label@zh": pair[0], "column_zh": pair[0]}
+
+
+def per_lang(name: str, key: str, **fmt: Any) -> dict[str, str]:
+    """Params ``name@zh`` and ``name@en``: the catalogue entry ``key`` in each language."""
+    pair = lookup(key)
+    if pair is None:
+        raise KeyError(f"no catalogue entry {key}")
+    return {f"{name}@zh": pair[0].format(**fmt), f"{name}@en": pair[1].format(**fmt)}
+
+
+def _texts(code: str, params: Mapping[str, Any]) -> tuple[str, str | None]:
+    """The English message and hint of ``code`` (templates are always formatted: ``{{`` is a brace)."""
+    en = localised(params, "en")
+    message = lookup(f"err.{code}")
+    if message is None:
+        raise KeyError(f"no catalogue entry err.{code}")
+    fix = lookup(f"fix.{code}")
+    return message[1].format(**en), (fix[1].format(**en) if fix else None)
+
+
+def problem(code: str, path: str | Path | None = None, rows: Iterable[int] = (), /, **params: Any) -> Any:
+    """The :class:`InputError` ``code``, worded by the catalogue.
+
+    Parameters
+    ----------
+    code : str
+        Its catalogue entries are ``err.<code>`` and (optionally) ``fix.<code>``.
+    path : str or Path, optional
+        The file's name.
+    rows : iterable of int
+        1-based rows or features.
+    **params
+        Values of the templates (``name@zh`` / ``name@en`` for per-language ones).
+    """
+    return problem_of(InputError, code, path, rows, **params)
+
+
+def problem_of(cls: type[PlannerError], code: str, path: str | Path | None = None, rows: Iterable[int] = (),
+               /, **params: Any) -> Any:
+    """The error ``code`` of class ``cls`` (e.g. :class:`CRSError`), worded by the catalogue.
+
+    Parameters
+    ----------
+    cls : type
+        A :class:`PlannerError` subclass.
+    code, path, rows, **params
+        As in :func:`problem`.
+    """
+    message, hint = _texts(code, params)
+    return cls(message, hint=hint, path=path, code=code, rows=rows, params=params)
+
+
+def warn_problem(code: str, path: str | Path, rows: Iterable[int] = (), /, **params: Any) -> None:
+    """Issue the :class:`~planner._errors.PlannerWarning` ``code``; ``str()`` is ``file: message``.
+
+    Parameters
+    ----------
+    code : str
+        Its catalogue entry is ``err.<code>``.
+    path : str or Path
+        The file's name.
+    rows : iterable of int
+        1-based rows or features.
+    **params
+        Values of the template (see :func:`problem`).
+    """
+    message, hint = _texts(code, params)
+    warn(message, code=code, rows=rows, params=params, hint=hint, path=path, stacklevel=3)

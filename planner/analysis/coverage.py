@@ -18,6 +18,7 @@ from planner.engine.model import Model
 from planner.engine.travel import to_metres
 from planner.io.profiles import Profile, Target
 from planner.schema import FACILITY_TYPES
+from planner.text import tr
 
 
 def unit_coverage(model: Model, facility_types: list[str] | None = None) -> pd.DataFrame:
@@ -145,22 +146,21 @@ def unit_target_status(model: Model, target: Target) -> pd.DataFrame:
         met = walk_ok
     else:
         met = has | walk_ok
-    zh_type = "、".join(FACILITY_TYPES[t].zh for t in target.facility_types)
-    en_type = ", ".join(FACILITY_TYPES[t].en for t in target.facility_types)
-    reason_zh = np.full(len(kind), "", dtype=object)
-    reason_en = np.full(len(kind), "", dtype=object)
+    types = {lang: tr("profiles.type_sep", lang).join(getattr(FACILITY_TYPES[t], lang)
+                                                      for t in target.facility_types)
+             for lang in ("zh", "en")}
+    reasons = {lang: np.full(len(kind), "", dtype=object) for lang in ("zh", "en")}
     gap = applies & ~met
     mins = f"{target.minutes:g}" if target.minutes else ""
     for i in np.nonzero(gap)[0]:
-        parts_zh, parts_en = [], []
-        if target.rule in ("inside", "inside_or_walk"):
-            parts_zh.append(f"单元内无{zh_type}")
-            parts_en.append(f"no {en_type} inside")
-        if target.rule in ("walk", "inside_or_walk"):
-            parts_zh.append(f"步行{mins}分钟内仅覆盖{share[i]:.0%}的60岁以上人口")
-            parts_en.append(f"only {share[i]:.0%} of the 60+ population within {mins} min walk")
-        reason_zh[i] = "，".join(parts_zh)
-        reason_en[i] = "; ".join(parts_en)
+        for lang, out in reasons.items():
+            parts = []
+            if target.rule in ("inside", "inside_or_walk"):
+                parts.append(tr("profiles.reason.no_inside", lang, types=types[lang]))
+            if target.rule in ("walk", "inside_or_walk"):
+                parts.append(tr("profiles.reason.walk_share", lang, minutes=mins, share=share[i]))
+            out[i] = tr("profiles.reason.join", lang).join(parts)
+    reason_zh, reason_en = reasons["zh"], reasons["en"]
     return pd.DataFrame({"applies": applies, "inside": inside, "share": share,
                          "met": np.where(applies, met, False), "reason_zh": reason_zh,
                          "reason_en": reason_en}, index=model.units.index)
@@ -168,7 +168,13 @@ def unit_target_status(model: Model, target: Target) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class TargetScore:
-    """One target's value against its figure."""
+    """One target's value against its figure.
+
+    ``value`` counts existing and planned facilities (规划); ``value_existing``
+    existing ones only (现状).  ``met``/``met_existing`` are ``None`` for an
+    informative target or when the value cannot be computed (see ``note``).
+    ``overdue`` (逾期): the deadline year is past and the target is not met.
+    """
 
     target: Target
     value: float
@@ -179,38 +185,93 @@ class TargetScore:
     pop60_covered: float
     count: int = 0
     note: str = ""
+    value_existing: float = np.nan
+    met_existing: bool | None = None
+    overdue: bool = False
+    note_key: str = ""
+
+    @property
+    def level(self) -> str:
+        """The level the target is scored at (county … institution)."""
+        return self.target.level
+
+    @property
+    def deadline(self) -> int | None:
+        """The target's deadline year (``None``: no deadline)."""
+        return self.target.deadline
+
+    @property
+    def source(self) -> dict[str, str]:
+        """The target's source as ``{file, quote, status}``."""
+        return self.target.citation.as_dict()
+
+    def note_text(self, lang: str = "zh") -> str:
+        """The note in ``lang``."""
+        from planner.analysis.standards import note_text
+
+        return note_text(self.note_key, lang) if self.note_key else self.note
+
+    def as_dict(self, lang: str = "zh") -> dict:
+        """The score as plain data (what summary.json lists per target).
+
+        Keys: ``id``, ``label``, ``level``, ``measure``, ``figure``,
+        ``deadline``, ``value``, ``value_existing``, ``met``,
+        ``met_existing``, ``overdue``, ``informative``, ``n_units``,
+        ``n_units_met``, ``count``, ``note`` and ``source`` (an object).
+        """
+        def num(v: float) -> float | None:
+            return None if v is None or not np.isfinite(v) else round(float(v), 6)
+
+        t = self.target
+        return {"id": t.id, "label": t.label(lang), "level": t.level, "measure": t.measure,
+                "figure": t.figure, "deadline": t.deadline, "value": num(self.value),
+                "value_existing": num(self.value_existing), "met": self.met,
+                "met_existing": self.met_existing, "overdue": self.overdue,
+                "informative": t.informative, "n_units": self.n_units, "n_units_met": self.n_met,
+                "count": self.count, "note": self.note_text(lang), "source": self.source}
 
 
-def score_target(model: Model, target: Target, units_mask: np.ndarray | None = None) -> TargetScore:
-    """Score one target over all units, or over the units in ``units_mask``."""
+def score_target(model: Model, target: Target, units_mask: np.ndarray | None = None, *,
+                 home: pd.DataFrame | None = None, today=None, weight: str = "pop60",
+                 existing: bool = True) -> TargetScore:
+    """Score one target over all units, or over the units in ``units_mask``.
+
+    Parameters
+    ----------
+    model : Model
+    target : Target
+    units_mask : ndarray of bool, optional
+        Score only these units (one per ``model.units`` row).
+    home : DataFrame, optional
+        Household-level counts (see :func:`planner.analysis.standards.home_total`).
+    today : datetime.date, optional
+        The day ``overdue`` is judged on (default: today).
+    weight : str
+        Population column of population shares and per-1,000 ratios:
+        ``pop60`` (default) or an 80+ column such as ``pop80`` when the units have it.
+    existing : bool
+        Also compute ``value_existing`` (existing facilities only).
+
+    Returns
+    -------
+    TargetScore
+    """
+    from planner.analysis import standards as sd
+
     n = len(model.units)
     mask = np.ones(n, dtype=bool) if units_mask is None else np.asarray(units_mask, bool)
-    if target.measure == "count":
-        types = list(target.facility_types)
-        fac = model.facilities
-        unit = fac["unit"].to_numpy()
-        inside_area = (unit >= 0) & np.isin(unit, np.nonzero(mask)[0])
-        sel = model.active & fac["type"].isin(types).to_numpy() & inside_area
-        count = int(sel.sum())
-        return TargetScore(target, float(count), count >= target.min_count, 1, int(count >= target.min_count),
-                           float(model.units["pop60"].to_numpy(float)[mask].sum()), np.nan, count)
-    if target.unit_kind == "street":
-        return _score_streets(model, target, mask)
-    st = unit_target_status(model, target)
-    applies = st["applies"].to_numpy() & mask
-    pop60 = model.units["pop60"].to_numpy(float)
-    n_units = int(applies.sum())
-    if n_units == 0:
-        return TargetScore(target, np.nan, None, 0, 0, 0.0, 0.0, note="no units of this kind")
-    pop_total = float(pop60[applies].sum())
-    pop_cov = float((pop60 * st["share"].to_numpy(float))[applies].sum())
-    n_met = int(st["met"].to_numpy()[applies].sum())
-    if target.measure == "population":
-        value = pop_cov / pop_total if pop_total > 0 else np.nan
-    else:
-        value = n_met / n_units
-    met = bool(value >= target.share - 1e-12) if np.isfinite(value) else None
-    return TargetScore(target, float(value), met, n_units, n_met, pop_total, pop_cov)
+    weight = weight if weight in model.units.columns else "pop60"
+    now, was = sd.measure_target(model, target, mask, home=home, weight=weight), None
+    if existing:
+        types = target.facility_types if target.uses_walk else ()
+        base = model if target.measure in sd.STANDARDS_MEASURES else sd.existing_model(model, types)
+        was = sd.measure_target(base, target, mask, home=home, weight=weight, active=False)
+    met = sd.judge(target, now)
+    met_was = None if was is None else sd.judge(target, was)
+    note = sd.note_text(now.note, "en")
+    return TargetScore(target, float(now.value), met, now.n_units, now.n_met, now.pop60, now.pop60_covered,
+                       now.count, note, np.nan if was is None else float(was.value), met_was,
+                       sd.is_overdue(target, met, today), now.note)
 
 
 def _score_streets(model: Model, target: Target, mask: np.ndarray) -> TargetScore:
@@ -238,7 +299,8 @@ def street_status(model: Model, target: Target) -> pd.DataFrame:
 
 
 def score_profile(model: Model, profile: Profile | None = None,
-                  units_mask: np.ndarray | None = None) -> list[TargetScore]:
+                  units_mask: np.ndarray | None = None, *, home: pd.DataFrame | None = None,
+                  today=None, weight: str = "pop60") -> list[TargetScore]:
     """Score every target of the profile (default: the model's).
 
     Parameters
@@ -249,6 +311,12 @@ def score_profile(model: Model, profile: Profile | None = None,
     units_mask : ndarray of bool, optional
         Score only these units (one per ``model.units`` row), e.g. one
         street/township.
+    home : DataFrame, optional
+        Household-level counts (家庭养老床位, 适老化改造) by county/township.
+    today : datetime.date, optional
+        The day deadlines are judged on (default: today).
+    weight : str
+        ``pop60`` (default) or an 80+ column (e.g. ``pop80``) as the demand weight.
 
     Returns
     -------
@@ -256,7 +324,8 @@ def score_profile(model: Model, profile: Profile | None = None,
         In the profile's order; see :func:`scores_frame` for a table.
     """
     prof = profile or model.profile
-    return [score_target(model, t, units_mask) for t in prof.targets]
+    return [score_target(model, t, units_mask, home=home, today=today, weight=weight)
+            for t in prof.targets]
 
 
 def scores_frame(scores: list[TargetScore], lang: str = "zh") -> pd.DataFrame:
@@ -275,7 +344,9 @@ def scores_frame(scores: list[TargetScore], lang: str = "zh") -> pd.DataFrame:
         ``target_id``, ``label``, ``facility_types``, ``unit_kind``,
         ``rule``, ``minutes``, ``measure``, ``value`` (share 0–1, or a count),
         ``target``, ``met``, ``n_units``, ``n_met``, ``pop60``,
-        ``pop60_covered``, ``note``, ``source``, ``tag``.
+        ``pop60_covered``, ``note``, ``source``, ``tag``, then ``level``,
+        ``deadline``, ``value_existing``, ``met_existing``, ``overdue``,
+        ``informative``, ``source_file``, ``source_quote``, ``source_status``.
     """
     rows = []
     for s in scores:
@@ -289,15 +360,24 @@ def scores_frame(scores: list[TargetScore], lang: str = "zh") -> pd.DataFrame:
             "minutes": t.minutes,
             "measure": t.measure,
             "value": s.value,
-            "target": float(t.min_count) if t.measure == "count" else t.share,
+            "target": t.figure,
             "met": s.met,
             "n_units": s.n_units,
             "n_met": s.n_met,
             "pop60": s.pop60,
             "pop60_covered": s.pop60_covered,
-            "note": s.note,
+            "note": s.note_text(lang),
             "source": t.source,
             "tag": t.tag,
+            "level": t.level,
+            "deadline": t.deadline,
+            "value_existing": s.value_existing,
+            "met_existing": s.met_existing,
+            "overdue": s.overdue,
+            "informative": t.informative,
+            "source_file": t.citation.file,
+            "source_quote": t.citation.quote,
+            "source_status": t.citation.status,
         })
     return pd.DataFrame(rows)
 
@@ -327,8 +407,8 @@ def gap_table(model: Model, profile: Profile | None = None) -> gpd.GeoDataFrame:
     base_cols = [c for c in ("code", "name", "kind", "street", "population", "pop60") if c in units.columns]
     table = pd.concat([units[base_cols], unit_coverage(model)], axis=1)
     gap = np.zeros(len(units), dtype=bool)
-    rz = [[] for _ in range(len(units))]
-    re_ = [[] for _ in range(len(units))]
+    rz: list[list[str]] = [[] for _ in range(len(units))]
+    re_: list[list[str]] = [[] for _ in range(len(units))]
     for t in prof.targets:
         if t.unit_kind not in ("community", "village"):
             continue
@@ -340,8 +420,8 @@ def gap_table(model: Model, profile: Profile | None = None) -> gpd.GeoDataFrame:
             rz[i].append(st["reason_zh"].iat[i])
             re_[i].append(st["reason_en"].iat[i])
     table["gap"] = gap
-    table["gap_reason_zh"] = ["；".join(r) for r in rz]
-    table["gap_reason_en"] = ["; ".join(r) for r in re_]
+    table["gap_reason_zh"] = [tr("analysis.reason_sep", "zh").join(r) for r in rz]
+    table["gap_reason_en"] = [tr("analysis.reason_sep", "en").join(r) for r in re_]
     out = gpd.GeoDataFrame(table, geometry=units.geometry.values, crs=units.crs)
     return out.to_crs("EPSG:4326")
 

@@ -56,3 +56,100 @@ def test_bad_profiles_are_explained(tmp_path, bad, match):
 def test_unknown_profile_name_lists_shipped():
     with pytest.raises(ProfileError, match="national"):
         load_profile("atlantis")
+
+
+# --- every target cited, at its level -------------------------------------------------
+
+from planner.io.profiles import LEVELS, MEASURES, SOURCE_STATUSES, profiles_catalogue  # noqa: E402
+
+MINIMAL = ('[[targets]]\nid="x"\nfacility_types=["day_care"]\nlevel="community"\nrule="inside"\n'
+           'measure="units"\n')
+
+
+def test_every_shipped_target_is_cited_at_a_level():
+    assert "wolong" in list_profiles()
+    for n in list_profiles():
+        p = load_profile(n)
+        assert p.status in ("published", "draft", "default")
+        for t in [*p.targets]:
+            assert t.level in LEVELS and t.measure in MEASURES
+            assert t.citation.status in SOURCE_STATUSES
+            assert t.citation.file and (t.citation.quote or t.citation.status == "standard")
+            assert t.citation.file in p.files or t.citation.status == "standard", (n, t.id)
+            assert len(t.citation.quote) <= 45, (n, t.id)
+            assert t.deadline is None or 2020 <= t.deadline <= 2035
+        for c in p.context:
+            assert c.citation.file in p.files and c.kind in ("status", "not_scored")
+
+
+def test_target_without_source_is_refused(tmp_path):
+    p = tmp_path / "nosource.toml"
+    p.write_text(MINIMAL, encoding="utf-8")
+    with pytest.raises(ProfileError, match="source") as err:
+        load_profile(p)
+    assert err.value.code == "profile_source_missing"
+    p.write_text(MINIMAL + 'source = { file = "a.txt", quote = "q", status = "maybe" }\n', encoding="utf-8")
+    with pytest.raises(ProfileError) as err:
+        load_profile(p)
+    assert err.value.code == "profile_source_status"
+    p.write_text(MINIMAL + 'deadline = "soon"\nsource = { file = "a.txt", quote = "q", status = "draft" }\n',
+                 encoding="utf-8")
+    with pytest.raises(ProfileError) as err:
+        load_profile(p)
+    assert err.value.code == "profile_deadline"
+    p.write_text(MINIMAL + 'deadline = 2025\nsource = { file = "a.txt", quote = "q", status = "draft" }\n',
+                 encoding="utf-8")
+    t = load_profile(p).targets[0]
+    assert (t.level, t.deadline, t.figure, t.tag) == ("community", 2025, 1.0, "P")
+
+
+def test_plan_readings_fixed():
+    jdz = {t.id: t for t in load_profile("jingdezhen").targets}
+    assert {jdz[k].deadline for k in ("circle15", "street_centre_street", "mutual_aid_village",
+                                      "county_nursing_home", "nursing_bed_share", "home_beds")} == {2025}
+    assert jdz["circle15"].citation.status == "reading"  # 100 % is the tool's reading
+    assert jdz["street_centre_street"].streets == ("street", "county_town")  # not rural townships
+    assert (jdz["nursing_bed_share"].share, jdz["home_beds"].min_count, jdz["home_adaptation"].min_count) == (
+        0.6, 300, 2500)
+    assert (jdz["township_home_grade"].share, jdz["township_home_grade"].min_grade) == (0.8, 1)
+    cnh = jdz["county_nursing_home"]
+    assert (cnh.institution_level, cnh.disability_care, cnh.per_county) == ("county", True, True)
+    jilin = load_profile("jilin")
+    assert all(t.figure != 0.85 for t in jilin.targets)  # 85 % is Jingdezhen's
+    jl = {t.id: t for t in jilin.targets}
+    assert (jl["nursing_bed_share_2022"].share, jl["nursing_bed_share_2022"].deadline) == (0.5, 2022)
+    assert (jl["nursing_bed_share"].share, jl["nursing_bed_share"].deadline) == (0.6, 2025)
+    assert jl["dementia_beds"].informative and jl["dementia_beds"].min_count == 5000
+    status = {c.id: c for c in jilin.context if c.kind == "status"}
+    assert {status["day_care_2019"].figure, status["rural_compounds_2019"].figure,
+            status["street_centre_2019"].figure} == {1878, 4220, 56}
+    assert all(c.year == 2019 for c in status.values())
+    cy = load_profile("chaoyang")
+    assert "15分钟" in cy.targets[0].citation.quote and "一刻钟" not in cy.targets[0].label_zh
+    assert all(t.informative for t in cy.targets if t.id != "circle15")
+    assert "37号" in cy.title_zh and cy.status == "published"
+
+
+def test_generic_default_does_not_claim_to_be_national():
+    p = load_profile("national")
+    assert "通用默认" in p.title_zh and p.status == "default"
+    assert p.catchment_status == "reading"
+    by = {t.id: t for t in p.targets}
+    assert by["day_care_community"].rule == "inside" and by["mutual_aid_village"].rule == "inside"
+    for t in p.targets:
+        assert "2024" not in t.citation.file
+        if t.citation.status == "standard":
+            assert "号" in t.citation.file  # a national document named by its number
+
+
+def test_profiles_catalogue_is_plain_data():
+    import json
+
+    cat = profiles_catalogue()
+    assert [c["name"] for c in cat] == list_profiles()
+    text = json.loads(json.dumps(cat, ensure_ascii=False))
+    jdz = next(c for c in text if c["name"] == "jingdezhen")
+    assert jdz["status"] == "draft" and "再次征求意见稿" in jdz["document"]
+    t = next(t for t in jdz["targets"] if t["id"] == "mutual_aid_village")
+    assert t["figure"] == 0.85 and t["level"] == "village" and t["deadline"] == 2025
+    assert set(t["source"]) == {"file", "quote", "status"}

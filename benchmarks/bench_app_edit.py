@@ -43,7 +43,7 @@ def monaco_inputs():
     pick = rng.choice(net.n_nodes, size=6, replace=False)
     types = ["day_care", "day_care", "meal_point", "embedded_home", "street_centre", "nursing_home"]
     fac = gpd.GeoDataFrame(pd.DataFrame({
-        "facility_id": [f"M{i}" for i in range(6)], "name": [f"设施{i}" for i in range(6)],
+        "facility_id": [f"M{i}" for i in range(6)], "name": [f"facility {i}" for i in range(6)],
         "type": types, "capacity": 20.0, "nursing_beds": np.nan, "status": "existing"}),
         geometry=gpd.points_from_xy(lon[pick], lat[pick]), crs="EPSG:4326")
     return units, fac, net
@@ -103,7 +103,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=7)
     args = ap.parse_args()
-    bench("demo county (示例县)", *demo_inputs(), "mutual_aid", args.runs)
+    bench("demo county", *demo_inputs(), "mutual_aid", args.runs)
     bench("Monaco (real OSM)", *monaco_inputs(), "day_care", args.runs)
 
 

@@ -256,11 +256,11 @@ def synthetic_model(net, fac_nodes, px, py, facility_type="day_care", n_units_si
         for j in range(n_units_side):
             k = len(boxes)
             boxes.append(shapely.box(xs[i], ys[j], xs[i + 1], ys[j + 1]))
-            rows.append({"code": f"U{k:04d}", "name": f"单元{k}", "kind": "community" if (i + j) % 3 else "village",
-                         "street": f"街道{i // 3}", "population": 5000.0, "pop60": 1200.0})
+            rows.append({"code": f"U{k:04d}", "name": f"unit {k}", "kind": "community" if (i + j) % 3 else "village",
+                         "street": f"street {i // 3}", "population": 5000.0, "pop60": 1200.0})
     units = gpd.GeoDataFrame(rows, geometry=boxes, crs=net.crs)
     fac = gpd.GeoDataFrame({"facility_id": [f"F{i:05d}" for i in range(fac_nodes.size)],
-                            "name": [f"设施{i}" for i in range(fac_nodes.size)],
+                            "name": [f"facility {i}" for i in range(fac_nodes.size)],
                             "type": facility_type, "capacity": 30.0, "nursing_beds": np.nan,
                             "status": "existing"},
                            geometry=shapely.points(net.x[fac_nodes], net.y[fac_nodes]), crs=net.crs)

@@ -17,7 +17,7 @@ networks typically have well over half.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import scipy.sparse as sp
@@ -90,6 +90,27 @@ class ChainGraph:
     def n_chains(self) -> int:
         """Number of chains."""
         return int(self.chain_len.shape[0])
+
+
+CHAIN_ARRAYS = tuple(f.name for f in fields(ChainGraph) if f.name != "csr")
+"""The array attributes of :class:`ChainGraph` (all but ``csr``), as stored in the network cache."""
+
+
+def chain_graph_from_arrays(arrays: dict, csr_data: np.ndarray, csr_indices: np.ndarray,
+                            csr_indptr: np.ndarray) -> ChainGraph:
+    """A :class:`ChainGraph` from its stored arrays (see :data:`CHAIN_ARRAYS`) and its CSR parts.
+
+    Parameters
+    ----------
+    arrays : dict
+        Attribute name -> array, for every name in :data:`CHAIN_ARRAYS`.
+    csr_data, csr_indices, csr_indptr : ndarray
+        The junction graph's CSR arrays (sorted indices, as built).
+    """
+    k = csr_indptr.shape[0] - 1
+    csr = sp.csr_matrix((csr_data, csr_indices, csr_indptr), shape=(k, k))
+    csr.has_sorted_indices = True
+    return ChainGraph(csr=csr, **{name: arrays[name] for name in CHAIN_ARRAYS})
 
 
 def build_chain_graph(n_nodes: int, u: np.ndarray, v: np.ndarray, length: np.ndarray) -> ChainGraph:

@@ -16,8 +16,9 @@ import pandas as pd
 import shapely
 
 from planner.engine.network import WalkNetwork
+from planner.settings import DEFAULT_SPACING
 
-DEFAULT_SPACING = 60.0  # metres between demand points along streets
+__all__ = ["BUILDING_WEIGHT_COLUMNS", "DEFAULT_SPACING", "demand_points"]
 BUILDING_WEIGHT_COLUMNS = ("population", "pop", "households", "floor_area", "人口", "户数")
 
 
@@ -46,6 +47,30 @@ def demand_points(units: gpd.GeoDataFrame, net: WalkNetwork, *, spacing: float =
         point geometry in the network CRS; the weights of a unit sum to its
         population figures.
     """
+    return demand_on_streets(units, net, spacing=spacing, buildings=buildings)[0]
+
+
+def demand_on_streets(units: gpd.GeoDataFrame, net: WalkNetwork, *, spacing: float = DEFAULT_SPACING,
+                      buildings: gpd.GeoDataFrame | None = None) -> tuple[gpd.GeoDataFrame, np.ndarray, np.ndarray]:
+    """:func:`demand_points`, plus the segment each street point lies on and its position along it.
+
+    Street points are made on their segment, so they need no nearest-segment
+    search to be snapped (the slow part of building a model).
+
+    Parameters
+    ----------
+    units, net, spacing, buildings
+        As in :func:`demand_points`.
+
+    Returns
+    -------
+    demand : GeoDataFrame
+        As :func:`demand_points` returns it.
+    edge : ndarray of int64
+        Segment of each street point; -1 for building and centroid points.
+    along : ndarray
+        Metres from the segment's ``u`` end (``nan`` where ``edge`` is -1).
+    """
     parts: list[pd.DataFrame] = []
     covered = np.zeros(len(units), dtype=bool)
     if buildings is not None and len(buildings):
@@ -53,9 +78,9 @@ def demand_points(units: gpd.GeoDataFrame, net: WalkNetwork, *, spacing: float =
         if len(b):
             parts.append(b)
             covered[np.unique(b["unit"].to_numpy())] = True
-    s = _street_points(units, net, spacing)
+    # street points only where no building placed the population (they would be dropped anyway)
+    s = _street_points(units, net, spacing, np.nonzero(~covered)[0])
     if len(s):
-        s = s[~covered[s["unit"].to_numpy()]]
         parts.append(s)
         covered[np.unique(s["unit"].to_numpy())] = True
     missing = np.nonzero(~covered)[0]
@@ -64,6 +89,8 @@ def demand_points(units: gpd.GeoDataFrame, net: WalkNetwork, *, spacing: float =
         parts.append(pd.DataFrame({"unit": missing, "raw": 1.0, "source": "centroid",
                                    "x": shapely.get_x(rep), "y": shapely.get_y(rep)}))
     df = pd.concat(parts, ignore_index=True)
+    edge = df["edge"].to_numpy(float, na_value=-1).astype(np.int64) if "edge" in df else np.full(len(df), -1)
+    along = df["along"].to_numpy(float, na_value=np.nan) if "along" in df else np.full(len(df), np.nan)
     total = df.groupby("unit")["raw"].transform("sum").to_numpy()
     share = df["raw"].to_numpy() / total
     unit = df["unit"].to_numpy()
@@ -74,28 +101,57 @@ def demand_points(units: gpd.GeoDataFrame, net: WalkNetwork, *, spacing: float =
          "source": df["source"].to_numpy()},
         geometry=shapely.points(df["x"].to_numpy(), df["y"].to_numpy()), crs=net.crs,
     )
-    return out
+    return out, edge, along
 
 
-def _street_points(units: gpd.GeoDataFrame, net: WalkNetwork, spacing: float) -> pd.DataFrame:
-    geoms = units.geometry.values
+def _street_points(units: gpd.GeoDataFrame, net: WalkNetwork, spacing: float,
+                   only: np.ndarray) -> pd.DataFrame:
+    """Points every ``spacing`` metres along the stretches of segments inside the units ``only``.
+
+    Segments wholly inside a unit (nearly all) are used as they are; only those
+    crossing a unit's edge are cut by it.  Columns ``unit``, ``raw`` (metres of
+    street the point stands for), ``source``, ``x``, ``y``, ``edge``, ``along``.
+    """
+    geoms = units.geometry.values[only]
     unit_idx, seg_idx = net.tree.query(geoms, predicate="intersects")
     if unit_idx.size == 0:
-        return pd.DataFrame(columns=["unit", "raw", "source", "x", "y"])
-    pieces = shapely.intersection(net.segments[seg_idx], geoms[unit_idx])
+        return pd.DataFrame(columns=["unit", "raw", "source", "x", "y", "edge", "along"])
+    unit_of_pair = only[unit_idx]
+    shapely.prepare(geoms)
+    whole = shapely.contains_properly(geoms[unit_idx], net.segments[seg_idx])
+    # the stretch of each pair as its two ends: the segment itself, or its pieces inside the unit
+    cut = np.nonzero(~whole)[0]
+    pieces = shapely.intersection(net.segments[seg_idx[cut]], geoms[unit_idx[cut]])
     # a piece may be a MultiLineString where a segment leaves and re-enters the unit
     parts, which = shapely.get_parts(pieces, return_index=True)
-    parts_len = shapely.length(parts)
-    ok = (shapely.get_type_id(parts) == 1) & (parts_len > 0)
-    parts, which, parts_len = parts[ok], which[ok], parts_len[ok]
-    owner = unit_idx[which]
+    ok = (shapely.get_type_id(parts) == 1) & (shapely.length(parts) > 0)
+    parts, which = parts[ok], cut[which[ok]]
+    ends = shapely.get_coordinates(shapely.boundary(parts)).reshape(-1, 2, 2)
+    keep = np.nonzero(whole)[0]
+    pair = np.concatenate([keep, which])
+    u, v = net.u[seg_idx[keep]], net.v[seg_idx[keep]]
+    x0 = np.concatenate([net.x[u], ends[:, 0, 0]])
+    y0 = np.concatenate([net.y[u], ends[:, 0, 1]])
+    x1 = np.concatenate([net.x[v], ends[:, 1, 0]])
+    y1 = np.concatenate([net.y[v], ends[:, 1, 1]])
+    order = np.argsort(pair, kind="stable")  # the pairs' order, as the index query gave them
+    pair, x0, y0, x1, y1 = pair[order], x0[order], y0[order], x1[order], y1[order]
+    parts_len = np.hypot(x1 - x0, y1 - y0)
+    good = parts_len > 0
+    pair, x0, y0, x1, y1, parts_len = pair[good], x0[good], y0[good], x1[good], y1[good], parts_len[good]
+    owner = unit_of_pair[pair]
+    seg = seg_idx[pair]
     n = np.maximum(np.ceil(parts_len / spacing).astype(np.int64), 1)
-    rep = np.repeat(np.arange(parts.size), n)
+    rep = np.repeat(np.arange(pair.size), n)
     k = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
     frac = (k + 0.5) / n[rep]
-    pts = shapely.line_interpolate_point(parts[rep], frac, normalized=True)
+    x = x0[rep] + (x1 - x0)[rep] * frac
+    y = y0[rep] + (y1 - y0)[rep] * frac
+    e = seg[rep]
+    su = net.u[e]
+    along = np.clip(np.hypot(x - net.x[su], y - net.y[su]), 0.0, net.length[e])
     return pd.DataFrame({"unit": owner[rep], "raw": (parts_len / n)[rep], "source": "street",
-                         "x": shapely.get_x(pts), "y": shapely.get_y(pts)})
+                         "x": x, "y": y, "edge": e, "along": along})
 
 
 def _building_points(units: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame) -> pd.DataFrame:

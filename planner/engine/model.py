@@ -17,7 +17,7 @@ import pandas as pd
 import shapely
 
 from planner._errors import InputError
-from planner.engine.demand import DEFAULT_SPACING, demand_points
+from planner.engine.demand import DEFAULT_SPACING, demand_on_streets
 from planner.engine.network import WalkNetwork
 from planner.engine.travel import (
     DEFAULT_MAX_SNAP,
@@ -33,9 +33,13 @@ from planner.engine.travel import (
 )
 from planner.io.profiles import Profile, load_profile
 from planner.schema import FACILITY_TYPES
+from planner.settings import DEFAULT_SEARCH_MINUTES
+from planner.text import tr
+
+__all__ = ["ACTIVE_STATUSES", "DEFAULT_MAX_SNAP", "DEFAULT_SEARCH_MINUTES", "DEFAULT_SPACING", "Model",
+           "build_model", "unit_of"]
 
 ACTIVE_STATUSES = ("existing", "planned")
-DEFAULT_SEARCH_MINUTES = 60.0  # beyond this a facility counts as "not reachable on foot"
 
 
 @dataclass(frozen=True, eq=False)
@@ -164,17 +168,16 @@ class Model:
         if facility_type not in FACILITY_TYPES:
             raise InputError(f"unknown facility type {facility_type!r}",
                              hint=f"use one of {', '.join(FACILITY_TYPES)}")
-        if lonlat:
-            x, y = self.network.project(np.array([x]), np.array([y]))
-        site = snap_points(self.network, x, y, max_snap=self.facility_snap.max_snap)
+        xs, ys = (self.network.project(np.array([x]), np.array([y])) if lonlat
+                  else (np.atleast_1d(np.asarray(x, float)), np.atleast_1d(np.asarray(y, float))))
+        site = snap_points(self.network, xs, ys, max_snap=self.facility_snap.max_snap)
         pos = len(self.facilities)
         fid = facility_id or _new_id(self.facilities["facility_id"], facility_type)
-        row = {c: None for c in self.facilities.columns if c != "geometry"}
+        row: dict[str, object] = {c: None for c in self.facilities.columns if c != "geometry"}
         row.update({"facility_id": fid, "name": name or fid, "type": facility_type,
                     "capacity": capacity, "nursing_beds": np.nan, "status": status,
-                    "unit": unit_of(self.units, np.atleast_1d(x), np.atleast_1d(y))[0]})
-        new = gpd.GeoDataFrame([row], geometry=[shapely.Point(float(x[0] if np.ndim(x) else x),
-                                                               float(y[0] if np.ndim(y) else y))],
+                    "unit": unit_of(self.units, np.atleast_1d(xs), np.atleast_1d(ys))[0]})
+        new = gpd.GeoDataFrame([row], geometry=[shapely.Point(float(np.ravel(xs)[0]), float(np.ravel(ys)[0]))],
                                crs=self.facilities.crs)
         facilities = pd.concat([self.facilities, new], ignore_index=True)
         facilities = gpd.GeoDataFrame(facilities, geometry="geometry", crs=self.facilities.crs)
@@ -209,9 +212,8 @@ class Model:
     def move_facility(self, facility_id: str, x: float, y: float, *, lonlat: bool = True) -> Model:
         """A model with the facility at a new place (its old area searched again, then one search)."""
         pos = self._position(facility_id)
-        if lonlat:
-            x, y = self.network.project(np.array([x]), np.array([y]))
-        x, y = float(np.ravel(x)[0]), float(np.ravel(y)[0])
+        px, py = self.network.project(np.array([x]), np.array([y])) if lonlat else (x, y)
+        x, y = float(np.ravel(px)[0]), float(np.ravel(py)[0])
         site = snap_points(self.network, [x], [y], max_snap=self.facility_snap.max_snap)
         ftype = self.facilities["type"].iloc[pos]
         was_active = bool(self.active[pos])
@@ -330,9 +332,9 @@ def build_model(
     Parameters
     ----------
     units : GeoDataFrame
-        Boundaries as returned by :func:`planner.io.readers.read_boundaries`.
+        Boundaries as returned by :func:`planner.read_boundaries`.
     facilities : GeoDataFrame
-        Facilities as returned by :func:`planner.io.readers.read_facilities`.
+        Facilities as returned by :func:`planner.read_facilities`.
     network : WalkNetwork
     profile : Profile or str
         Standards profile (name or object).
@@ -382,9 +384,8 @@ def build_model(
     fx, fy = shapely.get_x(f.geometry.values), shapely.get_y(f.geometry.values)
     f["unit"] = unit_of(u, fx, fy) if len(f) else np.empty(0, np.int64)
     fsnap = snap_points(network, fx, fy, max_snap=max_snap)
-    demand = demand_points(u, network, spacing=spacing, buildings=buildings)
-    dsnap = snap_points(network, shapely.get_x(demand.geometry.values),
-                        shapely.get_y(demand.geometry.values), max_snap=max_snap)
+    demand, d_edge, d_along = demand_on_streets(u, network, spacing=spacing, buildings=buildings)
+    dsnap = _snap_demand(network, demand, d_edge, d_along, max_snap)
     active = f["status"].isin(active_statuses).to_numpy() if len(f) else np.empty(0, bool)
     fields = {t: _type_field(network, fsnap, active & (f["type"].to_numpy() == t), limit)
               for t in FACILITY_TYPES if len(f) and np.any(f["type"].to_numpy() == t)}
@@ -394,20 +395,36 @@ def build_model(
                  active_statuses=tuple(active_statuses), warnings=tuple(warnings))
 
 
+def _snap_demand(net: WalkNetwork, demand: gpd.GeoDataFrame, edge: np.ndarray, along: np.ndarray,
+                 max_snap: float) -> Snapped:
+    """Demand points snapped: street points onto the segment they were made on, others by search."""
+    x, y = shapely.get_x(demand.geometry.values), shapely.get_y(demand.geometry.values)
+    on = edge >= 0
+    if not on.all():
+        rest = snap_points(net, x[~on], y[~on], max_snap=max_snap)
+    n = x.shape[0]
+    e = np.where(on, edge, 0)
+    snap = Snapped(x=x, y=y, edge=e, along=np.where(on, along, 0.0), access=np.zeros(n),
+                   to_u=np.where(on, along, 0.0), to_v=np.where(on, net.length[e] - along, 0.0),
+                   far=np.zeros(n, dtype=bool), max_snap=max_snap)
+    if not on.all():
+        for k in ("edge", "along", "access", "to_u", "to_v", "far"):
+            getattr(snap, k)[~on] = getattr(rest, k)
+    return snap
+
+
 def _snap_warnings(units, facilities, demand, fsnap: Snapped, dsnap: Snapped, max_snap: float) -> list[str]:
     out = []
     if len(facilities) and fsnap.far.any():
         names = facilities.loc[fsnap.far, "name"].astype(str).tolist()
-        out.append(f"{len(names)} facilities are more than {max_snap:.0f} m from any walkable street "
-                   f"(their walk starts at the nearest street, marked): {', '.join(names[:10])}")
+        out.append(tr("engine.far_facilities", "en", n=len(names), max_snap=max_snap,
+                      names=", ".join(names[:10])))
     centroid = demand["source"].to_numpy() == "centroid"
     if centroid.any():
         names = units["name"].iloc[np.unique(demand["unit"].to_numpy()[centroid])].astype(str).tolist()
-        out.append(f"{len(names)} units have no walkable street inside: their population is placed at "
-                   f"one interior point and walked from the nearest street: {', '.join(names[:10])}")
+        out.append(tr("engine.units_without_streets", "en", n=len(names), names=", ".join(names[:10])))
     far_units = np.unique(demand["unit"].to_numpy()[dsnap.far])
     if far_units.size:
         names = units["name"].iloc[far_units].astype(str).tolist()
-        out.append(f"{len(names)} units have homes more than {max_snap:.0f} m from any street "
-                   f"(coverage computed from the nearest street, marked): {', '.join(names[:10])}")
+        out.append(tr("engine.far_homes", "en", n=len(names), max_snap=max_snap, names=", ".join(names[:10])))
     return out

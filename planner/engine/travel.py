@@ -30,8 +30,10 @@ from scipy.sparse.csgraph import dijkstra
 from planner._errors import NetworkError
 from planner.engine.chains import ChainGraph
 from planner.engine.network import MIN_EDGE_LENGTH, WalkNetwork
+from planner.settings import DEFAULT_MAX_SNAP
 
-DEFAULT_MAX_SNAP = 300.0  # metres from the nearest street before a point is flagged
+__all__ = ["DEFAULT_MAX_SNAP", "NearestField", "Snapped", "add_site", "nearest_sites", "point_distances",
+           "remove_sites", "single_site_distances", "snap_points", "to_metres", "to_minutes"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,12 +77,13 @@ class Snapped:
     @staticmethod
     def concat(parts: list[Snapped]) -> Snapped:
         """Join several snapped sets in order."""
+        keys = ("x", "y", "edge", "along", "access", "to_u", "to_v", "far")
         if not parts:
-            return Snapped(*(np.empty(0) for _ in range(2)), np.empty(0, np.int64),
-                           *(np.empty(0) for _ in range(4)), np.empty(0, bool))
-        cat = [np.concatenate([getattr(p, k) for p in parts]) for k in
-               ("x", "y", "edge", "along", "access", "to_u", "to_v", "far")]
-        return Snapped(*cat, parts[0].max_snap)
+            e = np.empty(0)
+            return Snapped(x=e, y=e, edge=np.empty(0, np.int64), along=e, access=e, to_u=e, to_v=e,
+                           far=np.empty(0, bool))
+        cat = {k: np.concatenate([getattr(p, k) for p in parts]) for k in keys}
+        return Snapped(**cat, max_snap=parts[0].max_snap)
 
 
 def snap_points(net: WalkNetwork, x, y, *, max_snap: float = DEFAULT_MAX_SNAP) -> Snapped:
@@ -171,8 +174,11 @@ def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
 
 
 def _site_reach(g: ChainGraph, sites: Snapped):
-    """Where each site joins its chain: the chain, the positions of its segment's two ends
-    along the chain (``lo`` <= ``hi``) and the walk from the site to each of them."""
+    """Where each site joins its chain.
+
+    Returns the chain, the positions of the site's segment's two ends along the
+    chain (``lo`` <= ``hi``) and the walk from the site to each of them.
+    """
     e = sites.edge
     ou, ov = g.edge_off_u[e], g.edge_off_v[e]
     fwd = ov >= ou
@@ -282,8 +288,10 @@ def _shape_points(g: ChainGraph, jdist: np.ndarray, jsrc: np.ndarray, sites: Sna
 
 def _same_chain(g: ChainGraph, sites: Snapped, labels: np.ndarray, c: np.ndarray, off: np.ndarray,
                 d_in: np.ndarray, s_in: np.ndarray) -> None:
-    """Shape points (chain ``c``, position ``off``) reached straight along their own chain
-    from a site on it; updates ``d_in``/``s_in`` in place."""
+    """Shape points (chain ``c``, position ``off``) reached straight along their own chain from a site.
+
+    Updates ``d_in``/``s_in`` in place.
+    """
     chain, lo, hi, t_lo, t_hi = _site_reach(g, sites)
     mark = np.zeros(g.n_chains, dtype=bool)
     mark[chain] = True

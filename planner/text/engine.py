@@ -2,4 +2,25 @@
 
 from __future__ import annotations
 
-TEXT: dict[str, tuple[str, str]] = {}
+TEXT: dict[str, tuple[str, str]] = {
+    "engine.network_summary": (
+        "步行网络 {n_nodes:,} 个节点、{n_edges:,} 条路段；去除 {pieces} 个不连通部分({dropped:,} 个节点)",
+        "walking network: {n_nodes:,} nodes, {n_edges:,} segments; "
+        "dropped {pieces} disconnected pieces ({dropped:,} nodes)",
+    ),
+    "engine.far_facilities": (
+        "{n} 个设施距最近的步行道路超过 {max_snap:.0f} 米(步行从最近的道路算起,已标出):{names}",
+        "{n} facilities are more than {max_snap:.0f} m from any walkable street "
+        "(their walk starts at the nearest street, marked): {names}",
+    ),
+    "engine.units_without_streets": (
+        "{n} 个单元内没有步行道路:其人口放在单元内一点,从最近的道路步行:{names}",
+        "{n} units have no walkable street inside: their population is placed at "
+        "one interior point and walked from the nearest street: {names}",
+    ),
+    "engine.far_homes": (
+        "{n} 个单元有住处距最近的道路超过 {max_snap:.0f} 米(覆盖从最近的道路算起,已标出):{names}",
+        "{n} units have homes more than {max_snap:.0f} m from any street "
+        "(coverage computed from the nearest street, marked): {names}",
+    ),
+}

@@ -6,12 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from planner import read_boundaries, read_facilities
 from planner.analysis.coverage import score_profile, unit_coverage
 from planner.demo.county import demo_paths
 from planner.engine.model import _type_field, build_model
 from planner.engine.network import WalkNetwork, load_network
 from planner.engine.travel import nearest_sites, remove_sites, single_site_distances, snap_points
-from planner.io.readers import read_boundaries, read_facilities
 
 
 def _lattice(side: int = 25, step: float = 10.0) -> WalkNetwork:

@@ -1,0 +1,222 @@
+"""The app in a real browser: load, map clicks in add mode, and bytes sent per edit (Chromium).
+
+Starts ``streamlit run`` on the demo county, or on a county-sized case
+(``benchmarks/make_county.py``'s files, set as the session's data set by a
+small wrapper script), drives Debian's Chromium with Playwright and prints
+medians:
+
+- load: page opened -> targets shown / map drawn (units and facilities) / page idle;
+- edit: a click on a free spot of the map in add mode -> the figures change
+  (the new facility's id is listed) / the new symbol is on the map / page idle;
+- bytes received over the websocket from the click until idle.
+
+::
+
+    python benchmarks/make_county.py --nodes 100000 --out /tmp/county100k
+    python benchmarks/bench_app_browser.py --case demo --clicks 5
+    python benchmarks/bench_app_browser.py --case county --dir /tmp/county100k --clicks 5
+
+``--root OTHER_TREE`` runs another copy of the project (e.g. the code before a
+change) the same way, for a side-by-side comparison in one session.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+
+WRAPPER = '''
+"""Run app.py with a county's files as the session's data set (benchmark only)."""
+import runpy
+from pathlib import Path
+
+import streamlit as st
+
+from planner._util import sha256_file
+from planner.app.state import DataSet
+from planner.io import read_boundaries, read_facilities
+
+DIR = Path({folder!r})
+
+
+@st.cache_resource(show_spinner=False)
+def county() -> DataSet:
+    files = {{"boundaries": DIR / "boundaries.gpkg", "facilities": DIR / "facilities.csv",
+             "network": DIR / "network.npz"}}
+    inputs = {{r: {{"name": p.name, "sha256": sha256_file(p)}} for r, p in files.items()}}
+    return DataSet(units=read_boundaries(files["boundaries"], layer="units"),
+                   facilities=read_facilities(files["facilities"]), network_path=files["network"],
+                   inputs=inputs)
+
+
+if "dataset" not in st.session_state:
+    st.session_state["dataset"] = county()
+runpy.run_path({app!r}, run_name="__main__")
+'''
+
+# a free spot of a unit (not a symbol) on the Leaflet map, the k-th of a scan of the map
+FREE_SPOT = """(k) => {
+    const m = window.map_div, s = m.getSize();
+    const spots = [];
+    for (let y = 60; y < s.y - 60; y += 37) {
+        for (let x = 60; x < s.x - 240; x += 41) {
+            const e = document.elementFromPoint(x, y);
+            if (e && e.tagName === 'path' && e.classList.contains('leaflet-interactive')) spots.push([x, y]);
+        }
+    }
+    return spots.length ? spots[(k * 7919) % spots.length] : null;
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(script: Path, log: Path, root: Path = ROOT) -> tuple[subprocess.Popen, str]:
+    """``streamlit run script`` on a free port (the package from ``root``); returns the process and URL."""
+    port = _free_port()
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "PYTHONPATH": str(root)}
+    fh = open(log, "wb")  # noqa: SIM115 - kept open for the server's life
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
+                             "--server.port", str(port), "--server.address", "127.0.0.1",
+                             "--server.fileWatcherType", "none"], cwd=root, stdout=fh,
+                            stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise SystemExit("streamlit did not start:\n" + log.read_text(errors="replace")[-3000:])
+
+
+def wait_idle(page, timeout: float = 600) -> None:
+    """Until Streamlit's running indicator has gone (and stays gone for 0.5 s)."""
+    deadline = time.monotonic() + timeout
+    calm = None
+    while time.monotonic() < deadline:
+        running = page.evaluate(
+            "() => !!document.querySelector('[data-testid=\"stStatusWidget\"]')")
+        if running:
+            calm = None
+        elif calm is None:
+            calm = time.monotonic()
+        elif time.monotonic() - calm > 0.5:
+            return
+        page.wait_for_timeout(50)
+    raise TimeoutError("the page did not become idle")
+
+
+def map_frame(page):
+    return page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', timeout=600_000).content_frame()
+
+
+def n_symbols(page) -> int:
+    try:
+        return map_frame(page).evaluate("() => document.querySelectorAll('.planner-facility').length")
+    except Exception:  # the iframe is being replaced
+        return -1
+
+
+def run(url: str, clicks: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    res: dict = {"click_figures": [], "click_map": [], "click_idle": [], "click_bytes": []}
+    received = [0]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        page = browser.new_context(viewport={"width": 1500, "height": 1300}, locale="zh-CN").new_page()
+        page.set_default_timeout(600_000)
+        page.on("websocket", lambda ws: ws.on(
+            "framereceived", lambda payload: received.__setitem__(0, received[0] + len(payload))))
+        t0 = time.perf_counter()
+        page.goto(url)
+        page.wait_for_selector('[data-testid="stMetric"]')
+        res["load_figures"] = time.perf_counter() - t0
+        frame = map_frame(page)
+        frame.wait_for_selector("path.leaflet-interactive")
+        frame.wait_for_selector(".planner-facility")
+        res["load_map"] = time.perf_counter() - t0
+        wait_idle(page)
+        res["load_idle"] = time.perf_counter() - t0
+        res["load_bytes"] = received[0]
+        for k in range(clicks):
+            frame = map_frame(page)
+            before = n_symbols(page)
+            spot = frame.evaluate(FREE_SPOT, k)
+            if spot is None:
+                raise SystemExit("no free spot on the map to click")
+            box = frame.locator(".leaflet-container").bounding_box()
+            received[0] = 0
+            t = time.perf_counter()
+            page.mouse.click(box["x"] + spot[0], box["y"] + spot[1])
+            page.wait_for_function(
+                "(k) => document.body.innerText.includes('NEW-MUTU-' + String(k).padStart(3, '0'))",
+                arg=k + 1, timeout=600_000)
+            res["click_figures"].append(time.perf_counter() - t)
+            while n_symbols(page) != before + 1:
+                page.wait_for_timeout(30)
+            res["click_map"].append(time.perf_counter() - t)
+            wait_idle(page)
+            res["click_idle"].append(time.perf_counter() - t)
+            res["click_bytes"].append(received[0])
+        browser.close()
+    return res
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--case", choices=["demo", "county"], default="demo")
+    ap.add_argument("--dir", help="folder written by make_county.py (with --case county)")
+    ap.add_argument("--clicks", type=int, default=5)
+    ap.add_argument("--root", type=Path, default=ROOT, help="project tree to run (default this one)")
+    args = ap.parse_args()
+    root = args.root.resolve()
+    tmp = Path(tempfile.mkdtemp(prefix="bench_app_"))
+    script = root / "app.py"
+    if args.case == "county":
+        if not args.dir:
+            raise SystemExit("--case county needs --dir (python benchmarks/make_county.py --out DIR)")
+        script = tmp / "county_app.py"
+        script.write_text(textwrap.dedent(WRAPPER.format(folder=str(Path(args.dir).resolve()),
+                                                         app=str(root / "app.py"))), encoding="utf-8")
+    proc, url = start(script, tmp / "streamlit.log", root)
+    try:
+        r = run(url, args.clicks)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    med = statistics.median
+    print(f"case: {args.case}{' (' + args.dir + ')' if args.dir else ''}; code: {root}")
+    print(f"  load -> figures / map / idle: {r['load_figures']:.1f} s / {r['load_map']:.1f} s / "
+          f"{r['load_idle']:.1f} s; {r['load_bytes'] / 1e6:.2f} MB received")
+    print(f"  click (add) -> figures: median {med(r['click_figures']):.2f} s  "
+          f"(all {', '.join(f'{x:.2f}' for x in r['click_figures'])})")
+    print(f"  click (add) -> new map: median {med(r['click_map']):.2f} s  "
+          f"(all {', '.join(f'{x:.2f}' for x in r['click_map'])})")
+    print(f"  click (add) -> idle:    median {med(r['click_idle']):.2f} s")
+    print(f"  received per edit:      median {med(r['click_bytes']) / 1e6:.2f} MB "
+          f"(max {max(r['click_bytes']) / 1e6:.2f} MB)")
+
+
+if __name__ == "__main__":
+    main()

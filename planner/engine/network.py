@@ -14,18 +14,22 @@ read back from there next time.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyproj
 import scipy.sparse as sp
 import shapely
 
-from planner._errors import NetworkError
+from planner._errors import NetworkError, warn
 from planner._util import atomic_path, cache_dir, component_labels, sha256_bytes, sha256_file
 from planner.engine.chains import (
     CHAIN_ARRAYS,
@@ -39,7 +43,8 @@ from planner.text import tr
 log = logging.getLogger(__name__)
 
 CACHE_VERSION = 1
-NETWORK_SUFFIXES = (".osm.pbf", ".pbf", ".osm", ".xml", ".graphml", ".npz")
+NETWORK_SUFFIXES = (".osm.pbf", ".pbf", ".osm", ".xml", ".graphml", ".npz", ".gpkg", ".geojson", ".json",
+                    ".shp", ".zip")
 
 # Ways a pedestrian may use (cf. osmnx's "walk" filter): roads with sidewalks or
 # shoulders, paths, steps.  Motorways, cycleways and ways under construction are not.
@@ -509,12 +514,15 @@ def read_graphml(path: str | Path, *, crs=None, largest_component: bool = True) 
     return network_from_graph(G, crs=crs, source=str(path), largest_component=largest_component)
 
 
-def save_network(net: WalkNetwork, path: str | Path, *, with_chains: bool = True) -> Path:
-    """Write the project's compact cache format (``.npz``), atomically.
+def save_network(net: WalkNetwork, path: str | Path, *, with_chains: bool = True,
+                 source_key: str = "") -> Path:
+    """Write the project's compact cache format (``.npz``), atomically, with a digest.
 
     With ``with_chains`` the junction graph (:attr:`WalkNetwork.chains`) is
     stored too, so it is not rebuilt on first use after loading (1.2 s at 1 M
-    nodes); it is built now if it was not yet.
+    nodes); it is built now if it was not yet.  ``source_key`` (the source
+    file's digest, CRS and cache version) is stored and checked on load, and
+    so is a SHA-256 of every array (:func:`read_npz`).
     """
     path = Path(path)
     extra = {}
@@ -523,35 +531,71 @@ def save_network(net: WalkNetwork, path: str | Path, *, with_chains: bool = True
         extra = {f"chains_{k}": getattr(g, k) for k in CHAIN_ARRAYS}
         extra.update(chains_csr_data=g.csr.data, chains_csr_indices=g.csr.indices,
                      chains_csr_indptr=g.csr.indptr)
+    arrays = dict(
+        version=np.array(CACHE_VERSION), crs=np.array(net.crs), node_id=net.node_id,
+        x=net.x, y=net.y, u=net.u, v=net.v, length=net.length,
+        report=np.array([net.report.n_components, net.report.dropped_nodes, net.report.dropped_edges]),
+        source=np.array(net.report.source), source_key=np.array(source_key), **extra,
+    )
     # a unique temporary name: two processes building the same cache must not write one file
     with atomic_path(path) as tmp, open(tmp, "wb") as fh:
-        np.savez(
-            fh, version=np.array(CACHE_VERSION), crs=np.array(net.crs), node_id=net.node_id,
-            x=net.x, y=net.y, u=net.u, v=net.v, length=net.length,
-            report=np.array([net.report.n_components, net.report.dropped_nodes, net.report.dropped_edges]),
-            source=np.array(net.report.source), **extra,
-        )
+        np.savez(fh, digest=np.array(_digest(arrays)), **arrays)
     return path
 
 
-def read_npz(path: str | Path) -> WalkNetwork:
-    """Read a network written by :func:`save_network` (with its junction graph when stored)."""
+def _digest(arrays: Mapping[str, np.ndarray]) -> str:
+    """SHA-256 over every stored array (names, dtypes, shapes and bytes), in name order."""
+    h = hashlib.sha256()
+    for name in sorted(arrays):
+        a = np.ascontiguousarray(arrays[name])
+        h.update(f"{name}|{a.dtype.str}|{a.shape}|".encode())
+        h.update(a.tobytes())
+    return h.hexdigest()
+
+
+def _check_lengths(net: WalkNetwork) -> None:
+    """Segments are straight: each length equals its ends' distance (a cache cannot shorten walks)."""
+    straight = np.hypot(net.x[net.u] - net.x[net.v], net.y[net.u] - net.y[net.v])
+    if not np.allclose(net.length, np.maximum(straight, MIN_EDGE_LENGTH), rtol=1e-6, atol=1e-3):
+        raise NetworkError("segment lengths in the network cache do not match its coordinates",
+                           code="cache_lengths")
+
+
+def read_npz(path: str | Path, *, source_key: str | None = None) -> WalkNetwork:
+    """Read a network written by :func:`save_network` (with its junction graph when stored).
+
+    The stored digest of the arrays must match them, segment lengths must
+    match their coordinates, and with ``source_key`` the file must have been
+    built from that source; otherwise :class:`NetworkError` (a changed,
+    truncated or foreign cache is never used).
+    """
     path = Path(path)
     try:
         with np.load(path, allow_pickle=False) as z:
             if int(z["version"]) != CACHE_VERSION:
                 raise NetworkError("network cache from another version", path=path,
                                    hint="delete it; it is rebuilt from the source file")
+            arrays = {k: z[k] for k in z.files if k != "digest"}
+            if "digest" not in z.files or str(z["digest"]) != _digest(arrays):
+                raise NetworkError("network cache does not match its digest (changed or damaged)",
+                                   path=path, code="cache_digest")
+            if source_key is not None and str(arrays.get("source_key", "")) != source_key:
+                raise NetworkError("network cache was built from another source", path=path,
+                                   code="cache_source")
             rep = z["report"]
             report = NetworkReport(str(z["source"]), int(z["x"].shape[0]), int(z["u"].shape[0]),
                                    int(rep[1]), int(rep[2]), int(rep[0]), from_cache=True)
             net = WalkNetwork(str(z["crs"]), z["node_id"], z["x"], z["y"], z["u"], z["v"],
                               z["length"], report)
+            _check_lengths(net)
             if "chains_csr_indptr" in z.files:
                 _attach_chains(net, _stored_chains(z, net.n_nodes))
             return net
-    except (OSError, KeyError, ValueError) as exc:
-        raise NetworkError(f"unreadable network cache ({exc})", path=path) from exc
+    except NetworkError as exc:
+        exc.path = exc.path or str(path)
+        raise
+    except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+        raise NetworkError(f"unreadable network cache ({exc})", path=path, code="cache_unreadable") from exc
 
 
 def _stored_chains(z, n_nodes: int) -> ChainGraph:
@@ -571,7 +615,8 @@ def _cache_key(path: Path, crs) -> str:
     return sha256_file(path, extra=f"|{crs}|{CACHE_VERSION}".encode())[:24]
 
 
-def load_network(path: str | Path, *, crs=None, use_cache: bool = True) -> WalkNetwork:
+def load_network(path: str | Path, *, crs=None, use_cache: bool = True,
+                 road_options: Mapping[str, Any] | None = None) -> WalkNetwork:
     """Load a walking network from a file, with an on-disk cache.
 
     Parameters
@@ -584,6 +629,10 @@ def load_network(path: str | Path, *, crs=None, use_cache: bool = True) -> WalkN
     use_cache : bool
         Read and write the cache in :func:`cache_dir` (keyed by the file's
         content), so the slow parse happens once per file.
+    road_options : mapping, optional
+        For road centre-line layers (.shp, .zip, .gpkg, .geojson): keyword
+        arguments of :func:`planner.io.roads.read_road_network`, e.g.
+        ``{"tolerance": 2.0, "road_classes": "classes.toml"}``.
 
     Returns
     -------
@@ -611,6 +660,12 @@ def load_network(path: str | Path, *, crs=None, use_cache: bool = True) -> WalkN
         return read_npz(path)
     if path.stat().st_size == 0:
         raise NetworkError("the network file is empty", path=path)
+    if name.endswith((".gpkg", ".geojson", ".json", ".shp", ".zip")):
+        # road centre lines (survey, master plan): noded by planner.io.roads; not cached
+        # (a shapefile's content is spread over several files)
+        from planner.io.roads import read_road_network
+
+        return read_road_network(path, crs=crs, **dict(road_options or {}))
     if name.endswith((".osm.pbf", ".pbf")):
         reader = read_osm_pbf
     elif name.endswith((".osm", ".xml")):
@@ -622,10 +677,11 @@ def load_network(path: str | Path, *, crs=None, use_cache: bool = True) -> WalkN
                            hint=f"use one of {', '.join(NETWORK_SUFFIXES)}")
     cached = None
     if use_cache:
-        cached = cache_dir() / "networks" / f"{_cache_key(path, crs)}.npz"
+        key = _cache_key(path, crs)
+        cached = cache_dir() / "networks" / f"{key}.npz"
         if cached.is_file():
             try:
-                net = read_npz(cached)
+                net = read_npz(cached, source_key=key)
                 out = WalkNetwork(net.crs, net.node_id, net.x, net.y, net.u, net.v, net.length,
                                   NetworkReport(str(path), net.n_nodes, net.n_edges,
                                                 net.report.dropped_nodes, net.report.dropped_edges,
@@ -633,12 +689,16 @@ def load_network(path: str | Path, *, crs=None, use_cache: bool = True) -> WalkN
                 if "chains" in net.__dict__:
                     _attach_chains(out, net.chains)
                 return out
-            except NetworkError:
+            except NetworkError as exc:
+                # never trust a damaged or changed cache: say so, delete it, rebuild from the source
+                warn(f"network cache {cached.name} was not used ({exc.message}); rebuilt from {path.name}",
+                     code="cache_rebuilt", params={"cache": cached.name, "source": path.name},
+                     stacklevel=2)
                 cached.unlink(missing_ok=True)
     net = reader(path, crs=crs)
     if cached is not None:
         try:
-            save_network(net, cached)
+            save_network(net, cached, source_key=key)
         except OSError as exc:  # a read-only home must not stop the analysis
             log.warning("could not write network cache %s: %s", cached, exc)
     return net

@@ -444,6 +444,10 @@ def layer_to_wgs84(gdf: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
     src = gdf.crs
     if src.is_geographic:
         minx, miny, maxx, maxy = gdf.total_bounds
+        if (np.all(np.isfinite([minx, miny, maxx, maxy])) and max(abs(minx), abs(maxx)) <= 90.0
+                and 90.5 < max(abs(miny), abs(maxy)) <= 180.0):
+            raise problem_of(CRSError, "axes_swapped", name, (), minx=minx, miny=miny, maxx=maxx, maxy=maxy,
+                             crs=src.to_string())
         if np.all(np.isfinite([minx, miny, maxx, maxy])) and (
             max(abs(minx), abs(maxx)) > 180.5 or max(abs(miny), abs(maxy)) > 90.5
         ):

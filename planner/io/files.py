@@ -15,7 +15,7 @@ import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import IO, Any
 
 import geopandas as gpd
 import pandas as pd
@@ -23,15 +23,19 @@ import pyogrio
 import shapely
 
 from planner._errors import InputError
-from planner.io.problems import problem, values_listed, warn_problem
+from planner.io.problems import per_lang, problem, values_listed, warn_problem
 
 __all__ = [
+    "MAX_TEXT_BYTES",
     "SUPPORTED_LAYER_SUFFIXES",
     "SUPPORTED_SUFFIXES",
     "SUPPORTED_TABLE_SUFFIXES",
+    "check_network_file",
     "check_path",
+    "check_xlsx",
     "read_layer",
     "read_table",
+    "sniff",
 ]
 
 SUPPORTED_LAYER_SUFFIXES = (".gpkg", ".geojson", ".json", ".shp", ".zip")
@@ -45,20 +49,212 @@ SUPPORTED_SUFFIXES = SUPPORTED_LAYER_SUFFIXES + SUPPORTED_TABLE_SUFFIXES
 _CSV_ENCODINGS = ("utf-8-sig", "gbk", "gb18030")
 _SHP_ENCODINGS = ("utf-8", "gbk", "gb18030")
 
+MB = 1024 * 1024
+MAX_TEXT_BYTES: dict[str, int] = {".csv": 50 * MB, ".geojson": 200 * MB, ".json": 200 * MB}
+"""Largest text file read (bytes): pandas and GDAL hold a text file several times over in memory."""
+XLSX_MAX_TOTAL = 100 * MB
+"""Largest total uncompressed size of an ``.xlsx`` workbook (openpyxl expands XML about 5 times in memory)."""
+XLSX_MAX_RATIO = 100.0
+"""Largest compression ratio of an ``.xlsx`` member above :data:`XLSX_RATIO_FLOOR` (bombs reach 1000)."""
+XLSX_RATIO_FLOOR = 1 * MB
+XLSX_MAX_MEMBERS = 5000
+
+# GDAL connection prefixes (``CSV:``, ``PG:``, ``GPKG:``...), URLs and virtual file systems: a path
+# naming one would make GDAL read other files or fetch URLs, so user paths never carry them
+_GDAL_PREFIX = re.compile(r"^(?:[A-Za-z][A-Za-z0-9_ .+-]+:|/vsi)", re.IGNORECASE)
+
+# content signatures (the first bytes of a file)
+_SQLITE = b"SQLite format 3\x00"
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_SHP_MAGIC = b"\x00\x00\x27\x0a"
+_XML_TEXT = (b"<?xml", b"<")
+_BOM = b"\xef\xbb\xbf"
+
+
+def sniff(head: bytes) -> str:
+    r"""What the first bytes of a file are, whatever its name says.
+
+    Parameters
+    ----------
+    head : bytes
+        The first bytes (64 or more).
+
+    Returns
+    -------
+    str
+        ``'empty'``, ``'sqlite'``, ``'zip'``, ``'ole'`` (old Excel),
+        ``'shp'``, ``'pbf'``, ``'json'`` (starts with ``{`` or ``[``),
+        ``'utf16'`` (text with a UTF-16 byte-order mark),
+        ``'vrt'`` (a GDAL virtual layer), ``'xml'``, ``'text'`` or ``'binary'``.
+
+    Examples
+    --------
+    >>> sniff(b'{"type": "FeatureCollection"}'), sniff(b"<OGRVRTDataSource>"), sniff(b"a,b\n1,2")
+    ('json', 'vrt', 'text')
+    """
+    if not head:
+        return "empty"
+    if head.startswith(_SQLITE):
+        return "sqlite"
+    if head.startswith(_ZIP_MAGIC):
+        return "zip"
+    if head.startswith(_OLE):
+        return "ole"
+    if head.startswith(_SHP_MAGIC):
+        return "shp"
+    if len(head) >= 16 and b"OSMHeader" in head[:32]:
+        return "pbf"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with BOM (Excel's "Unicode text")
+        return "utf16"
+    text = head[3:] if head.startswith(_BOM) else head
+    stripped = text.lstrip(b" \t\r\n")
+    if b"ogrvrtdatasource" in head.lower() or b"vrtdataset" in head.lower():
+        return "vrt"
+    if stripped.startswith((b"{", b"[")):
+        return "json"
+    if stripped.startswith(_XML_TEXT):
+        return "xml"
+    if b"\x00" in head:
+        return "binary"
+    return "text"
+
+
+# what the content of each suffix must be
+_CONTENT: dict[str, tuple[str, ...]] = {
+    ".gpkg": ("sqlite",),
+    ".geojson": ("json",),
+    ".json": ("json",),
+    ".shp": ("shp",),
+    ".zip": ("zip",),
+    ".xlsx": ("zip",),
+    ".xls": ("ole",),
+    ".csv": ("text", "utf16"),
+    ".osm": ("xml",),
+    ".graphml": ("xml",),
+    ".pbf": ("pbf",),
+}
+
+
+def _suffix_of(p: Path | PurePosixPath) -> str:
+    name = p.name.lower()
+    return ".pbf" if name.endswith(".osm.pbf") else p.suffix.lower()
+
+
+def check_content(name: str, suffix: str, head: bytes) -> None:
+    """Refuse content that is not what ``suffix`` says (e.g. a GDAL VRT named ``.geojson``).
+
+    Parameters
+    ----------
+    name : str
+        The file's (or zip member's) name, for the message.
+    suffix : str
+        Its lower-case suffix (``'.osm.pbf'`` counts as ``'.pbf'``).
+    head : bytes
+        Its first bytes.
+
+    Raises
+    ------
+    InputError
+        ``content_mismatch`` (or ``content_vrt`` for a GDAL virtual layer).
+    """
+    expected = _CONTENT.get(suffix)
+    if expected is None:
+        return
+    found = sniff(head)
+    if found == "vrt":
+        raise problem("content_vrt", name, suffix=suffix)
+    if found not in expected:
+        raise problem("content_mismatch", name, suffix=suffix, **per_lang("what", f"io.format{suffix}"),
+                      **per_lang("found", f"io.content.{found}"))
+
+
+def _refuse_special_path(path: str | Path) -> None:
+    """Refuse GDAL connection strings, virtual file systems and URLs given as file paths."""
+    text = str(path)
+    if _GDAL_PREFIX.match(text) and not re.match(r"^[A-Za-z]:[\\/]", text):
+        raise problem("path_refused", Path(text).name or text, path=text[:80])
+    if "/vsi" in text.lower().replace("\\", "/"):
+        raise problem("path_refused", Path(text).name or text, path=text[:80])
+
 
 def check_path(path: str | Path, suffixes: Sequence[str]) -> Path:
-    """The path of an existing, non-empty file with one of ``suffixes``; else an InputError."""
+    """The path of an existing, regular, non-empty file with one of ``suffixes``; else an InputError.
+
+    GDAL connection strings (``CSV:...``, ``/vsicurl/...``), devices and
+    pipes are refused, and the first bytes must match the suffix (a GDAL
+    virtual layer named ``units.geojson`` is refused).
+    """
+    _refuse_special_path(path)
     p = Path(path)
     if not p.exists():
         raise problem("file_not_found", p)
     if p.is_dir():
         raise problem("is_folder", p.name)
-    suffix = p.suffix.lower()
-    if suffix not in suffixes:
-        raise unsupported_type(p.name, suffix, suffixes)
-    if p.stat().st_size == 0:
+    suffix = _suffix_of(p)
+    if suffix not in suffixes and p.suffix.lower() not in suffixes:
+        raise unsupported_type(p.name, p.suffix.lower(), suffixes)
+    if not p.is_file():  # a device (/dev/zero) or a pipe behind a file name
+        raise problem("not_regular_file", p.name)
+    size = p.stat().st_size
+    if size == 0:
         raise problem("file_empty", p.name)
+    limit = MAX_TEXT_BYTES.get(suffix)
+    if limit is not None and size > limit:
+        raise problem("file_too_large", p.name, mb=size / MB, limit=limit / MB)
+    with open(p, "rb") as fh:
+        head = fh.read(512)
+    check_content(p.name, suffix, head)
     return p
+
+
+def check_network_file(path: str | Path) -> Path:
+    """Check a network file (``.osm.pbf``, ``.osm``, ``.graphml``) before a reader opens it.
+
+    The same rules as the layers: no GDAL connection strings or URLs, a
+    regular non-empty file, content matching the suffix.
+
+    Returns
+    -------
+    Path
+        The path.
+    """
+    return check_path(path, (".pbf", ".osm", ".graphml"))
+
+
+def check_xlsx(p: Path | IO[bytes], name: str | None = None) -> None:
+    """Refuse an ``.xlsx`` that is not a zip or would expand beyond the limits (a decompression bomb).
+
+    Only the archive's directory is read: nothing is expanded.
+
+    Parameters
+    ----------
+    p : Path or binary file
+        The workbook (an upload's bytes as ``io.BytesIO``).
+    name : str, optional
+        The file's name for messages (default: the path's name).
+
+    Raises
+    ------
+    InputError
+        ``xlsx_invalid``, ``xlsx_bomb`` or ``xlsx_too_large``.
+    """
+    name = name or (p.name if isinstance(p, Path) else "upload.xlsx")
+    try:
+        with zipfile.ZipFile(p) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise problem("excel_unreadable", name, detail=f"{type(exc).__name__}: {exc}") from exc
+    if len(infos) > XLSX_MAX_MEMBERS:
+        raise problem("zip_too_many_members", name, n=len(infos), limit=XLSX_MAX_MEMBERS)
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > XLSX_RATIO_FLOOR and info.file_size > XLSX_MAX_RATIO * max(info.compress_size, 1):
+            raise problem("xlsx_bomb", name, entry=info.filename, mb=info.file_size / MB,
+                          ratio=info.file_size / max(info.compress_size, 1))
+    if total > XLSX_MAX_TOTAL:
+        raise problem("xlsx_too_large", name, mb=total / MB, limit=XLSX_MAX_TOTAL / MB)
 
 
 def unsupported_type(name: str, suffix: str, supported: Sequence[str]) -> InputError:
@@ -102,6 +298,7 @@ def _zip_member(p: Path, layer: str | None) -> tuple[str, str | None, bool]:
     ]
     if not datasets:
         raise problem("zip_no_dataset", p.name)
+    _check_members(p, datasets)
     chosen = datasets[0]
     inner_layer = layer
     if len(datasets) > 1:
@@ -116,6 +313,33 @@ def _zip_member(p: Path, layer: str | None) -> tuple[str, str | None, bool]:
     cpg = str(PurePosixPath(chosen).with_suffix(".cpg")).lower()
     has_cpg = any(n.lower() == cpg for n in names)
     return f"/vsizip/{p.resolve().as_posix()}/{chosen}", inner_layer, has_cpg
+
+
+def _check_members(p: Path, members: Sequence[str]) -> None:
+    """Each dataset inside the zip must be what its suffix says (not a VRT named ``.shp``)."""
+    try:
+        with zipfile.ZipFile(p) as zf:
+            for n in members:
+                with zf.open(n) as fh:
+                    head = fh.read(512)
+                check_content(f"{p.name}/{n}", _suffix_of(PurePosixPath(n)), head)
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
+        raise problem("zip_invalid", p.name) from exc
+
+
+def _driver_source(source: str, suffix: str) -> str:
+    """The GDAL path naming the driver explicitly where GDAL allows it (GeoPackage, GeoJSON).
+
+    Shapefiles have no such prefix: their content was checked (:func:`check_content`),
+    so GDAL's shapefile driver is the only one that recognises them.
+    """
+    if ":" in source.replace("/vsizip/", ""):  # a colon would be read as part of the connection string
+        return source
+    if suffix == ".gpkg":
+        return f"GPKG:{source}"
+    if suffix == ".geojson":
+        return f"GeoJSON:{source}"
+    return source
 
 
 # --------------------------------------------------------------------------
@@ -258,11 +482,12 @@ def read_layer(
         Missing, unsupported, empty or unreadable file, unknown layer.
     """
     p = check_path(path, SUPPORTED_LAYER_SUFFIXES)
-    source = str(p)
+    source = str(p.resolve())
     has_cpg = p.with_suffix(".cpg").exists() or p.with_suffix(".CPG").exists()
     if p.suffix.lower() == ".zip":
         source, layer, has_cpg = _zip_member(p, layer)
     is_shp = source.lower().endswith(".shp")
+    source = _driver_source(source, _suffix_of(PurePosixPath(source)))
 
     try:
         layers = [str(row[0]) for row in pyogrio.list_layers(source)]
@@ -302,7 +527,8 @@ def _sniff_sep(text: str) -> str:
 def _read_csv(p: Path, dtype: Any) -> pd.DataFrame:
     raw = p.read_bytes()
     text = None
-    for enc in _CSV_ENCODINGS:
+    encodings = ("utf-16",) if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else _CSV_ENCODINGS
+    for enc in encodings:
         try:
             text = raw.decode(enc)
             break
@@ -320,6 +546,8 @@ def _read_csv(p: Path, dtype: Any) -> pd.DataFrame:
 
 def _read_excel(p: Path, sheet: str | int | None, dtype: Any) -> pd.DataFrame:
     engine = "openpyxl" if p.suffix.lower() == ".xlsx" else "xlrd"
+    if engine == "openpyxl":
+        check_xlsx(p)
     try:
         return pd.read_excel(p, sheet_name=0 if sheet is None else sheet, dtype=dtype, engine=engine)
     except ImportError as exc:

@@ -10,14 +10,94 @@ back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import contextlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
 from planner._errors import InputError, PlannerError, localised, warn
 from planner.text import lookup, tr
 
-__all__ = ["MAX_LISTED", "at_rows", "per_lang", "column_label", "problem", "values_listed", "warn_problem"]
+__all__ = [
+    "HINT_STYLES",
+    "MAX_LISTED",
+    "at_rows",
+    "column_label",
+    "columns_option",
+    "get_hint_style",
+    "hint_style",
+    "per_lang",
+    "problem",
+    "set_hint_style",
+    "values_listed",
+    "warn_problem",
+]
+
+HINT_STYLES = ("python", "cli")
+"""How fixes name options: Python arguments (``columns={'pop60': ...}``) or command-line options
+(``--columns pop60=...``)."""
+_HINT_STYLE: ContextVar[str] = ContextVar("planner_hint_style", default="python")
+
+
+def _check_style(style: str) -> str:
+    if style not in HINT_STYLES:
+        raise ValueError(f"hint style must be one of {HINT_STYLES}, got {style!r}")
+    return style
+
+
+def get_hint_style() -> str:
+    """The current hint style: ``'python'`` (default) or ``'cli'``."""
+    return _HINT_STYLE.get()
+
+
+def set_hint_style(style: str) -> None:
+    """Set the hint style for the rest of this context (the command line sets ``'cli'`` once at start).
+
+    Parameters
+    ----------
+    style : {'python', 'cli'}
+    """
+    _HINT_STYLE.set(_check_style(style))
+
+
+@contextlib.contextmanager
+def hint_style(style: str) -> Iterator[None]:
+    """Word the fixes of errors raised inside the block for ``style`` (``'python'`` or ``'cli'``).
+
+    Examples
+    --------
+    >>> with hint_style("cli"):
+    ...     columns_option([("pop60", None)])["set@en"]
+    '--columns pop60=YOUR_COLUMN'
+    >>> columns_option([("pop60", "老人")])["set@en"]
+    "columns={'pop60': '老人'}"
+    """
+    token = _HINT_STYLE.set(_check_style(style))
+    try:
+        yield
+    finally:
+        _HINT_STYLE.reset(token)
+
+
+def columns_option(pairs: Sequence[tuple[str, str | None]]) -> dict[str, str]:
+    """Params ``set@zh`` / ``set@en``: how to map columns, as an argument or an option.
+
+    Parameters
+    ----------
+    pairs : sequence of (canonical, column or None)
+        ``None`` stands for "your column" (worded per language).
+    """
+    out = {}
+    for lang in ("zh", "en"):
+        placeholder = tr("io.your_column", lang)
+        items = [(k, placeholder if v is None else str(v)) for k, v in pairs]
+        if get_hint_style() == "cli":
+            out[f"set@{lang}"] = " ".join(
+                f"--columns {k}={v if v.replace('_', '').isalnum() else repr(v)}" for k, v in items)
+        else:
+            out[f"set@{lang}"] = "columns={" + ", ".join(f"{k!r}: {v!r}" for k, v in items) + "}"
+    return out
 
 MAX_LISTED = 10
 """Rows or values named in one message; the rest are counted."""

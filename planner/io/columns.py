@@ -19,7 +19,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from planner.io.problems import at_rows, column_label, problem, values_listed
+from planner.io.problems import at_rows, column_label, columns_option, problem, values_listed
 
 __all__ = [
     "assemble",
@@ -33,6 +33,8 @@ __all__ = [
     "missing_column_error",
     "normalise_column_name",
     "numeric_column",
+    "columns_for",
+    "parse_column_options",
     "to_number",
     "vocabulary_lookup",
 ]
@@ -79,23 +81,50 @@ def blank(series: pd.Series) -> pd.Series:
 # the alias matcher
 
 
+def _candidates(by_norm: Mapping[str, list[str]], names: Sequence[str], used: set[str]) -> list[str]:
+    """The unused columns whose normalised name is one of ``names``, in the order of ``names``."""
+    out: list[str] = []
+    for alias in names:
+        for c in by_norm.get(normalise_column_name(alias), ()):
+            if c not in used and c not in out:
+                out.append(c)
+    return out
+
+
 def _alias_hits(
-    by_norm: Mapping[str, str],
+    by_norm: Mapping[str, list[str]],
     aliases: Mapping[str, Sequence[str]],
     found: dict[str, str],
     used: set[str],
+    name: str | None = None,
 ) -> dict[str, str]:
-    """Add to ``found`` the first unused column matching each canonical name's aliases, in order."""
+    """Add to ``found`` the one unused column matching each canonical name's aliases.
+
+    Two or more candidates are never guessed between: with ``name`` (a
+    reader) they raise ``ambiguous_column``; without (the app's guesses) the
+    canonical name is left unmatched for the user to choose.
+    """
     for canonical, names in aliases.items():
         if canonical in found:
             continue
-        for alias in names:
-            c = by_norm.get(normalise_column_name(alias))
-            if c is not None and c not in used:
-                found[canonical] = c
-                used.add(c)
-                break
+        hits = _candidates(by_norm, names, used)
+        if len(hits) == 1:
+            found[canonical] = hits[0]
+            used.add(hits[0])
+        elif len(hits) > 1 and name is not None:
+            raise problem("ambiguous_column", name, canonical=canonical, **column_label(canonical),
+                          **values_listed(hits), **columns_option([(canonical, hits[0])]),
+                          **{k.replace("set@", "set2@"): v
+                             for k, v in columns_option([(canonical, hits[1])]).items()})
     return found
+
+
+def _by_norm(cols: Iterable[Any]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for c in cols:
+        if c != "geometry":
+            out.setdefault(normalise_column_name(c), []).append(c)
+    return out
 
 
 def guess_columns(columns: Sequence[str], aliases: Mapping[str, Sequence[str]]) -> dict[str, str | None]:
@@ -103,7 +132,8 @@ def guess_columns(columns: Sequence[str], aliases: Mapping[str, Sequence[str]]) 
 
     Matching ignores case, spaces, underscores and hyphens, as the readers do
     (the same matcher); the canonical name itself counts as an alias, and of
-    several columns with the same normalised name the last is taken.
+    two or more candidates for one canonical name leave it ``None`` (the
+    user chooses; the readers raise ``ambiguous_column`` instead).
 
     Parameters
     ----------
@@ -121,8 +151,10 @@ def guess_columns(columns: Sequence[str], aliases: Mapping[str, Sequence[str]]) 
     --------
     >>> guess_columns(["名称", "Pop_60"], {"name": ("名称",), "pop60": ("pop60",), "code": ()})
     {'name': '名称', 'pop60': 'Pop_60', 'code': None}
+    >>> guess_columns(["老年人口", "60岁以上"], {"pop60": ("老年人口", "60岁以上")})
+    {'pop60': None}
     """
-    by_norm = {normalise_column_name(c): c for c in columns if c != "geometry"}
+    by_norm = _by_norm(columns)
     found = _alias_hits(by_norm, {k: (k, *names) for k, names in aliases.items()}, {}, set())
     return {canonical: found.get(canonical) for canonical in aliases}
 
@@ -185,18 +217,107 @@ def match_columns(
     for canonical, column in dict(explicit or {}).items():
         if canonical not in aliases:
             raise problem("unknown_mapping_key", name, key=canonical, **values_listed(aliases, "keys"))
-        if column not in cols:
-            raise problem("mapped_column_missing", name, column=column, key=canonical,
-                          **values_listed(cols, "columns"))
-        found[canonical] = column
+        found[canonical] = _explicit_column(column, cols, canonical, name)
     used = set(found.values())
-    by_norm: dict[str, str] = {}
-    for c in cols:
-        by_norm.setdefault(normalise_column_name(c), c)
-    _alias_hits(by_norm, aliases, found, used)
+    _alias_hits(_by_norm(cols), aliases, found, used, name)
     if truncated:
         _truncated_hits(cols, aliases, found, used)
     return found
+
+
+def _explicit_column(column: Any, cols: Sequence[Any], canonical: str, name: str) -> Any:
+    """The file's column the user named: exactly, else the one column equal after normalisation."""
+    if column in cols:
+        return column
+    same = [c for c in cols if normalise_column_name(c) == normalise_column_name(column)]
+    if len(same) == 1:
+        return same[0]
+    raise problem("mapped_column_missing", name, column=column, key=canonical, **values_listed(cols, "columns"))
+
+
+INPUT_KINDS = ("boundaries", "facilities", "points", "population")
+"""Inputs a ``--columns`` option may be addressed to with a prefix (``population.code=统计代码``)."""
+
+
+def columns_for(mapping: Mapping[str, str], kind: str, aliases: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """The part of a parsed ``--columns`` mapping meant for one input.
+
+    Parameters
+    ----------
+    mapping : mapping
+        As returned by :func:`parse_column_options`.
+    kind : {'boundaries', 'facilities', 'points', 'population'}
+        The input being read.
+    aliases : mapping
+        That input's alias table (its keys are the canonical names it knows).
+
+    Returns
+    -------
+    dict
+        ``kind.canonical`` entries for this input, and the unprefixed ones
+        whose canonical name this input knows (a prefixed entry wins).
+
+    Examples
+    --------
+    >>> m = parse_column_options(["pop60=老人", "population.code=统计代码", "facilities.name=机构"])
+    >>> columns_for(m, "population", {"code": (), "pop60": ()})
+    {'pop60': '老人', 'code': '统计代码'}
+    >>> columns_for(m, "facilities", {"name": ()})
+    {'name': '机构'}
+    """
+    out = {k: v for k, v in mapping.items() if "." not in k and k in aliases}
+    prefix = f"{kind}."
+    out.update({k[len(prefix):]: v for k, v in mapping.items() if k.startswith(prefix)})
+    return out
+
+
+def parse_column_options(options: Iterable[str] | None) -> dict[str, str]:
+    """Parse repeated ``--columns canonical=yours`` options into a mapping.
+
+    Parameters
+    ----------
+    options : iterable of str
+        Each ``canonical=your column`` (spaces around ``=`` ignored; a
+        full-width equals sign or ``:`` also works), optionally addressed to
+        one input: ``population.code=统计代码`` (see :func:`columns_for`);
+        several may also be given in one option separated by commas or
+        semicolons.
+
+    Returns
+    -------
+    dict
+        Canonical name -> your column name, in the order given.
+
+    Raises
+    ------
+    InputError
+        ``column_option_invalid`` for an item without ``=``, an empty side,
+        or the same canonical name given twice with different columns.
+
+    Examples
+    --------
+    >>> parse_column_options(["pop60=pop_60plus", "name = 村名"])
+    {'pop60': 'pop_60plus', 'name': '村名'}
+    >>> parse_column_options(["pop60=老人,population=总人口"])
+    {'pop60': '老人', 'population': '总人口'}
+    """
+    out: dict[str, str] = {}
+    for option in options or ():
+        for item in re.split(r"[,;\uff0c\uff1b]", unicodedata.normalize("NFC", str(option))):
+            if not item.strip():
+                continue
+            # '=' or the full-width one; ':' only without '=' ('name:zh' may be a column name)
+            sep = r"[=\uff1d]" if re.search(r"[=\uff1d]", item) else r"[:\uff1a]"
+            parts = re.split(rf"\s*{sep}\s*", item.strip(), maxsplit=1)
+            if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+                raise problem("column_option_invalid", None, option=item.strip())
+            key, value = parts[0].strip().lower(), parts[1].strip().strip("'\"")
+            if "." in key and key.split(".", 1)[0] not in INPUT_KINDS:
+                raise problem("column_option_invalid", None, option=item.strip())
+            if key in out and out[key] != value:
+                raise problem("column_option_twice", None, key=key, first=out[key], second=value)
+            out[key] = value
+    return out
 
 
 def missing_column_error(name: str, canonical: str, aliases: Sequence[str], cols: Iterable[Any]) -> Any:
@@ -214,7 +335,7 @@ def missing_column_error(name: str, canonical: str, aliases: Sequence[str], cols
         The file's columns.
     """
     return problem("missing_column", name, canonical=canonical, **column_label(canonical),
-                   **values_listed(aliases, "looked"),
+                   **values_listed(aliases, "looked"), **columns_option([(canonical, None)]),
                    **values_listed((c for c in cols if c != "geometry"), "has"))
 
 

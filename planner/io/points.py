@@ -7,6 +7,8 @@ canonical columns of :mod:`planner.schema`.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -39,10 +41,18 @@ from planner.io.files import (
     read_table,
     unsupported_type,
 )
-from planner.io.problems import at_rows, column_label, problem, values_listed, warn_problem
+from planner.io.problems import (
+    at_rows,
+    column_label,
+    columns_option,
+    problem,
+    values_listed,
+    warn_problem,
+)
 from planner.schema import (
     FACILITY_ALIASES,
     FACILITY_COLUMNS,
+    FACILITY_OPTIONAL_COLUMNS,
     FACILITY_TYPE_ALIASES,
     FACILITY_TYPES,
     POINT_ALIASES,
@@ -86,6 +96,25 @@ def _header_below_title(
     return df, found
 
 
+_DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d{1,3},\d+\s*$")
+
+
+def _decimal_commas(series: pd.Series, name: str) -> pd.Series:
+    """Coordinates written with a decimal comma (``117,2345``): read the comma as a point, with a warning.
+
+    A comma in a coordinate of degrees is never a thousands separator
+    (degrees have at most three digits before the point); without this,
+    ``117,2345`` would become 1172345 and be refused as out of range.
+    """
+    texts = series.map(lambda v: unicodedata.normalize("NFKC", v) if isinstance(v, str) else v)
+    comma = texts.map(lambda v: isinstance(v, str) and bool(_DECIMAL_COMMA.match(v))).astype(bool)
+    if not comma.any():
+        return series
+    rows, at = at_rows(np.flatnonzero(comma.to_numpy()), "row")
+    warn_problem("decimal_comma", name, rows, **at, column=series.name, n=int(comma.sum()))
+    return texts.where(~comma, texts.map(lambda v: v.replace(",", ".") if isinstance(v, str) else v))
+
+
 def _table_points(
     df: pd.DataFrame,
     found: dict[str, str],
@@ -101,7 +130,8 @@ def _table_points(
     for key in ("longitude", "latitude"):
         if key not in found:
             raise missing_column_error(name, key, FACILITY_ALIASES[key], df.columns)
-    lon, lat = to_number(df[found["longitude"]]), to_number(df[found["latitude"]])
+    lon = to_number(_decimal_commas(df[found["longitude"]], name))
+    lat = to_number(_decimal_commas(df[found["latitude"]], name))
     bad = lon.isna() | lat.isna()
     if bad.any():
         rows, at = at_rows(np.flatnonzero(bad.to_numpy()), "row")
@@ -114,7 +144,8 @@ def _table_points(
     if swapped.any():
         rows, at = at_rows(np.flatnonzero(swapped), "row")
         raise problem("lonlat_swapped", name, rows, **at, lon_column=found["longitude"],
-                      lat_column=found["latitude"])
+                      lat_column=found["latitude"],
+                      **columns_option([("longitude", found["latitude"]), ("latitude", found["longitude"])]))
     out_range = (lon.abs() > 180) | (lat.abs() > 90)
     if out_range.any():
         rows, at = at_rows(np.flatnonzero(out_range.to_numpy()), "row")
@@ -208,6 +239,7 @@ def _facility_types(gdf: gpd.GeoDataFrame, found: dict[str, str], default_type: 
     if "type" not in found:
         if default_type is None:
             raise problem("missing_type_column", name, accepted=accepted, **column_label("type"),
+                          **columns_option([("type", None)]),
                           **values_listed(FACILITY_ALIASES["type"], "looked"))
         return pd.Series([default_type] * len(gdf), index=gdf.index, dtype=object)
     types = map_vocabulary(gdf[found["type"]], vocabulary_lookup(FACILITY_TYPE_ALIASES), "unknown_type",
@@ -333,7 +365,16 @@ def read_facilities(
     else:
         statuses = pd.Series([default_status] * len(gdf), index=gdf.index, dtype=object)
     out["status"] = statuses.astype(object)
-    return assemble(out, gdf, set(found.values()), list(FACILITY_COLUMNS))
+    for key in FACILITY_OPTIONAL_COLUMNS:
+        if key not in found:
+            continue
+        if key == "dementia_beds":
+            out[key] = numeric_column(gdf[found[key]], key, name, word, required=False)
+        else:  # the file's values; the standards measures read them
+            col = gdf[found[key]]
+            out[key] = col.map(lambda v: str(v).strip() if isinstance(v, str) else v).where(~blank(col), None)
+    canonical = list(FACILITY_COLUMNS) + [c for c in FACILITY_OPTIONAL_COLUMNS if c in found]
+    return assemble(out, gdf, set(found.values()), canonical)
 
 
 def read_points(

@@ -25,7 +25,7 @@ ever written to the inputs.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,6 +58,17 @@ OFFSET_BEFORE = 150.0  # median metres to the street that makes a datum shift su
 OFFSET_AFTER = 50.0  # ... when the converted points sit within this of the streets
 _MIN_OFFSET_POINTS = 3
 _MAX_LISTED = 10
+MIN_NETWORK_EDGES = 10
+"""A network of fewer segments cannot tell near from far (a one-edge network made every unit a gap)."""
+MIN_NETWORK_LENGTH = 1000.0
+"""Metres of street below which a network is too small to analyse."""
+MIN_UNITS_REACHED = 0.2
+"""Share of units with a street within the snap distance below which the network does not cover the area."""
+FAR_OUTSIDE = 5000.0
+"""Metres: facilities all farther than this outside the study area belong to another place."""
+UNIT_OFFSET_BEFORE = 60.0  # median metres from unit boundary vertices to streets that makes a shift suspect ...
+UNIT_OFFSET_GAIN = 0.5  # ... when converting them halves it
+_BOUNDARY_SAMPLE = 3000
 
 MODEL_REPORTED = ("facility_far", "unit_no_street", "unit_far")
 """Issue codes that :func:`planner.engine.model.build_model` also reports in ``Model.warnings``."""
@@ -320,6 +331,51 @@ def _check_offset(net, pts: gpd.GeoDataFrame, name: str, coord_system: str) -> I
     return _issue(name, "warning", (), f"{system}_suspected", lo=lo, hi=hi, before=before, after=after)
 
 
+def _fatal(cls: type[PlannerError], code: str, file: str, **params: Any) -> Issue:
+    """A fatal issue found by a check of this module, carrying its error (raised by ``raise_if_fatal``)."""
+    err = problem_of(cls, code, file, (), **params)
+    return Issue(file, "error", (), err.text("zh"), err.message, err.hint or "", code=code, error=err,
+                 fix_zh=err.fix_text("zh"), cause=code)
+
+
+def _check_network_size(net) -> Issue | None:
+    """A network too small to analyse (one street, a few segments): fatal."""
+    n = int(len(net.u))
+    total = float(np.sum(net.length)) if n else 0.0
+    if n >= MIN_NETWORK_EDGES and total >= MIN_NETWORK_LENGTH:
+        return None
+    return _fatal(NetworkError, "network_too_small", Path(str(net.report.source)).name, n=n, metres=total,
+                  min_edges=MIN_NETWORK_EDGES, min_metres=MIN_NETWORK_LENGTH)
+
+
+def _check_unit_offset(net, units: gpd.GeoDataFrame, name: str) -> Issue | None:
+    """Boundaries in GCJ-02 or BD-09 declared WGS-84: converting their vertices puts them on the streets.
+
+    Urban communities are bounded by streets, so the boundary vertices of
+    correctly placed units lie close to the streets; a datum shift moves them
+    a consistent few hundred metres off.
+    """
+    from planner.io import crs as _crs
+
+    coords = shapely.get_coordinates(units.geometry.boundary.to_numpy())
+    if len(coords) < 20 or not (~_crs.out_of_china(coords[:, 0], coords[:, 1])).any():
+        return None
+    coords = coords[:: max(1, len(coords) // _BOUNDARY_SAMPLE)]
+    lon, lat = coords[:, 0], coords[:, 1]
+    before = float(np.median(_access(net, lon, lat)))
+    if before <= UNIT_OFFSET_BEFORE:
+        return None
+    best = None
+    for system, convert in (("gcj02", _crs.gcj02_to_wgs84), ("bd09", _crs.bd09_to_wgs84)):
+        clon, clat = (np.asarray(a) for a in convert(lon, lat))
+        after = float(np.median(_access(net, clon, clat)))
+        if after < UNIT_OFFSET_GAIN * before and (best is None or after < best[1]):
+            best = (system, after)
+    if best is None:
+        return None
+    return _issue(name, "warning", (), f"units_{best[0]}_suspected", before=before, after=best[1])
+
+
 def _check_points_far(net, pts: gpd.GeoDataFrame, name: str, max_snap: float, what: str) -> Issue | None:
     access = _access(net, pts.geometry.x.to_numpy(), pts.geometry.y.to_numpy())
     far = np.flatnonzero(access > max_snap)
@@ -364,6 +420,11 @@ def _check_unit_streets(net, units: gpd.GeoDataFrame, name: str, max_snap: float
                    n=n, kind=kd) for kd, n in counts.items())
         return out
 
+    if len(geoms) > 1 and near.mean() < MIN_UNITS_REACHED:
+        out.append(_fatal(NetworkError, "network_sparse", Path(str(net.report.source)).name,
+                          reached=int(near.sum()), n=len(geoms), max_snap=max_snap,
+                          share=MIN_UNITS_REACHED * 100))
+        return out
     far = np.flatnonzero(~near)
     if far.size:
         out.append(_issue(name, "warning", [int(r) + 1 for r in far], "unit_far", max_snap=max_snap,
@@ -403,6 +464,9 @@ def _check_outside(units_metric: gpd.GeoDataFrame, fac_metric: gpd.GeoDataFrame,
     out = np.flatnonzero(dist > 0)
     if out.size == 0:
         return None
+    if float(dist.min()) > FAR_OUTSIDE:  # every facility belongs to another place: nothing to analyse
+        return _fatal(InputError, "facilities_elsewhere", name, n=len(pts), nearest=float(dist.min()),
+                      far=FAR_OUTSIDE)
     rows = tuple(int(r) + 1 for r in out)
     return _issue(name, "warning", rows, "outside_area", listed=_listed(rows), n=out.size,
                   farthest=float(dist[out].max()))
@@ -532,6 +596,9 @@ def validate_inputs(
     facilities_layer: str | None = None,
     crs: str | None = None,
     progress: Callable[[str], None] | None = None,
+    columns: Mapping[str, str] | None = None,
+    population: Any = None,
+    road_options: Mapping[str, Any] | None = None,
 ) -> ValidationReport:
     """Check every input and list every problem with its rows and fix.
 
@@ -553,6 +620,17 @@ def validate_inputs(
         Coordinate system for layers without one (e.g. ``'EPSG:4490'``).
     progress : callable, optional
         Called with a line of text before each slow step.
+    columns : mapping, optional
+        Your column names, as parsed from ``--columns`` by
+        :func:`planner.io.columns.parse_column_options` (``canonical -> yours``,
+        optionally prefixed ``boundaries.``, ``facilities.``, ``points.`` or
+        ``population.``); each input takes its own part.
+    population : path or DataFrame, optional
+        A population table joined to the boundaries by 12-digit code (see
+        :func:`planner.io.population.read_population`).
+    road_options : mapping, optional
+        For a road centre-line layer as the network: keyword arguments of
+        :func:`planner.io.roads.read_road_network` (``tolerance``, ``road_classes``).
 
     Returns
     -------
@@ -562,7 +640,11 @@ def validate_inputs(
     """
     from planner.engine.network import WalkNetwork, load_network
     from planner.io.boundaries import read_boundaries
+    from planner.io.columns import columns_for
     from planner.io.points import read_facilities, read_points
+    from planner.schema import BOUNDARY_ALIASES, FACILITY_ALIASES, POINT_ALIASES, POPULATION_ALIASES
+
+    mapping = dict(columns or {})
 
     say = progress or (lambda _text: None)
     issues: list[Issue] = []
@@ -570,32 +652,43 @@ def validate_inputs(
     if boundaries is not None:
         say(f"boundaries: {boundaries if not isinstance(boundaries, gpd.GeoDataFrame) else 'data'}")
         units = boundaries if isinstance(boundaries, gpd.GeoDataFrame) else _read(
-            "boundaries", read_boundaries, boundaries, issues, layer=boundaries_layer, crs=crs)
+            "boundaries", read_boundaries, boundaries, issues, layer=boundaries_layer, crs=crs,
+            columns=columns_for(mapping, "boundaries", BOUNDARY_ALIASES) or None, population=population,
+            population_columns=columns_for(mapping, "population", POPULATION_ALIASES) or None)
     if facilities is not None:
         say(f"facilities: {facilities if not isinstance(facilities, gpd.GeoDataFrame) else 'data'}")
         fac = facilities if isinstance(facilities, gpd.GeoDataFrame) else _read(
             "facilities", read_facilities, facilities, issues, layer=facilities_layer,
-            coord_system=coord_system, crs=crs)
+            coord_system=coord_system, crs=crs,
+            columns=columns_for(mapping, "facilities", FACILITY_ALIASES) or None)
     if points is not None:
         pts = points if isinstance(points, gpd.GeoDataFrame) else _read(
-            "points", read_points, points, issues, coord_system=coord_system, crs=crs)
+            "points", read_points, points, issues, coord_system=coord_system, crs=crs,
+            columns=columns_for(mapping, "points", POINT_ALIASES) or None)
     if network is not None:
         say(f"network: {network if not isinstance(network, WalkNetwork) else 'data'}")
         net = network if isinstance(network, WalkNetwork) else _read(
-            "network", load_network, network, issues)
+            "network", load_network, network, issues, road_options=road_options)
 
     bname = _file_name(boundaries, "boundaries")
     fname = _file_name(facilities, "facilities")
     pname = _file_name(points, "points")
     system = coord_system.strip().lower().replace("-", "").replace("_", "")
     checks: list[Issue | None] = []
+    net_ok = True
     if net is not None:  # a datum shift first: it explains the far and outside points
         say("checking positions against the streets")
+        small = _check_network_size(net)
+        checks.append(small)
+        if small is not None:  # nothing below means anything on such a network
+            net_ok = False
+        if units is not None and len(units) and net_ok:
+            checks.append(_check_unit_offset(net, units, bname))
         for frame, nm, what in ((fac, fname, "facilities"), (pts, pname, "points")):
-            if frame is not None and len(frame):
+            if frame is not None and len(frame) and net_ok:
                 checks.append(_check_offset(net, frame, nm, system))
                 checks.append(_check_points_far(net, frame, nm, max_snap, what))
-        if units is not None and len(units):
+        if units is not None and len(units) and net_ok:
             checks.extend(_check_unit_streets(net, units, bname, max_snap))
     units_m = None
     if units is not None and len(units):

@@ -23,6 +23,7 @@ PIECES: dict[str, tuple[str, str]] = {
     "io.missing_column_part": ("{label}(查找了 {looked})", "{label} (looked for {looked})"),
     "io.kind.no_column": ("缺少", "no column for"),
     "io.kind.empty": ("为空的", "empty values of"),
+    "io.your_column": ("你的列名", "YOUR_COLUMN"),
 }
 
 # opening files (planner.io.files)
@@ -94,18 +95,17 @@ FILES: dict[str, tuple[str, str]] = {
 
 # columns and values (planner.io.columns)
 COLUMNS: dict[str, tuple[str, str]] = {
-    "err.unknown_mapping_key": ("columns= 中有未知的字段 {key!r}", "columns= names unknown field {key!r}"),
-    "fix.unknown_mapping_key": ("columns= 的键必须是：{keys}", "the keys of columns= must be among {keys}"),
+    "err.unknown_mapping_key": ("列对应关系中有未知的字段 {key!r}", "the column mapping names unknown field {key!r}"),
+    "fix.unknown_mapping_key": ("字段名必须是：{keys}", "the fields must be among {keys}"),
     "err.mapped_column_missing": ("为 {key!r} 指定的列 {column!r} 不在文件中",
                                   "column {column!r} given for {key!r} is not in the file"),
     "fix.mapped_column_missing": ("文件中的列：{columns}", "available columns: {columns}"),
     "err.missing_column": ("缺少必需的列：{label}(查找了 {looked}；文件中的列为 {has})",
                            "no column for {label} (looked for {looked}; the file has {has})"),
-    "fix.missing_column": ("重命名该列，或用 columns={{'{canonical}': '你的列名'}} 指定",
-                           "rename your column or pass columns={{'{canonical}': 'YOUR_COLUMN'}}"),
+    "fix.missing_column": ("重命名该列，或用 {set} 指定", "rename your column or pass {set}"),
     "err.missing_columns": ("缺少必需的列：{missing}", "no columns for {missing}"),
-    "fix.missing_columns": ("重命名这些列，或用 columns={{{mapping}}} 指定；文件中的列为 {has}",
-                            "rename your columns or pass columns={{{mapping}}}; the file has {has}"),
+    "fix.missing_columns": ("重命名这些列，或用 {set} 指定；文件中的列为 {has}",
+                            "rename your columns or pass {set}; the file has {has}"),
     "err.not_number": ("{label}(列 {column!r})数值缺失或不是数字：{at}(值：{values})",
                        "{label} in column {column!r} is missing or not a number at {at} (values: {values})"),
     "fix.not_number": ("填写纯数字(不带单位或文字)", "fill in plain numbers (no units or text)"),
@@ -143,8 +143,8 @@ BOUNDARIES: dict[str, tuple[str, str]] = {
                          "use 社区/community or 行政村/village (or urban-rural codes 111–220)"),
     "err.kind_not_inferred": ("{what}{label}，且无法根据名称或区划代码推断：{at}",
                               "{what} {label} and it cannot be inferred from the name or code at {at}"),
-    "fix.kind_not_inferred": ("增加“类型”列，填写 社区 或 行政村(或用 columns={{'kind': '你的列名'}} 指定)",
-                              "add a column 类型 with 社区 or 行政村 (or pass columns={{'kind': 'YOUR_COLUMN'}})"),
+    "fix.kind_not_inferred": ("增加“类型”列，填写 社区 或 行政村(或用 {set} 指定)",
+                              "add a column 类型 with 社区 or 行政村 (or pass {set})"),
     "err.kind_inferred": ("根据名称(…社区/…村)或区划代码推断了 {n} 个单元的{column_zh}；可增加“类型”列明确指定",
                           "inferred the unit kind ({column_zh}) of {n} feature(s) from names (…社区 / …村) or "
                           "division codes; add a 类型 column to set it explicitly."),
@@ -173,9 +173,8 @@ POINTS: dict[str, tuple[str, str]] = {
     "fix.type_empty": ("填写类型，或用 default_type= 指定以下之一：{accepted}",
                        "fill it in or pass default_type= one of {accepted}"),
     "err.missing_type_column": ("缺少必需的列：{label}(查找了 {looked})", "no column for {label} (looked for {looked})"),
-    "fix.missing_type_column": ("增加类型列，或用 columns={{'type': '你的列名'}} 指定，或用 default_type= 指定以下之一：{accepted}",
-                                "add a type column, pass columns={{'type': 'YOUR_COLUMN'}}, or pass "
-                                "default_type= one of {accepted}"),
+    "fix.missing_type_column": ("增加类型列，或用 {set} 指定，或用 default_type= 指定以下之一：{accepted}",
+                                "add a type column, pass {set}, or pass default_type= one of {accepted}"),
     "err.unknown_status": ("{column_zh}无法识别(列 {column!r})：{values}，{at}",
                            "unknown status ({column_zh}) values {values} in column {column!r} at {at}"),
     "fix.unknown_status": ("使用 existing/现有、planned/规划 或 candidate/候选",
@@ -192,10 +191,8 @@ POINTS: dict[str, tuple[str, str]] = {
     "err.lonlat_swapped": ("经度和纬度疑似颠倒：{at}(列 {lon_column!r} 与 {lat_column!r})",
                            "longitude and latitude look swapped (经度/纬度颠倒) at {at}: columns {lon_column!r} "
                            "and {lat_column!r}"),
-    "fix.lonlat_swapped": ("交换两列(在中国经度约73–135，纬度约18–53)，或指定 columns={{'longitude': {lat_column!r}, "
-                           "'latitude': {lon_column!r}}}",
-                           "swap the two columns (longitude ~73–135, latitude ~18–53 in China), or pass "
-                           "columns={{'longitude': {lat_column!r}, 'latitude': {lon_column!r}}}"),
+    "fix.lonlat_swapped": ("交换两列(在中国经度约73–135，纬度约18–53)，或指定 {set}",
+                           "swap the two columns (longitude ~73–135, latitude ~18–53 in China), or pass {set}"),
     "err.lonlat_swapped_layer": ("经度和纬度疑似颠倒：{at}", "longitude and latitude look swapped (经度/纬度颠倒) at {at}"),
     "fix.lonlat_swapped_layer": ("图层的x/y轴互换了；修正 .prj/坐标轴顺序后重新导出",
                                  "the layer's x/y axes are exchanged; fix the .prj / axis order and export again"),
@@ -413,3 +410,204 @@ UPLOADS: dict[str, tuple[str, str]] = {
 }
 
 TEXT.update(UPLOADS)
+
+# opening files safely (planner.io.files): allow-listed formats, content checks, size limits
+SAFETY: dict[str, tuple[str, str]] = {
+    "io.format.gpkg": ("GeoPackage(.gpkg)", "a GeoPackage (.gpkg)"),
+    "io.format.geojson": ("GeoJSON(.geojson)", "GeoJSON (.geojson)"),
+    "io.format.json": ("GeoJSON(.json)", "GeoJSON (.json)"),
+    "io.format.shp": ("Shapefile(.shp)", "a shapefile (.shp)"),
+    "io.format.zip": ("zip压缩包", "a zip archive"),
+    "io.format.xlsx": ("Excel工作簿(.xlsx)", "an Excel workbook (.xlsx)"),
+    "io.format.xls": ("Excel 97-2003工作簿(.xls)", "an Excel 97-2003 workbook (.xls)"),
+    "io.format.csv": ("CSV文本表格", "a CSV text table"),
+    "io.format.osm": ("OSM XML", "OSM XML"),
+    "io.format.graphml": ("GraphML", "GraphML"),
+    "io.format.pbf": ("OSM PBF", "OSM PBF"),
+    "io.content.empty": ("空内容", "nothing"),
+    "io.content.sqlite": ("SQLite数据库", "an SQLite database"),
+    "io.content.zip": ("zip压缩包(或.xlsx)", "a zip archive (or .xlsx)"),
+    "io.content.ole": ("旧版Office文件(.xls/.doc)", "an old Office file (.xls/.doc)"),
+    "io.content.shp": ("Shapefile几何", "shapefile geometry"),
+    "io.content.pbf": ("OSM PBF", "OSM PBF"),
+    "io.content.json": ("JSON文本", "JSON text"),
+    "io.content.vrt": ("GDAL虚拟图层", "a GDAL virtual layer"),
+    "io.content.xml": ("XML/HTML文本", "XML/HTML text"),
+    "io.content.text": ("普通文本", "plain text"),
+    "io.content.binary": ("二进制数据", "binary data"),
+    "err.content_mismatch": ("无法作为{what}读取：文件内容是{found}，与扩展名 {suffix} 不符",
+                             "could not be read as {what}: the content is {found}, not what {suffix} says"),
+    "fix.content_mismatch": ("确认文件确实按该格式导出(不是改了扩展名)；在QGIS中打开并另存为所需格式",
+                             "check that the file was exported in that format, not renamed; open it in QGIS "
+                             "and save it in the format needed"),
+    "err.content_vrt": ("文件是GDAL虚拟图层(VRT)，不是 {suffix} 数据；虚拟图层会读取其他文件或网址，出于安全原因拒绝",
+                        "is a GDAL virtual layer (VRT), not {suffix} data; virtual layers read other files or "
+                        "URLs and are refused for safety"),
+    "fix.content_vrt": ("在QGIS中打开该虚拟图层，导出为GeoPackage或GeoJSON后再使用",
+                        "open the virtual layer in QGIS and export it as GeoPackage or GeoJSON"),
+    "err.path_refused": ("路径 {path!r} 是GDAL连接串、虚拟文件系统(/vsi…)或网址，不是本地文件",
+                         "the path {path!r} is a GDAL connection string, a virtual file system (/vsi…) or "
+                         "a URL, not a local file"),
+    "fix.path_refused": ("先把数据下载或导出为本地文件，再给出该文件的路径",
+                         "download or export the data to a local file and give its path"),
+    "err.not_regular_file": ("不是普通文件(设备、管道等)", "is not a regular file (a device or a pipe)"),
+    "fix.not_regular_file": ("给出数据文件本身的路径", "give the path of the data file itself"),
+    "err.file_too_large": ("文件过大({mb:.0f} MB，上限 {limit:.0f} MB)",
+                           "is too large ({mb:.0f} MB; the limit is {limit:.0f} MB)"),
+    "fix.file_too_large": ("只导出研究区范围内的数据，或改存为GeoPackage(.gpkg)",
+                           "export only the study area, or save it as GeoPackage (.gpkg)"),
+    "err.xlsx_bomb": ("Excel文件内 {entry!r} 解压后达 {mb:,.0f} MB(压缩比 {ratio:,.0f}:1)，疑似解压炸弹",
+                      "the workbook member {entry!r} expands to {mb:,.0f} MB (ratio {ratio:,.0f}:1), "
+                      "a decompression bomb"),
+    "fix.xlsx_bomb": ("在Excel/WPS中打开并另存为 .xlsx，或另存为CSV", "re-save it in Excel/WPS as .xlsx, or as CSV"),
+    "err.xlsx_too_large": ("Excel文件解压后为 {mb:,.0f} MB，超过上限 {limit:,.0f} MB",
+                           "the workbook expands to {mb:,.0f} MB, above the limit of {limit:,.0f} MB"),
+    "fix.xlsx_too_large": ("删除无关的工作表和格式，或另存为CSV", "delete unrelated sheets and formatting, or save it as CSV"),
+}
+TEXT.update(SAFETY)
+
+# column names (planner.io.columns): choices the tool does not guess, and --columns options
+COLUMN_CHOICES: dict[str, tuple[str, str]] = {
+    "err.ambiguous_column": ("有多个列都可能是{label}：{values}，无法确定使用哪一列",
+                             "several columns could be {label}: {values}; the tool does not guess"),
+    "fix.ambiguous_column": ("用 {set} 或 {set2} 指定其中一列", "choose one with {set} or {set2}"),
+    "err.column_option_invalid": ("列对应关系 {option!r} 的格式不对", "the column mapping {option!r} is malformed"),
+    "fix.column_option_invalid": ("写成 字段=你的列名，如 --columns pop60=老年人口",
+                                  "write canonical=your column, e.g. --columns pop60=pop_60plus"),
+    "err.column_option_twice": ("字段 {key!r} 被指定了两次：{first!r} 和 {second!r}",
+                                "{key!r} is mapped twice: to {first!r} and to {second!r}"),
+    "fix.column_option_twice": ("每个字段只指定一列", "map each field to one column"),
+}
+TEXT.update(COLUMN_CHOICES)
+
+# checks that used to let bad boundaries through (planner.io.boundaries)
+UNIT_CHECKS: dict[str, tuple[str, str]] = {
+    "err.unit_zero_area": ("单元没有面积(小于 {min_area:g} 平方米，可能是线或点被存成了面)：{at}",
+                           "units without area (under {min_area:g} m², a line or point stored as a polygon) at {at}"),
+    "fix.unit_zero_area": ("在QGIS中检查并重画这些单元的边界，或删除它们", "redraw or delete these units in QGIS"),
+    "err.unit_sliver": ("{n} 个单元疑似数字化残留的碎片(面积小于 {area:g} 平方米或极其狭长，最小 {smallest:.1f} 平方米)：{at}",
+                        "{n} unit(s) look like digitising slivers (under {area:g} m² or extremely thin; the "
+                        "smallest is {smallest:.1f} m²) at {at}"),
+    "fix.unit_sliver": ("在QGIS中将碎片合并到相邻单元，或删除它们", "merge the slivers into their neighbours in QGIS, or delete them"),
+    "err.duplicate_unit_codes": ("区划代码重复(列 {column!r})：{values}，{at}",
+                                 "duplicate division codes in column {column!r}: {values} at {at}"),
+    "fix.duplicate_unit_codes": ("每个社区/行政村的12位区划代码必须唯一；合并重复的单元或改正代码",
+                                 "every community/village needs its own 12-digit code; merge the duplicated "
+                                 "units or correct the codes"),
+    "err.pop80_exceeds": ("80岁以上人口(列 {pop80_column!r})大于60岁以上人口(列 {pop60_column!r})：{at}",
+                          "the population aged 80+ (column {pop80_column!r}) exceeds the population aged 60+ "
+                          "(column {pop60_column!r}) at {at}"),
+    "fix.pop80_exceeds": ("检查两列是否填反", "check whether the two columns are swapped"),
+}
+TEXT.update(UNIT_CHECKS)
+
+# coordinates that used to get the wrong advice (planner.io.points, planner.io.crs)
+COORD_CHECKS: dict[str, tuple[str, str]] = {
+    "err.decimal_comma": ("列 {column!r} 中 {n} 个坐标使用小数逗号(如 117,2345)，已按小数点读取：{at}",
+                          "{n} coordinate(s) in column {column!r} use a decimal comma (e.g. 117,2345); read "
+                          "as a decimal point at {at}"),
+    "fix.decimal_comma": ("核对这些点的位置；导出时可把小数分隔符设为“.”", "check these points; export with '.' as the decimal separator"),
+    "err.axes_swapped": ("x 与 y 疑似互换：x 在 {minx:.2f}…{maxx:.2f}(像纬度)，y 在 {miny:.2f}…{maxy:.2f}(像经度)，坐标系 {crs}",
+                         "x and y look swapped: x spans {minx:.2f}…{maxx:.2f} (latitudes) and y spans "
+                         "{miny:.2f}…{maxy:.2f} (longitudes) in {crs}"),
+    "fix.axes_swapped": ("图层按“纬度, 经度”顺序保存了；在QGIS中用“交换X和Y坐标”(Swap X and Y)处理后重新导出，不要改为投影坐标系",
+                         "the layer was saved as latitude, longitude; swap X and Y in QGIS (Swap X and Y "
+                         "coordinates) and export again; do not assign a projected CRS"),
+}
+TEXT.update(COORD_CHECKS)
+
+# checks of several inputs together that used to let meaningless analyses run (planner.io.validate)
+CROSS_CHECKS: dict[str, tuple[str, str]] = {
+    "err.network_too_small": ("步行路网太小，无法分析：只有 {n} 段道路、共 {metres:,.0f} 米(至少需要 {min_edges} 段、{min_metres:,.0f} 米)",
+                              "the walking network is too small to analyse: {n} segment(s), {metres:,.0f} m in "
+                              "all (at least {min_edges} segments and {min_metres:,.0f} m are needed)"),
+    "fix.network_too_small": ("使用覆盖全县道路的路网数据(如县域 .osm.pbf 或道路中心线图层)",
+                              "use a network covering the county's streets (a county .osm.pbf or a road "
+                              "centre-line layer)"),
+    "err.network_sparse": ("步行路网只覆盖了 {reached}/{n} 个社区/行政村({max_snap:,.0f}米内有道路)，不足 {share:.0f}%，分析结果没有意义",
+                           "the walking network reaches only {reached} of {n} communities/villages (a street "
+                           "within {max_snap:,.0f} m), under {share:.0f} %: the results would be meaningless"),
+    "fix.network_sparse": ("使用覆盖全县的路网数据，并确认边界与路网是同一地区、坐标系正确",
+                           "use a network covering the whole county, and check that boundaries and network "
+                           "are the same place in the right coordinate systems"),
+    "err.facilities_elsewhere": ("全部 {n} 个设施都在研究区以外，最近的也在 {nearest:,.0f} 米外(超过 {far:,.0f} 米)",
+                                 "all {n} facilities lie outside the study area, the nearest {nearest:,.0f} m "
+                                 "away (over {far:,.0f} m)"),
+    "fix.facilities_elsewhere": ("检查设施文件是否属于本县，以及经纬度列是否填反、坐标系是否正确",
+                                 "check that the facilities belong to this county, that longitude and latitude "
+                                 "are not swapped and the coordinate system is right"),
+    "err.units_gcj02_suspected": ("边界疑似GCJ-02(高德/腾讯坐标)却被当作WGS-84：边界顶点到道路距离中位数{before:,.0f}米，"
+                                  "按GCJ-02换算后为{after:,.0f}米",
+                                  "the boundaries look like GCJ-02 (Amap/Tencent) read as WGS-84: their vertices "
+                                  "lie a median {before:,.0f} m from the streets, {after:,.0f} m once converted "
+                                  "from GCJ-02"),
+    "fix.units_gcj02_suspected": ("先把边界从GCJ-02转换为WGS-84(如QGIS的GeoHey或coordTransform插件)，再重新运行",
+                                  "convert the boundaries from GCJ-02 to WGS-84 first (e.g. the QGIS GeoHey or "
+                                  "coordTransform plugin), then run again"),
+    "err.units_bd09_suspected": ("边界疑似BD-09(百度坐标)却被当作WGS-84：边界顶点到道路距离中位数{before:,.0f}米，"
+                                 "按BD-09换算后为{after:,.0f}米",
+                                 "the boundaries look like BD-09 (Baidu) read as WGS-84: their vertices lie a "
+                                 "median {before:,.0f} m from the streets, {after:,.0f} m once converted from BD-09"),
+    "fix.units_bd09_suspected": ("先把边界从BD-09转换为WGS-84(如QGIS的coordTransform插件)，再重新运行",
+                                 "convert the boundaries from BD-09 to WGS-84 first (e.g. the QGIS coordTransform "
+                                 "plugin), then run again"),
+}
+TEXT.update(CROSS_CHECKS)
+
+# population tables (planner.io.population)
+POPULATION: dict[str, tuple[str, str]] = {
+    "err.population_no_key": ("人口表没有区划代码列也没有名称列(文件中的列为 {has})",
+                              "the population table has neither a division code nor a name column (it has {has})"),
+    "fix.population_no_key": ("增加12位区划代码列(统计用区划代码)，或用 {set} 指定",
+                              "add the 12-digit division code column, or pass {set}"),
+    "err.population_codes_not_12_digits": ("区划代码不是12位数字(列 {column!r})：{values}，{at}",
+                                           "division codes are not 12 digits in column {column!r}: {values} at {at}"),
+    "fix.population_codes_not_12_digits": ("使用统计用区划代码(12位，以文本保存以免丢失前导零或变成科学计数法)",
+                                           "use the 12-digit statistical division codes (stored as text so "
+                                           "Excel keeps every digit)"),
+    "err.population_total_rows": ("已跳过合计行：{at}", "skipped total rows (合计) at {at}"),
+    "err.population_no_match": ("人口表与边界 {units_file} 没有任何单元能对应(边界代码如 {unit_codes}；人口表代码如 {table_codes})",
+                                "no unit of {units_file} matches the population table (boundary codes such as "
+                                "{unit_codes}; table codes such as {table_codes})"),
+    "fix.population_no_match": ("确认两者是同一地区、同一版本的区划代码，且代码列选对了",
+                                "check that both cover the same area with the same edition of division codes, "
+                                "and that the right code columns are used"),
+    "err.population_rows_unmatched": ("人口表中 {n} 行在边界 {units_file} 中找不到对应单元：{values}，{at}",
+                                      "{n} row(s) of the population table match no unit of {units_file}: "
+                                      "{values} at {at}"),
+    "fix.population_rows_unmatched": ("检查这些代码；若边界缺少这些社区/行政村，请补充边界",
+                                      "check these codes; add the missing communities/villages to the boundaries"),
+    "err.population_units_unmatched": ("{n} 个单元在人口表 {file} 中找不到人口数据，且边界本身也没有：{values}，{at}",
+                                       "{n} unit(s) have no row in the population table {file} and no population "
+                                       "of their own: {values} at {at}"),
+    "fix.population_units_unmatched": ("在人口表中补充这些单元(按12位区划代码)，或从边界中删除它们",
+                                       "add these units to the population table (by 12-digit code), or remove "
+                                       "them from the boundaries"),
+    "err.population_units_kept": ("{n} 个单元在人口表 {file} 中找不到，沿用边界文件自带的人口：{values}，{at}",
+                                  "{n} unit(s) have no row in the population table {file}; their own population "
+                                  "from the boundaries is used: {values} at {at}"),
+    "err.population_joined_by_name": ("{n} 个单元按名称(而非区划代码)与人口表 {file} 对应：{values}，{at}；请核对",
+                                      "{n} unit(s) were matched to the population table {file} by name, not by "
+                                      "code: {values} at {at}; check them"),
+    "fix.population_joined_by_name": ("在边界和人口表中都填写12位区划代码，按代码对应更可靠",
+                                      "fill in the 12-digit codes in both files: matching by code is reliable"),
+}
+TEXT.update(POPULATION)
+
+SAFETY_MORE: dict[str, tuple[str, str]] = {
+    "io.content.utf16": ("UTF-16文本", "UTF-16 text"),
+    "err.codes_scientific": ("区划代码被Excel存成了科学计数法，已丢失数字(列 {column!r})：{values}，{at}",
+                             "Excel stored the division codes in scientific notation and lost digits "
+                             "(column {column!r}): {values} at {at}"),
+    "fix.codes_scientific": ("在Excel中把代码列设为“文本”格式后重新填写(或从原始数据重新导出)，再另存",
+                             "format the code column as Text in Excel and enter the codes again (or export them "
+                             "again from the source), then save"),
+}
+TEXT.update(SAFETY_MORE)
+
+TEXT.update({
+    "err.app_inputs_missing": ("请同时上传{missing}：示例县的数据不会与您的数据混用",
+                               "upload the {missing} too: the demo county is not mixed with your data"),
+    "fix.app_inputs_missing": ("边界、设施和路网三项一起上传后再点“载入”",
+                               "upload boundaries, facilities and network together, then load"),
+})

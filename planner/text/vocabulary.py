@@ -105,18 +105,34 @@ COORD_SYSTEM_NAMES: dict[str, tuple[str, str]] = {
 }
 
 # --- column aliases: canonical column -> names recognised in users' files --------
+_POP60 = ("pop60", "pop_60", "population_60", "pop60plus", "pop_60plus", "pop60+", "age60plus", "age60+",
+          "aged60plus", "over60", "60plus", "60+", "elderly", "elderly_population", "elderly60",
+          "60岁以上人口", "60岁及以上人口", "60周岁以上人口", "60周岁及以上人口", "60岁以上", "60岁及以上",
+          "60周岁以上", "60周岁及以上", "60岁+", "60岁以上老年人口", "60岁及以上老年人口", "老年人口",
+          "老年人口数", "老年人数", "老年人")
+_POP80 = ("pop80", "pop_80", "population_80", "pop80plus", "pop_80plus", "pop80+", "age80plus", "age80+",
+          "aged80plus", "over80", "80plus", "80+", "80岁以上人口", "80岁及以上人口", "80周岁以上人口",
+          "80周岁及以上人口", "80岁以上", "80岁及以上", "80周岁及以上", "80岁+", "高龄人口", "高龄老人",
+          "高龄老年人口")
+_POPULATION = ("population", "pop", "pop_total", "total_population", "total_pop", "总人口", "总人口数",
+               "人口总数", "常住人口", "常住人口数", "户籍人口", "户籍人口数", "人口", "人口数")
+_CODE = ("code", "division_code", "admin_code", "adcode", "village_code", "区划代码", "统计用区划代码",
+         "代码", "编码", "行政区划代码", "村居代码", "12位区划代码", "区划码")
+_UNIT_NAME = ("name", "unit_name", "名称", "社区名称", "村名", "村居名称", "单元名称", "社区村名称",
+              "村社区名称", "村(社区)名称", "社区(村)名称")
+
 BOUNDARY_ALIASES: dict[str, tuple[str, ...]] = {
-    "code": ("code", "division_code", "admin_code", "adcode", "区划代码", "统计用区划代码",
-             "代码", "编码", "行政区划代码", "村居代码"),
-    "name": ("name", "unit_name", "名称", "社区名称", "村名", "村居名称", "单元名称", "社区村名称"),
+    "code": _CODE,
+    "name": _UNIT_NAME,
     "kind": ("kind", "type", "unit_kind", "类型", "类别", "单元类型", "社区村类型", "城乡分类代码",
              "urban_rural_code"),
     "street": ("street", "township", "street_name", "街道", "乡镇", "街道乡镇", "所属街道",
                "所属乡镇", "所属街道乡镇"),
-    "population": ("population", "pop", "pop_total", "total_population", "总人口", "常住人口",
-                   "户籍人口", "人口"),
-    "pop60": ("pop60", "pop_60", "population_60", "elderly", "elderly_population",
-              "60岁以上人口", "60岁及以上人口", "老年人口", "60岁以上", "老年人数"),
+    "population": _POPULATION,
+    "pop60": _POP60,
+    # optional: kept under these names when present
+    "pop80": _POP80,
+    "street_kind": ("street_kind", "街道类型", "街乡类型", "乡镇街道类型", "街道乡镇类型"),
 }
 
 FACILITY_ALIASES: dict[str, tuple[str, ...]] = {
@@ -128,6 +144,13 @@ FACILITY_ALIASES: dict[str, tuple[str, ...]] = {
     "status": ("status", "state", "状态", "建设状态"),
     "longitude": ("longitude", "lon", "lng", "x", "经度"),
     "latitude": ("latitude", "lat", "y", "纬度"),
+    # optional: kept under these names when present (read by the standards measures)
+    "level": ("level", "级别", "机构级别", "机构层级", "层级"),
+    "disability_care": ("disability_care", "失能照护", "以失能照护为主", "是否失能照护", "是否以失能照护为主"),
+    "grade": ("grade", "等级", "评定等级", "机构等级", "星级"),
+    "operator": ("operator", "运营方式", "运营主体", "举办性质", "经营性质"),
+    "dementia_beds": ("dementia_beds", "失智床位", "失智床位数", "认知障碍照护床位", "认知障碍照护床位数",
+                      "失智照护床位", "失智照护床位数"),
 }
 
 POINT_ALIASES: dict[str, tuple[str, ...]] = {
@@ -136,6 +159,24 @@ POINT_ALIASES: dict[str, tuple[str, ...]] = {
     "longitude": FACILITY_ALIASES["longitude"],
     "latitude": FACILITY_ALIASES["latitude"],
 }
+
+POPULATION_ALIASES: dict[str, tuple[str, ...]] = {
+    "code": _CODE,
+    "name": _UNIT_NAME,
+    "population": _POPULATION,
+    "pop60": _POP60,
+    "pop80": _POP80,
+}
+"""Columns of a population table (总人口、60岁以上人口 by 12-digit division code)."""
+
+TOTAL_ROW_WORDS = ("合计", "总计", "小计", "全县", "全区", "全市", "total", "sum")
+"""Names of the total rows of statistical tables (dropped: summing them would double the county)."""
+
+COMMITTEE_ENDINGS: dict[str, str] = {
+    "社区居民委员会": "社区", "居民委员会": "社区", "社区居委会": "社区", "居委会": "社区",
+    "村民委员会": "村", "村委会": "村",
+}
+"""Endings of committee names and the unit word they stand for (东门社区居委会 is 东门社区), longest first."""
 
 ADDRESS_COLUMN_NAMES = ("address", "addr", "地址", "详细地址", "地点", "位置", "门牌地址")
 """Columns that hold addresses (a table with only these needs geocoding first)."""
@@ -157,6 +198,13 @@ INPUT_COLUMN_NAMES: dict[str, tuple[str, str]] = {
     "latitude": ("纬度", "the latitude"),
     "point_id": ("编号", "the point id"),
     "weight": ("权重", "the weight"),
+    "pop80": ("80岁以上人口", "the population aged 80+"),
+    "street_kind": ("街道类型 (街道/乡镇)", "the street kind (街道 or 乡镇)"),
+    "level": ("机构级别", "the facility level"),
+    "disability_care": ("以失能照护为主", "mainly disability care"),
+    "grade": ("等级", "the grade"),
+    "operator": ("运营方式", "the operator"),
+    "dementia_beds": ("失智照护床位", "the dementia-care beds"),
 }
 
 TEXT: dict[str, tuple[str, str]] = {
@@ -169,3 +217,6 @@ TEXT: dict[str, tuple[str, str]] = {
 
 LIST_SEPARATORS: tuple[str, ...] = ("，", "、", "；", ";")
 """Separators people type between list items besides the ASCII comma (e.g. ``5，10，15``)."""
+
+BUILDING_WEIGHT_COLUMNS: tuple[str, ...] = ("population", "pop", "households", "floor_area", "人口", "户数")
+"""Columns of a buildings layer that weight its demand, in order of preference."""

@@ -22,6 +22,7 @@ import pytest
 
 from planner import _errors
 from planner._errors import InputError, PlannerError, PlannerWarning
+from planner.demo import demo_paths
 
 BAD = Path(__file__).resolve().parents[1] / "data" / "bad"
 with open(BAD / "expected.csv", encoding="utf-8", newline="") as _fh:
@@ -188,12 +189,16 @@ def test_upload_then_load(case, tmp_path):
 def _cli(case: dict, out: Path) -> list[str]:
     p = str(BAD / case["file"])
     kind = case["kind"]
+    demo = demo_paths()  # the other inputs given explicitly: the demo never fills a missing one
     if kind == "points":
-        return ["travel-times", "--points", p, "--out", str(out / "tt.csv"), "-q"]
+        return ["travel-times", "--points", p, "--network", str(demo.network), "--facilities",
+                str(demo.facilities), "--out", str(out / "tt.csv"), "-q"]
     base = ["analyse", "--out", str(out), "--lang", "en", "-q"]
-    option = {"boundaries": "--boundaries", "facilities": "--facilities", "network": "--network",
-              "profile": "--profile"}[kind]
-    return [*base, option, p]
+    if kind == "profile":
+        return [*base, "--profile", p]
+    given = {"boundaries": str(demo.boundaries), "facilities": str(demo.facilities),
+             "network": str(demo.network), kind: p}
+    return [*base, *(x for k, v in given.items() for x in (f"--{k}", v))]
 
 
 def _check_cli(case: dict, code: int, stdout: str, stderr: str, out: Path) -> None:

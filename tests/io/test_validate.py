@@ -12,6 +12,7 @@ import shapely
 from shapely.geometry import Point, box
 
 from planner._errors import CRSError, InputError, NetworkError
+from planner.demo import demo_paths
 from planner.engine.network import network_from_arrays
 from planner.io.crs import wgs84_to_gcj02
 from planner.io.validate import (
@@ -186,12 +187,14 @@ def test_cli_validate(tmp_path):
 
     runner = CliRunner()
     report = tmp_path / "report.csv"
-    res = runner.invoke(app, ["validate", "--facilities", str(BAD / "f08_gcj02_coordinates.csv"),
+    d = demo_paths()  # validate checks what it is given: the network and units are given too
+    demo_args = ["--boundaries", str(d.boundaries), "--network", str(d.network)]
+    res = runner.invoke(app, ["validate", *demo_args, "--facilities", str(BAD / "f08_gcj02_coordinates.csv"),
                               "--lang", "en", "--report", str(report)])
     assert res.exit_code == 0, res.output
     assert "GCJ-02" in res.stdout and "--coord-system gcj02" in res.stdout
     frame = pd.read_csv(report, encoding="utf-8-sig")
     assert "gcj02_suspected" in frame["code"].tolist()
-    res = runner.invoke(app, ["validate", "--facilities", str(BAD / "f07_duplicate_ids.csv")])
+    res = runner.invoke(app, ["validate", *demo_args, "--facilities", str(BAD / "f07_duplicate_ids.csv")])
     assert res.exit_code == 2
     assert "duplicate ids" in res.stderr and "编号重复" in res.stdout

@@ -2,19 +2,26 @@
 
 Laid out as PySAL spopt's ``locate``: :mod:`~planner.siting.problem` (the
 problem on a coverage matrix), :mod:`~planner.siting.solvers` (MCLP, LSCP),
-:mod:`~planner.siting.candidates` (candidate sites and their reach) and
-:mod:`~planner.siting.suggest` (from a model).  Writing the result to files
+:mod:`~planner.siting.median` (p-median, p-center on a cost matrix),
+:mod:`~planner.siting.candidates` (candidate sites and their reach),
+:mod:`~planner.siting.suggest` (from a model) and :mod:`~planner.siting.sweep`
+(sensitivity over speeds × minutes × profiles).  Writing the result to files
 is :mod:`planner.outputs.suggestion`.
 """
 
 from planner.siting.candidates import candidate_coverage, generate_candidates
+from planner.siting.median import MedianProblem, MedianSolution, p_center, p_median
 from planner.siting.problem import CoverProblem, Evaluation, Solution, UnitRule, evaluate
 from planner.siting.solvers import maximal_covering, set_covering
-from planner.siting.suggest import Suggestion, add_suggestions, suggest_sites, type_target
+from planner.siting.suggest import PROBLEMS, Suggestion, add_suggestions, suggest_sites, type_target
+from planner.siting.sweep import sweep
 
 __all__ = [
     "CoverProblem",
     "Evaluation",
+    "MedianProblem",
+    "MedianSolution",
+    "PROBLEMS",
     "Solution",
     "Suggestion",
     "UnitRule",
@@ -23,7 +30,10 @@ __all__ = [
     "evaluate",
     "generate_candidates",
     "maximal_covering",
+    "p_center",
+    "p_median",
     "set_covering",
     "suggest_sites",
+    "sweep",
     "type_target",
 ]

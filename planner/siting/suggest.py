@@ -10,11 +10,12 @@ chosen sites added (:func:`add_suggestions`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 import shapely
 
 from planner._errors import InputError
@@ -25,6 +26,7 @@ from planner.engine.travel import snap_points
 from planner.io.profiles import Target
 from planner.schema import FACILITY_TYPES
 from planner.siting.candidates import candidate_coverage, candidate_points, check_type
+from planner.siting.median import MedianProblem, MedianSolution, p_center, p_median
 from planner.siting.problem import OBJECTIVES, CoverProblem, Solution, UnitRule
 from planner.siting.solvers import (
     DEFAULT_TIME_LIMIT,
@@ -33,6 +35,15 @@ from planner.siting.solvers import (
     set_covering,
 )
 from planner.text import tr, type_label
+
+PROBLEMS = ("mclp", "lscp", "pmedian", "pcenter")
+"""Location problems: maximal covering, set covering, p-median, p-center."""
+OBJECTIVE_NAMES = {
+    "mclp": "maximise the demand (or units) newly within the walk, with a given number of sites",
+    "lscp": "fewest sites reaching the target share of demand (or units) within the walk",
+    "pmedian": "minimise the total weighted walk to the nearest site (person-minutes)",
+    "pcenter": "minimise the worst walk to the nearest site (minutes)",
+}
 
 
 def type_target(model: Model, facility_type: str, target_id: str | None = None) -> Target | None:
@@ -117,6 +128,14 @@ class Suggestion:
     weight_before, weight_after : float
         Demand weight within the walk.
     notes : tuple of str
+    problem : str
+        ``mclp``, ``lscp``, ``pmedian`` or ``pcenter``.  For ``pmedian``
+        ``before``/``after`` are the total weighted walk (person-minutes), for
+        ``pcenter`` the worst walk (minutes); ``total`` is then the demand weight
+        and the shares are those within ``minutes``.
+    walk : dict
+        p-median/p-center: mean and worst walk before/after, demand outside
+        every site's reach and beyond the search limit.
     """
 
     chosen: pd.DataFrame
@@ -143,6 +162,8 @@ class Suggestion:
     weight_before: float
     weight_after: float
     notes: tuple[str, ...] = ()
+    problem: str = "mclp"
+    walk: dict = field(default_factory=dict)
 
     def layer(self) -> gpd.GeoDataFrame:
         """The chosen sites as a WGS-84 point layer."""
@@ -155,10 +176,16 @@ class Suggestion:
         """A short printed report (command line)."""
         zh = lang == "zh"
         what = tr("siting.what_units" if self.objective == "units" else "siting.what_pop60", lang)
-        lines = [f"{type_label(self.facility_type, lang)}"
-                 f" — {self.minutes:g} min, {self.n_candidates} candidates ({self.candidates_source})",
-                 f"  {what}: {self.before:,.0f} → {self.after:,.0f} / {self.total:,.0f} "
-                 f"({self.share_before:.1%} → {self.share_after:.1%})"]
+        lines = [f"{type_label(self.facility_type, lang)} [{self.problem}]"
+                 f" — {self.minutes:g} min, {self.n_candidates} candidates ({self.candidates_source})"]
+        if self.problem in ("pmedian", "pcenter"):
+            w = self.walk
+            lines += [tr("siting.walk_line", lang, mean0=w["mean_minutes_before"], mean1=w["mean_minutes_after"],
+                         max0=w["max_minutes_before"], max1=w["max_minutes_after"]),
+                      f"  {what} ≤ {self.minutes:g} min: {self.share_before:.1%} → {self.share_after:.1%}"]
+        else:
+            lines.append(f"  {what}: {self.before:,.0f} → {self.after:,.0f} / {self.total:,.0f} "
+                         f"({self.share_before:.1%} → {self.share_after:.1%})")
         if self.target is not None:
             mark = "✔" if self.met else "✘"
             lines.append(f"  {mark} target {self.target:.0%}; best possible {self.best_possible_share:.1%}")
@@ -177,6 +204,12 @@ class Suggestion:
         return {
             "facility_type": self.facility_type, "type_zh": FACILITY_TYPES[self.facility_type].zh,
             "mode": self.mode, "objective": self.objective, "target_id": self.target_id,
+            "problem": self.problem, "objective_name": OBJECTIVE_NAMES[self.problem],
+            "objective_value_before": num(self.before), "objective_value": num(self.after),
+            "objective_unit": ("units" if self.objective == "units" else
+                               {"pmedian": "person-minutes", "pcenter": "minutes"}.get(self.problem,
+                                                                                      "persons")),
+            **{k: num(v) for k, v in self.walk.items()},
             "minutes": self.minutes, "n_candidates": self.n_candidates,
             "candidates_source": self.candidates_source, "n_chosen": len(self.chosen),
             "covered_before": num(self.before), "covered_after": num(self.after),
@@ -189,7 +222,8 @@ class Suggestion:
             "solver": self.solver, "optimal": self.optimal,
             "approximate": not self.optimal, "bound": self.bound,
             "seconds": round(self.seconds, 3),
-            "chosen": self.chosen[["candidate_id", "order", "gain_pop60", "gain_units"]]
+            "chosen": self.chosen[[c for c in ("candidate_id", "order", "gain_pop60", "gain_units", "served",
+                                               "saving_minutes") if c in self.chosen.columns]]
             .to_dict(orient="records"),
             "targets": self.targets.to_dict(orient="records"),
             "notes": list(self.notes),
@@ -236,16 +270,22 @@ def suggest_sites(
     demand : GeoDataFrame, optional
         Weighted demand points (column ``weight``) instead of the model's 60+
         demand; the objective is then ``population`` (their weight).
-    objective : {'auto', 'population', 'units'}
-        ``auto``: ``units`` for a target when the profile has a unit target
-        for the type (e.g. mutual-aid sites for 85 % of villages), else
-        ``population``.
+    objective : {'auto', 'population', 'units', 'mclp', 'lscp', 'pmedian', 'pcenter'}
+        What is optimised.  ``auto``: ``units`` for a target when the profile
+        has a unit target for the type (e.g. mutual-aid sites for 85 % of
+        villages), else ``population``.  A location problem by name:
+        ``mclp`` (with ``count``) and ``lscp`` (with ``target``) as ``auto``;
+        ``pmedian`` (with ``count``): the least total weighted walk to the
+        nearest site, existing ones kept; ``pcenter`` (with ``count``): the
+        least worst walk.  Both walk up to the model's search limit; demand
+        no site reaches is reported in ``notes`` and ``walk``.
     target_id : str, optional
         The profile target for the ``units`` objective (default: the type's
         unit target).
     method : {'auto', 'milp', 'greedy'}
     capacitated : bool
-        Cap the people each new site serves at its places × ``served_per_place``.
+        Cap the people each new site serves at its places × ``served_per_place``
+        (MCLP, LSCP and p-median).
     served_per_place : float
     spacing : float, optional
         Spacing of generated candidates (metres).
@@ -264,6 +304,13 @@ def suggest_sites(
         The solver failed.
     """
     check_type(facility_type)
+    problem_kind = objective if objective in PROBLEMS else ("mclp" if target is None else "lscp")
+    if objective in PROBLEMS:
+        objective = "population" if problem_kind in ("pmedian", "pcenter") else "auto"
+        if problem_kind in ("mclp", "pmedian", "pcenter") and count is None:
+            raise InputError(f"the {problem_kind} objective needs a number of sites", hint="--count K")
+        if problem_kind == "lscp" and target is None:
+            raise InputError("the lscp objective needs a target share", hint="--target SHARE (e.g. 0.85)")
     if (count is None) == (target is None):
         raise InputError("give either a number of sites or a target share, not both/neither",
                          hint="--count K or --target SHARE (e.g. 0.85)")
@@ -275,7 +322,8 @@ def suggest_sites(
     if objective == "auto":
         objective = "units" if (target is not None and tgt is not None and demand is None) else "population"
     if objective not in OBJECTIVES:
-        raise InputError(f"unknown objective {objective!r}", hint=f"use one of {OBJECTIVES}")
+        raise InputError(f"unknown objective {objective!r}",
+                         hint=f"use one of {', '.join(('auto', *OBJECTIVES, *PROBLEMS))}")
     if objective == "units":
         if tgt is None:
             raise InputError(f"the profile has no unit target for {facility_type!r}",
@@ -324,14 +372,6 @@ def suggest_sites(
     if csnap.far.any():
         notes.append(f"{int(csnap.far.sum())} candidates are more than {csnap.max_snap:.0f} m from a street")
     cunit = unit_of(model.units, cx, cy)
-    cover = candidate_coverage(model, csnap, minutes, demand=dsnap)
-
-    units_rule = None
-    if objective == "units" and tgt is not None:
-        units_rule = UnitRule(demand_unit=dunit, candidate_unit=cunit,
-                              applies=model.units["kind"].to_numpy() == tgt.unit_kind,
-                              rule=tgt.rule, unit_share=tgt.unit_share,
-                              inside_before=model.facilities_inside(facility_type))
     cap = None
     if capacitated:
         raw = pd.to_numeric(cand.get("capacity", pd.Series(np.nan, index=cand.index)), errors="coerce")
@@ -342,6 +382,18 @@ def suggest_sites(
                          "(median of the existing ones)")
             raw = np.where(np.isnan(raw), fill, raw)
         cap = raw * float(served_per_place)
+    if problem_kind in ("pmedian", "pcenter"):
+        assert count is not None
+        return _suggest_median(model, facility_type, problem_kind, int(count), minutes, cand, csnap, cunit,
+                               dsnap, weights, mins, cap, source, notes, method, time_limit)
+    cover = candidate_coverage(model, csnap, minutes, demand=dsnap)
+
+    units_rule = None
+    if objective == "units" and tgt is not None:
+        units_rule = UnitRule(demand_unit=dunit, candidate_unit=cunit,
+                              applies=model.units["kind"].to_numpy() == tgt.unit_kind,
+                              rule=tgt.rule, unit_share=tgt.unit_share,
+                              inside_before=model.facilities_inside(facility_type))
     problem = CoverProblem(cover, weights, covered, units=units_rule, capacity=cap)
 
     if count is not None:
@@ -368,7 +420,80 @@ def suggest_sites(
         best_possible_share=share(sol.best_possible), solver=sol.solver, optimal=sol.optimal,
         bound=sol.bound, seconds=sol.seconds, n_candidates=len(cand), candidates_source=source,
         targets=targets, target_id=tgt.id if (objective == "units" and tgt) else None,
-        weight_before=sol.weight_before, weight_after=sol.weight_after, notes=tuple(notes))
+        weight_before=sol.weight_before, weight_after=sol.weight_after, notes=tuple(notes),
+        problem=problem_kind)
+
+
+def _suggest_median(model: Model, facility_type: str, kind: str, count: int, minutes: float,
+                    cand: gpd.GeoDataFrame, csnap, cunit: np.ndarray, dsnap, weights: np.ndarray,
+                    mins: np.ndarray, cap: np.ndarray | None, source: str, notes: list[str],
+                    method: str, time_limit: float) -> Suggestion:
+    """p-median / p-center over the walks up to the model's search limit (existing sites kept)."""
+    search = model.limit / model.speed / 60.0  # minutes: beyond this a site counts as out of reach
+    metres = candidate_coverage(model, csnap, search, demand=dsnap)  # candidates × demand
+    cost = sp.csr_matrix((metres.data / model.speed / 60.0, metres.indices, metres.indptr),
+                         shape=metres.shape).T.tocsr()
+    problem = MedianProblem(cost, weights, np.where(mins <= search, mins, np.inf), capacity=cap,
+                            unserved=search)
+    if count > len(cand):
+        notes.append(f"only {len(cand)} candidates: all are chosen")
+    sol = (p_median if kind == "pmedian" else p_center)(problem, count, method=method, time_limit=time_limit)
+    if sol.n_outside:
+        notes.append(f"{sol.n_outside} demand points ({sol.weight_outside:,.0f} people) have no site within "
+                     f"{search:g} min; left out of the objective")
+    if sol.weight_unserved > 0:
+        notes.append(f"{sol.weight_unserved:,.0f} people still beyond {search:g} min after the sites "
+                     f"(counted as {search:g} min)")
+    w = problem.weights
+    total_w = float(w.sum())
+    before_w = float(w[mins <= minutes].sum())
+    m1 = np.nan_to_num(sol.minutes, nan=np.inf)
+    after_w = float(w[m1 <= minutes].sum())
+    chosen = _median_frame(model, cand, cunit, sol, facility_type, minutes)
+    targets = _target_table(model, facility_type, chosen)
+    value_before = sol.total_before if kind == "pmedian" else sol.max_before
+    walk = {"mean_minutes_before": sol.mean_before, "mean_minutes_after": sol.mean_after,
+            "max_minutes_before": sol.max_before, "max_minutes_after": sol.max_after,
+            "weighted_minutes_before": sol.total_before, "weighted_minutes_after": sol.total_after,
+            "search_minutes": search, "demand_outside": sol.weight_outside,
+            "points_outside": float(sol.n_outside), "demand_beyond_search_after": sol.weight_unserved}
+    return Suggestion(
+        chosen=chosen, facility_type=facility_type, mode="count", objective="population",
+        minutes=minutes, before=value_before, after=sol.value, total=total_w,
+        share_before=before_w / total_w if total_w else np.nan,
+        share_after=after_w / total_w if total_w else np.nan, target=None, met=None,
+        best_possible_share=np.nan, solver=sol.solver, optimal=sol.optimal, bound=sol.bound,
+        seconds=sol.seconds, n_candidates=len(cand), candidates_source=source, targets=targets,
+        target_id=None, weight_before=before_w, weight_after=after_w, notes=tuple(notes),
+        problem=kind, walk=walk)
+
+
+def _median_frame(model: Model, cand, cunit, sol: MedianSolution, facility_type: str,
+                  minutes: float) -> pd.DataFrame:
+    idx = sol.chosen
+    sel = cand.iloc[idx]
+    names = model.units["name"].astype(str).to_numpy()
+    u = cunit[idx]
+    unit_name = np.where(u >= 0, names[np.clip(u, 0, None)] if names.size else "", "")
+    reasons = {lang: [tr("siting.reason_median", lang, order=m + 1 if lang == "zh" else _ordinal(m + 1),
+                         served=sol.served[m], saving=sol.saving[m], type=type_label(facility_type, lang))
+                      + (tr("siting.reason_in_unit", lang, unit=unit_name[m]) if unit_name[m] else "")
+                      for m in range(idx.size)] for lang in ("zh", "en")}
+    return pd.DataFrame({
+        "candidate_id": sel["candidate_id"].astype(str).to_numpy(),
+        "order": np.arange(1, idx.size + 1),
+        "name": sel["name"].astype(str).to_numpy() if "name" in sel.columns
+        else sel["candidate_id"].astype(str).to_numpy(),
+        "lon": shapely.get_x(sel.geometry.values), "lat": shapely.get_y(sel.geometry.values),
+        "unit": unit_name.astype(object),
+        "gain_pop60": np.round(sol.served, 3),
+        "gain_units": np.zeros(idx.size, np.int64),
+        "capacity": pd.to_numeric(sel["capacity"], errors="coerce").to_numpy(float)
+        if "capacity" in sel.columns else np.nan,
+        "served": np.round(sol.served, 3),
+        "saving_minutes": np.round(sol.saving, 3),
+        "reason_zh": reasons["zh"], "reason_en": reasons["en"],
+    })
 
 
 def _typical_capacity(model: Model, facility_type: str) -> float:

@@ -1,0 +1,153 @@
+"""The work behind ``planner matrix`` and ``planner sweep`` (kept out of the command-line module).
+
+Each function reads and checks its inputs, computes, and writes its output
+whole or not at all (CSV, or Parquet by the file's suffix).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from planner._errors import InputError, PlannerError
+
+
+def _noop(_: str) -> None:
+    return None
+
+
+def write_table(table: pd.DataFrame, out: str | Path) -> Path:
+    """Write a long table as CSV (UTF-8 with BOM, for Excel) or Parquet, whole or not at all.
+
+    Parameters
+    ----------
+    table : DataFrame
+    out : str or Path
+        ``.csv`` or ``.parquet``.
+
+    Returns
+    -------
+    Path
+    """
+    from planner._util import atomic_path
+
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        raise InputError(f"output must be .csv or .parquet, got {out.name!r}", path=out,
+                         hint="e.g. --out od.csv or --out od.parquet")
+    if suffix == ".parquet":
+        try:
+            import pyarrow  # noqa: F401 - pandas writes Parquet through it
+        except ImportError as exc:
+            raise InputError("Parquet output needs pyarrow, which is not installed", path=out,
+                             hint="pip install pyarrow, or write .csv") from exc
+    with atomic_path(out) as tmp:
+        if suffix == ".parquet":
+            table.to_parquet(tmp, index=False)
+        else:
+            table.to_csv(tmp, index=False, encoding="utf-8-sig")
+    return out
+
+
+def _check_out(out: Path, inputs: Sequence[str | Path | None]) -> None:
+    for p in inputs:
+        if p is not None and Path(p).exists() and Path(p).resolve() == Path(out).resolve():
+            raise PlannerError("--out would overwrite an input", path=out, hint="choose another file")
+
+
+def parse_numbers(text: str, what: str) -> list[float]:
+    """Positive numbers from ``"0.8,1.0,1.2"`` (any list separator).
+
+    Examples
+    --------
+    >>> parse_numbers("0.8, 1.0,1.2", "--speeds")
+    [0.8, 1.0, 1.2]
+    """
+    from planner.text.vocabulary import LIST_SEPARATORS
+
+    for sep in LIST_SEPARATORS:
+        text = text.replace(sep, ",")
+    try:
+        values = [float(x) for x in text.split(",") if x.strip()]
+    except ValueError as exc:
+        raise InputError(f"{what} must be numbers separated by commas, got {text!r}") from exc
+    if not values or min(values) <= 0:
+        raise InputError(f"{what} must be positive numbers, got {text!r}")
+    return sorted(set(values))
+
+
+def run_matrix(network: str | Path, origins: str | Path, destinations: str | Path, out: str | Path, *,
+               speed: float = 1.0, max_minutes: float = 60.0, coord_system: str = "wgs84",
+               progress: Callable[[str], None] = _noop) -> int:
+    """Read the network and points, compute the walks within ``max_minutes`` and write the long table.
+
+    Returns
+    -------
+    int
+        Pairs written.
+    """
+    from planner.engine.network import load_network
+    from planner.engine.reach import od_frame, od_matrix
+    from planner.engine.travel import snap_points
+    from planner.io import read_points
+
+    if not speed > 0 or not max_minutes > 0:
+        raise InputError("--speed and --max-minutes must be positive")
+    _check_out(Path(out), [network, origins, destinations])
+    if Path(out).suffix.lower() not in (".csv", ".parquet"):
+        raise InputError(f"output must be .csv or .parquet, got {Path(out).name!r}", path=out)
+    net = load_network(network)
+    progress(net.report.summary())
+    pts = []
+    for path in (origins, destinations):
+        g = read_points(path, coord_system=coord_system)
+        x, y = net.project(g.geometry.x.to_numpy(), g.geometry.y.to_numpy())
+        pts.append((g["point_id"].astype(str).to_numpy(), snap_points(net, x, y)))
+    (oid, osnap), (did, dsnap) = pts
+    for ids, snap, path in ((oid, osnap, origins), (did, dsnap, destinations)):
+        if snap.far.any():
+            progress(f"{Path(path).name}: {int(snap.far.sum())} points more than {snap.max_snap:.0f} m "
+                     "from a street (walk includes that leg)")
+        if len(set(ids)) != len(ids):
+            raise InputError(f"{Path(path).name}: point ids must be unique", path=path)
+    progress(f"walks between {len(oid)} origins and {len(did)} destinations")
+    metres = od_matrix(net, osnap, dsnap, max_metres=max_minutes * speed * 60.0)
+    table = od_frame(metres, oid, did, speed)
+    table["minutes"] = table["minutes"].round(4)
+    table["metres"] = table["metres"].round(2)
+    write_table(table, out)
+    return len(table)
+
+
+def run_sweep(units, facilities, network, out: str | Path, *, speeds: str | Sequence[float],
+              minutes: Sequence[float], profiles: Sequence[str], workers: int = 1, scheduler=None,
+              inputs: Sequence[str | Path | None] = (), progress: Callable[[str], None] = _noop) -> int:
+    """Run :func:`planner.siting.sweep.sweep` and write its long table.
+
+    Returns
+    -------
+    int
+        Rows written.
+    """
+    from planner.siting.sweep import sweep
+
+    sp_ = parse_numbers(speeds, "--speeds") if isinstance(speeds, str) else [float(s) for s in speeds]
+    _check_out(Path(out), list(inputs))
+    if Path(out).suffix.lower() not in (".csv", ".parquet"):
+        raise InputError(f"output must be .csv or .parquet, got {Path(out).name!r}", path=out)
+    if not profiles:
+        raise InputError("--profiles needs at least one profile", hint="e.g. national")
+    progress(f"{len(profiles)} profile(s) × {len(sp_)} speed(s) × {len(minutes)} catchment(s)"
+             + (f" on Dask {scheduler}" if scheduler else f", {workers} worker(s)"))
+    table = sweep(units, facilities, network, speeds=sp_, minutes=list(minutes), profiles=list(profiles),
+                  workers=workers, scheduler=scheduler)
+    table["value"] = np.round(table["value"].astype(float), 6)
+    write_table(table, out)
+    return len(table)
+
+
+__all__ = ["parse_numbers", "run_matrix", "run_sweep", "write_table"]

@@ -1,0 +1,147 @@
+"""p-median/p-center through ``suggest_sites`` on the demo county, and the ``matrix``/``sweep``/``suggest`` commands."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from planner._errors import InputError
+from planner.siting import add_suggestions, suggest_sites
+
+DATA = __import__("pathlib").Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture(scope="module")
+def demo_model(demo_analysis):
+    return demo_analysis.model
+
+
+@pytest.mark.parametrize("kind", ["pmedian", "pcenter"])
+def test_demo_p_median_and_center_equal_brute_force_with_the_model(demo_model, kind):
+    m = demo_model
+    s = suggest_sites(m, "day_care", count=2, objective=kind)
+    assert s.problem == kind and s.optimal and len(s.chosen) == 2
+    search = m.limit / m.speed / 60.0
+    w = m.demand["w60"].to_numpy(float)
+    mins0, _ = m.demand_minutes("day_care")
+    f = m.facilities
+    cands = f.loc[(f["status"] == "candidate") & (f["type"] == "day_care"), "facility_id"].tolist()
+    # points no existing site nor candidate reaches stay out of the objective (reported in walk)
+    every = m
+    for c in cands:
+        every = every.with_status(c, "planned")
+    mins_all, _ = every.demand_minutes("day_care")
+    outside = ~(mins_all <= search) & (w > 0)
+    assert s.walk["demand_outside"] == pytest.approx(w[outside].sum())
+
+    def value(model) -> float:
+        mins, _ = model.demand_minutes("day_care")
+        mm = np.where(mins <= search, mins, search)[~outside & (w > 0)]
+        return float((w[~outside & (w > 0)] * mm).sum()) if kind == "pmedian" else float(mm.max())
+
+    best = min(value(m.with_status(a, "planned").with_status(b, "planned"))
+               for a, b in itertools.combinations(cands, 2))
+    assert s.after == pytest.approx(best, rel=1e-9)
+    assert s.after == pytest.approx(value(add_suggestions(m, s)), rel=1e-9)
+    assert s.before == pytest.approx(value(m), rel=1e-9)
+    # coverage within the catchment is reported too
+    after, _ = add_suggestions(m, s).demand_minutes("day_care")
+    assert s.weight_after == pytest.approx(w[after <= 15].sum()) and s.weight_before == pytest.approx(
+        w[mins0 <= 15].sum())
+    summ = s.summary()
+    assert summ["problem"] == kind and summ["objective_value"] == pytest.approx(s.after, rel=1e-6)
+    assert summ["objective_unit"] == ("person-minutes" if kind == "pmedian" else "minutes")
+
+
+def test_capacitated_p_median_respects_places(demo_model):
+    s = suggest_sites(demo_model, "day_care", count=3, objective="pmedian", capacitated=True)
+    assert (s.chosen["served"] <= s.chosen["capacity"].fillna(np.inf) + 1e-6).all()
+    free = suggest_sites(demo_model, "day_care", count=3, objective="pmedian")
+    assert s.after >= free.after - 1e-6  # capping can only lengthen the walks
+    assert "capacitated" in s.bound
+
+
+def test_objective_needs_the_right_argument(demo_model):
+    with pytest.raises(InputError):
+        suggest_sites(demo_model, "day_care", target=0.5, objective="pmedian")
+    with pytest.raises(InputError):
+        suggest_sites(demo_model, "day_care", count=2, objective="lscp")
+    with pytest.raises(InputError):
+        suggest_sites(demo_model, "day_care", count=2, objective="median")
+    s = suggest_sites(demo_model, "mutual_aid", target=0.85, objective="lscp")
+    assert s.problem == "lscp" and s.objective == "units"
+
+
+def run(*args):
+    from planner.cli import app
+
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def test_cli_suggest_pmedian_english_summary(tmp_path):
+    out = tmp_path / "out"
+    r = run("suggest", "--type", "day_care", "--count", "2", "--objective", "pmedian", "--out", out,
+            "--quiet", "--lang", "en")
+    assert r.exit_code == 0, r.output
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["problem"] == "pmedian" and summary["objective_unit"] == "person-minutes"
+    assert summary["objective_value"] < summary["objective_value_before"]
+    table = pd.read_csv(out / "suggestions.csv", encoding="utf-8-sig")
+    assert table.columns[0] == "Candidate id" and len(table) == 2
+    assert "person-minutes" in table.iloc[0, -1]
+
+
+def test_cli_matrix_csv_and_parquet(tmp_path, monaco):
+    lon, lat = monaco.lonlat()
+    rng = np.random.default_rng(2)
+    o = rng.choice(monaco.n_nodes, 4, replace=False)
+    d = rng.choice(monaco.n_nodes, 25, replace=False)
+    pd.DataFrame({"id": [f"O{i}" for i in range(4)], "longitude": lon[o], "latitude": lat[o]}).to_csv(
+        tmp_path / "o.csv", index=False)
+    pd.DataFrame({"id": [f"D{i}" for i in range(25)], "longitude": lon[d], "latitude": lat[d]}).to_csv(
+        tmp_path / "d.csv", index=False)
+    args = ["matrix", "--network", DATA / "monaco.osm.pbf", "--origins", tmp_path / "o.csv",
+            "--destinations", tmp_path / "d.csv", "--speed", "0.8", "--max-minutes", "12", "-q"]
+    r = run(*args, "--out", tmp_path / "od.csv")
+    assert r.exit_code == 0, r.output
+    csv = pd.read_csv(tmp_path / "od.csv", encoding="utf-8-sig", dtype={"origin_id": str, "destination_id": str})
+    assert list(csv.columns) == ["origin_id", "destination_id", "minutes", "metres"]
+    assert len(csv) > 0 and (csv["minutes"] <= 12).all()
+    np.testing.assert_allclose(csv["minutes"], csv["metres"] / 0.8 / 60, atol=1e-3)
+    # every pair within the limit is there, none beyond
+    from planner.engine.reach import od_matrix
+    from planner.engine.travel import snap_points
+
+    x, y = monaco.project(lon[o], lat[o])
+    full = od_matrix(monaco, snap_points(monaco, x, y), snap_points(monaco, *monaco.project(lon[d], lat[d])))
+    assert len(csv) == int((full.data <= 12 * 0.8 * 60).sum())
+    r = run(*args, "--out", tmp_path / "od.parquet")
+    assert r.exit_code == 0, r.output
+    pq = pd.read_parquet(tmp_path / "od.parquet")
+    pd.testing.assert_frame_equal(pq, csv, check_dtype=False)
+    r = run(*args, "--out", tmp_path / "od.txt")
+    assert r.exit_code == 2 and ".parquet" in r.output
+
+
+def test_cli_sweep_equals_one_model_per_combination(tmp_path, demo_inputs):
+    from planner import build_model, load_profile, score_profile
+
+    out = tmp_path / "sweep.csv"
+    r = run("sweep", "--speeds", "0.8,1.2", "--minutes", "10,20", "--out", out, "-q")
+    assert r.exit_code == 0, r.output
+    t = pd.read_csv(out, encoding="utf-8-sig")
+    assert set(t["speed"]) == {0.8, 1.2} and set(t["minutes"]) == {10.0, 20.0}
+    units, fac, net = demo_inputs
+    prof = load_profile("national").with_minutes(20)
+    ref = {sc.target.id: sc.value for sc in score_profile(build_model(units, fac, net, profile=prof, speed=0.8))}
+    got = t[(t["speed"] == 0.8) & (t["minutes"] == 20)].set_index("target_id")["value"]
+    for k, v in ref.items():
+        if np.isfinite(v):
+            assert got[k] == pytest.approx(v, abs=1e-6)
+    r = run("sweep", "--speeds", "fast", "--out", out, "-q")
+    assert r.exit_code == 2 and "--speeds" in r.output

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
@@ -63,6 +65,7 @@ __all__ = [
     "BASEMAP_LABELS",
     "COVERAGE_BINS",
     "GCJ02_BASEMAPS",
+    "FIT_PIXELS",
     "MAX_NETWORK_SEGMENTS",
     "TEXT",
     "VIEW_META",
@@ -75,17 +78,22 @@ __all__ = [
     "PLACES_NONE_COLOUR",
     "SERVICE_AREA_OPACITY",
     "SYMBOLS",
+    "MapParts",
     "MapView",
     "Symbol",
     "add_legend",
     "coverage_classes",
     "coverage_colour",
     "coverage_map",
+    "coverage_map_parts",
+    "display_geometries",
+    "display_tolerance",
     "display_to_wgs84",
     "facility_id_from_tooltip",
     "facility_tooltip",
     "keep_view",
     "legend_html",
+    "network_drawable",
     "network_lines",
     "offline_assets",
     "places_classes",
@@ -119,6 +127,7 @@ TIANDITU_LABELS = ("https://t{s}.tianditu.gov.cn/DataServer?T=cva_w&x={x}&y={y}&
 BACKGROUND = "#eef0ea"  # the plain background when no tiles are shown
 LEGEND_WIDTH = 190  # pixels the map leaves free for the legend when fitting the data
 MAX_NETWORK_SEGMENTS = 20000  # draw the street network as context only up to this size
+FIT_PIXELS = 1000  # map width (pixels) assumed when simplifying to the county-fit zoom
 
 TEXT: dict[str, tuple[str, str]] = {
     k[len("map."):]: v for k, v in CATALOGUE.items() if k.startswith("map.") and not k.startswith("map.print.")}
@@ -356,6 +365,130 @@ def wgs84_to_display(lon: float, lat: float, basemap: str = "none") -> tuple[flo
     return float(lon), float(lat)
 
 
+# --- drawing at the screen's resolution -----------------------------------------------
+
+
+def display_tolerance(bounds: Sequence[float], pixels: int = FIT_PIXELS) -> float:
+    """Degrees of one screen pixel when ``bounds`` (WGS-84 x0, y0, x1, y1) fill ``pixels``.
+
+    Detail finer than this is invisible at the county-fit zoom; simplifying to
+    it cuts a county's service areas from hundreds of thousands of vertices
+    to a few thousand.
+
+    Parameters
+    ----------
+    bounds : sequence of float
+        ``(x0, y0, x1, y1)`` in degrees.
+    pixels : int
+        Width of the map in pixels.
+
+    Returns
+    -------
+    float
+        The tolerance in degrees (0 for an empty or degenerate extent).
+    """
+    x0, y0, x1, y1 = (float(b) for b in bounds)
+    span = max(x1 - x0, y1 - y0)
+    return span / pixels if np.isfinite(span) and span > 0 else 0.0
+
+
+_DISPLAY: OrderedDict[tuple[int, float, float], tuple[object, object]] = OrderedDict()
+_DISPLAY_MAX = 36  # e.g. 6 types x 3 walks, twice: the memo holds the source polygons alive
+_MEMO_VERTICES = 2000  # smaller geometries are simplified again (cheaper than keeping them)
+HOLE_PIXELS = 36.0
+"""Holes of a service area smaller than this many square pixels at the county-fit zoom (a
+6 x 6 pixel block) are filled for display: a county's walk areas hold tens of thousands of
+unreached block interiors, most of the megabytes sent, and only a speckle at that zoom."""
+
+
+def _fill_small_holes(geom: Any, min_area: float) -> Any:
+    """``geom`` with the interior rings of its polygons smaller than ``min_area`` removed."""
+    if geom is None or min_area <= 0 or geom.geom_type not in ("Polygon", "MultiPolygon"):
+        return geom
+    out = []
+    for poly in shapely.get_parts(geom):
+        n = shapely.get_num_interior_rings(poly)
+        if n == 0:
+            out.append(poly)
+            continue
+        rings = shapely.get_interior_ring(poly, np.arange(n))
+        keep = rings[shapely.area(shapely.polygons(rings)) >= min_area]
+        out.append(shapely.polygons(shapely.get_exterior_ring(poly), holes=keep if len(keep) else None))
+    return out[0] if geom.geom_type == "Polygon" else shapely.multipolygons(out)
+
+
+def _decimals(tolerance: float) -> int:
+    """Decimals of a coordinate that keep a tenth of ``tolerance`` (at least 5, at most 7)."""
+    if tolerance <= 0:
+        return 7
+    return int(min(7, max(5, math.ceil(-math.log10(tolerance)) + 1)))
+
+
+def display_geometries(geoms: Sequence[Any] | np.ndarray, tolerance: float, *,
+                       hole_pixels: float = 0.0) -> np.ndarray:
+    """WGS-84 geometries simplified to ``tolerance`` (degrees) and rounded, for drawing only.
+
+    Douglas-Peucker without topology checks (GEOS ``preserve_topology=False``):
+    tens of times faster than the topology-preserving variant on large
+    polygons, and the input polygons are already valid; what it may bend is
+    below a pixel.  Coordinates are rounded to a tenth of the tolerance, so the
+    GeoJSON carries no meaningless digits.  Results are kept per geometry
+    object, so a layer that did not change is not simplified again.
+
+    Parameters
+    ----------
+    geoms : sequence of shapely geometry
+        Geometries in WGS-84 degrees.
+    tolerance : float
+        Simplification tolerance in degrees (0: only rounding).
+    hole_pixels : float
+        Fill holes smaller than this many square ``tolerance`` units (0: keep all).
+
+    Returns
+    -------
+    numpy.ndarray of shapely geometry
+    """
+    arr = np.asarray(geoms, dtype=object)
+    out = np.empty(len(arr), dtype=object)
+    todo = []
+    for i, g in enumerate(arr):
+        hit = _DISPLAY.get((id(g), tolerance, hole_pixels))
+        if hit is not None and hit[0] is g:
+            out[i] = hit[1]
+            _DISPLAY.move_to_end((id(g), tolerance, hole_pixels))
+        else:
+            todo.append(i)
+    if todo:
+        src = arr[todo]
+        if hole_pixels > 0 and tolerance > 0:
+            src = np.array([_fill_small_holes(g, hole_pixels * tolerance ** 2) for g in src], dtype=object)
+        simp = shapely.simplify(src, tolerance, preserve_topology=False) if tolerance > 0 else src
+        digits = _decimals(tolerance)
+        collapsed = shapely.is_empty(simp) & ~shapely.is_empty(src)  # smaller than the tolerance
+        simp = np.where(collapsed, src, simp)
+        simp = shapely.transform(simp, lambda xy: np.round(xy, digits))
+        for i, d in zip(todo, simp, strict=True):
+            out[i] = d
+            g = arr[i]
+            if g is not None and shapely.get_num_coordinates(g) >= _MEMO_VERTICES:
+                _DISPLAY[(id(g), tolerance, hole_pixels)] = (g, d)
+        while len(_DISPLAY) > _DISPLAY_MAX:
+            _DISPLAY.popitem(last=False)
+    return out
+
+
+def _for_display(gdf: gpd.GeoDataFrame, basemap: str, tolerance: float | None,
+                 hole_pixels: float = 0.0) -> gpd.GeoDataFrame:
+    """The layer in WGS-84, simplified and rounded for drawing, then shifted for the basemap."""
+    out = gdf.to_crs("EPSG:4326") if gdf.crs is not None and not gdf.crs.equals("EPSG:4326") else gdf.copy()
+    if len(out) and tolerance is not None:
+        out = out.set_geometry(display_geometries(out.geometry.values, tolerance, hole_pixels=hole_pixels),
+                               crs="EPSG:4326")
+    if basemap in GCJ02_BASEMAPS and len(out):
+        out = out.set_geometry(_shift_geoms(out.geometry.values), crs="EPSG:4326")
+    return out
+
+
 # --- per-unit coverage for the map ----------------------------------------------------
 
 
@@ -441,7 +574,7 @@ def unit_display_frame(analysis: Analysis, coverage_type: str | None = None, lan
 # --- the map ----------------------------------------------------------------------------
 
 
-def facility_tooltip(row: pd.Series, lang: str = "zh") -> str:
+def facility_tooltip(row: pd.Series | dict, lang: str = "zh") -> str:
     """Tooltip text of a facility; the id is in square brackets (see :func:`facility_id_from_tooltip`)."""
     parts = [f"<b>{html.escape(str(row['name']))}</b> [{html.escape(str(row['facility_id']))}]",
              f"{text('type', lang)}: {html.escape(type_label(row['type'], lang))}",
@@ -462,11 +595,14 @@ _ID_RE = re.compile(r"\[([^\[\]\n]+)\]")
 
 
 def facility_id_from_tooltip(tooltip: str | None) -> str | None:
-    """The facility id inside a facility tooltip's text (None for other tooltips)."""
+    """The facility id inside a facility tooltip's text (None for other tooltips).
+
+    The last bracketed part: the id follows the name, which may hold brackets itself.
+    """
     if not tooltip:
         return None
-    hit = _ID_RE.search(str(tooltip))
-    return hit.group(1).strip() if hit else None
+    hits = _ID_RE.findall(str(tooltip))
+    return hits[-1].strip() if hits else None
 
 
 def _bounds(gdf: gpd.GeoDataFrame) -> list[list[float]]:
@@ -509,6 +645,67 @@ def _network_geojson(network: WalkNetwork, basemap: str) -> dict | None:
     return data
 
 
+@dataclass
+class MapParts:
+    """A coverage map in two parts, for redrawing only what an edit changes.
+
+    ``base`` holds what stays while the planner edits (background or tiles,
+    the walking network, street outlines, the legend, the fitted view);
+    ``layers`` the feature groups an edit changes (units coloured by
+    coverage, service areas, facilities).  streamlit-folium keeps ``base``
+    mounted and swaps the ``layers`` (``st_folium(base,
+    feature_group_to_add=parts.shown_layers, layer_control=parts.control)``).
+
+    Attributes
+    ----------
+    base : folium.Map
+        The map without the changing layers and without a layer control.
+    layers : list of folium.FeatureGroup
+        The changing layers, in drawing order (hidden ones included).
+    control : folium.LayerControl
+        A layer control (not added to ``base``).
+    network_segments_hidden : int
+        Segments of a walking network asked for but too large to draw (0 when
+        drawn or not asked for): say so rather than drop it silently.
+    """
+
+    base: folium.Map
+    layers: list[folium.FeatureGroup] = field(default_factory=list)
+    control: folium.LayerControl | None = None
+    network_segments_hidden: int = 0
+
+    @property
+    def shown_layers(self) -> list[folium.FeatureGroup]:
+        """The layers shown when the map opens (hidden ones, e.g. candidates, left out)."""
+        return [g for g in self.layers if getattr(g, "show", True)]
+
+
+def network_drawable(network: WalkNetwork, max_segments: int = MAX_NETWORK_SEGMENTS) -> bool:
+    """Whether the walking network is small enough to be drawn as context.
+
+    Parameters
+    ----------
+    network : WalkNetwork
+        The network.
+    max_segments : int
+        The most segments drawn.
+
+    Returns
+    -------
+    bool
+    """
+    return 0 < network.n_edges <= max_segments
+
+
+_FACILITY_JS = """function (feature, layer) {
+    var p = feature.properties, s = p.size;
+    layer.setIcon(L.divIcon({html: p.svg, className: "planner-facility", iconSize: [s, s],
+                             iconAnchor: [s / 2, s / 2]}));
+    layer.bindTooltip(p.tip);
+}"""
+"""Turns each facility point into its symbol, with its tooltip (names are escaped already)."""
+
+
 def coverage_map(
     analysis: Analysis,
     *,
@@ -523,7 +720,7 @@ def coverage_map(
     selected: str | None = None,
     network: bool | gpd.GeoDataFrame | None = True,
     tianditu_key: str | None = None,
-    simplify: float = 2e-5,
+    simplify: float | None = None,
     height: str | int = "100%",
     places: Sequence[float] | None = None,
     places_type: str | None = None,
@@ -563,8 +760,10 @@ def coverage_map(
         when it has at most :data:`MAX_NETWORK_SEGMENTS` segments).
     tianditu_key : str, optional
         Tianditu API key.
-    simplify : float
-        Display simplification tolerance (degrees) of polygons.
+    simplify : float, optional
+        Display simplification tolerance (degrees) of polygons; default about
+        one pixel at the county-fit zoom (:func:`display_tolerance`); 0 keeps
+        every vertex (coordinates rounded to 1e-7°).
     height : str or int
         Map height (CSS).
     places : sequence of float, optional
@@ -579,6 +778,47 @@ def coverage_map(
     Returns
     -------
     folium.Map
+    """
+    import folium
+
+    parts = coverage_map_parts(
+        analysis, lang=lang, facility_types=facility_types, minutes=minutes, service_areas=service_areas,
+        basemap=basemap, coverage_type=coverage_type, highlight_gaps=highlight_gaps,
+        show_candidates=show_candidates, selected=selected, network=network, tianditu_key=tianditu_key,
+        simplify=simplify, height=height, places=places, places_type=places_type)
+    m = parts.base
+    for fg in parts.layers:
+        fg.add_to(m)
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    return m
+
+
+def coverage_map_parts(
+    analysis: Analysis,
+    *,
+    lang: str = "zh",
+    facility_types: Iterable[str] | None = None,
+    minutes: Sequence[float] = DEFAULT_MINUTES,
+    service_areas: gpd.GeoDataFrame | None = None,
+    basemap: str = "none",
+    coverage_type: str | None = None,
+    highlight_gaps: bool = True,
+    show_candidates: bool = False,
+    selected: str | None = None,
+    network: bool | gpd.GeoDataFrame | None = True,
+    tianditu_key: str | None = None,
+    simplify: float | None = None,
+    height: str | int = "100%",
+    places: Sequence[float] | None = None,
+    places_type: str | None = None,
+) -> MapParts:
+    """The coverage map as a base map and the layers an edit changes (see :class:`MapParts`).
+
+    Takes the parameters of :func:`coverage_map`.
+
+    Returns
+    -------
+    MapParts
     """
     import folium
 
@@ -608,10 +848,17 @@ def coverage_map(
                              name=tr(nm, "zh"),
                              subdomains="01234567", max_zoom=18, control=False).add_to(m)
 
+    # about a pixel at the county-fit zoom: finer detail is invisible there and costs megabytes
+    units_wgs = units.to_crs("EPSG:4326") if units.crs is not None else units
+    tol = display_tolerance(units_wgs.total_bounds) if simplify is None else float(simplify)
+
     # context: the walking network (offline substitute for a basemap)
+    hidden = 0
     if network is not False and network is not None:
         lines = (to_display(network, basemap).__geo_interface__ if isinstance(network, gpd.GeoDataFrame)
                  else _network_geojson(model.network, basemap))
+        if lines is None and not isinstance(network, gpd.GeoDataFrame):
+            hidden = int(model.network.n_edges)
         if lines is not None:
             fg = folium.FeatureGroup(name=text("network_layer", lang), show=True)
             folium.GeoJson(lines, style_function=lambda _: {
@@ -619,7 +866,7 @@ def coverage_map(
             fg.add_to(m)
 
     # units coloured by coverage
-    u = units[["code", "name", "kind", "population", "pop60", "gap", "gap_reason_zh",
+    u = units_wgs[["code", "name", "kind", "population", "pop60", "gap", "gap_reason_zh",
                "gap_reason_en", "geometry"]].copy()
     u["share"] = disp["share"].to_numpy()
     if places is not None:
@@ -641,11 +888,12 @@ def coverage_map(
                       else text("beyond", lang) for nm, mn in zip(disp["nearest"], mins, strict=True)]
     u["t_gap"] = [r or text("none", lang) for r in u[f"gap_reason_{norm_lang(lang)}"]]
     u["code"] = u["code"].fillna("").astype(str)
+    # names and codes are text, never markup: folium's tooltips insert the values as HTML
+    for col in ("name", "code", "t_nearest", "t_gap", "t_kind"):
+        u[col] = [html.escape(str(v)) for v in u[col].fillna("")]
     u = u.drop(columns=["gap_reason_zh", "gap_reason_en"])
     u["gap"] = u["gap"].astype(bool)
-    if simplify:
-        u["geometry"] = u.geometry.simplify(simplify, preserve_topology=True)
-    u = to_display(u, basemap)
+    u = _for_display(u, basemap, tol)
     fields = ["name", "code", "t_kind", "t_pop", "t_pop60", "t_share", "t_nearest", "t_gap"]
     aliases = [text(k, lang) for k in ("name", "code", "kind", "population", "pop60", "covered",
                                        "nearest", "gap_reason")]
@@ -665,16 +913,16 @@ def coverage_map(
         highlight_function=lambda _: {"weight": 3, "color": "#000000", "fillOpacity": 0.7},
         tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True),
     ).add_to(fg_units)
-    fg_units.add_to(m)
+    layers: list[folium.FeatureGroup] = [fg_units]
 
     # street/township outlines for orientation
     if "street" in model.units.columns and model.units["street"].notna().any():
         st = gpd.GeoDataFrame({"street": model.units["street"].fillna("").to_numpy()},
                               geometry=model.units.geometry.values, crs=model.units.crs)
         st = st.dissolve("street").reset_index().to_crs("EPSG:4326")
-        st["geometry"] = st.geometry.boundary.simplify(simplify or 0)
+        st["geometry"] = st.geometry.boundary
         fg = folium.FeatureGroup(name=text("streets_layer", lang), show=True)
-        folium.GeoJson(to_display(st, basemap).to_json(), style_function=lambda _: {
+        folium.GeoJson(_for_display(st, basemap, tol).to_json(), style_function=lambda _: {
             "color": "#333333", "weight": 1.6, "dashArray": "6,4", "opacity": 0.8},
             interactive=False).add_to(fg)
         fg.add_to(m)
@@ -690,9 +938,8 @@ def coverage_map(
         if facility_types is not None:
             sa = sa[sa["facility_type"].isin(list(facility_types))]
         sa = sa[sa["minutes"].isin([float(x) for x in minutes])]
-        if simplify:
-            sa = sa.set_geometry(sa.geometry.simplify(simplify, preserve_topology=True))
-        sa = to_display(sa, basemap)
+        sa = _for_display(sa, basemap, tol, HOLE_PIXELS)
+        sa = sa[~shapely.is_empty(sa.geometry.values)]
         for t in [t for t in FACILITY_TYPES if t in set(sa["facility_type"])]:
             sa_types.append(t)
             colour = symbol(t).colour
@@ -702,41 +949,40 @@ def coverage_map(
                 op = service_area_opacity(row["minutes"])
                 label = f"{type_label(t, lang)} · {text('minutes', lang, m=row['minutes'])} ≈ {row['metres']:,.0f} m"
                 folium.GeoJson(
-                    gpd.GeoDataFrame(geometry=[row.geometry], crs="EPSG:4326").to_json(),
+                    # GEOS writes the GeoJSON (shapely's Python mapping is ten times slower)
+                    {"type": "Feature", "properties": {}, "geometry": json.loads(shapely.to_geojson(row.geometry))},
                     style_function=lambda _, c=colour, o=op: {"fillColor": c, "fillOpacity": o,
                                                                 "color": c, "weight": 0.6, "opacity": 0.6},
                     tooltip=label, interactive=False,
                 ).add_to(fg)
-            fg.add_to(m)
+            layers.append(fg)
 
-    # facilities, one symbol per type
+    # facilities, one symbol per type: one GeoJSON layer per group whose points become symbols in
+    # the browser (a folium Marker per facility costs a template each: seconds for a county)
     fac = model.facilities.drop(columns=["unit"], errors="ignore")
     fac = to_display(fac, basemap) if len(fac) else fac
-    groups: dict[str, folium.FeatureGroup] = {}
-    for _, row in fac.iterrows():
-        status = str(row["status"])
-        if status == "candidate":
-            key = "candidate"
-            name = text("candidates_layer", lang)
-            show = show_candidates
-        else:
-            key = str(row["type"])
-            name = f"{text('facilities', lang)}: {type_label(key, lang)}"
-            show = True
-        if key not in groups:
-            groups[key] = folium.FeatureGroup(name=name, show=show)
-        is_sel = selected is not None and str(row["facility_id"]) == str(selected)
+    feats: dict[str, list[dict]] = {}
+    for row in fac.itertuples(index=False):
+        rec = row._asdict()
+        status = str(rec["status"])
+        key = "candidate" if status == "candidate" else str(rec["type"])
+        is_sel = selected is not None and str(rec["facility_id"]) == str(selected)
         size = 22 if is_sel else 18
-        folium.Marker(
-            location=[row.geometry.y, row.geometry.x],
-            icon=folium.DivIcon(html=symbol_svg(str(row["type"]), status, size=size, selected=is_sel),
-                                icon_size=(size, size), icon_anchor=(size // 2, size // 2),
-                                class_name="planner-facility"),
-            tooltip=facility_tooltip(row, lang),
-        ).add_to(groups[key])
+        feats.setdefault(key, []).append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(float(rec["geometry"].x), 7),
+                                                          round(float(rec["geometry"].y), 7)]},
+            "properties": {"svg": symbol_svg(str(rec["type"]), status, size=size, selected=is_sel),
+                           "size": size, "tip": facility_tooltip(rec, lang)}})
     for key in [*FACILITY_TYPES, "candidate"]:
-        if key in groups:
-            groups[key].add_to(m)
+        if key not in feats:
+            continue
+        name = (text("candidates_layer", lang) if key == "candidate"
+                else f"{text('facilities', lang)}: {type_label(key, lang)}")
+        fg = folium.FeatureGroup(name=name, show=show_candidates if key == "candidate" else True)
+        folium.GeoJson({"type": "FeatureCollection", "features": feats[key]},
+                       on_each_feature=folium.JsCode(_FACILITY_JS)).add_to(fg)
+        layers.append(fg)
 
     present = [t for t in FACILITY_TYPES if (model.facilities["type"] == t).any()]
     cov_label = (text("coverage_of", lang, what=type_label(coverage_type, lang)) if coverage_type
@@ -749,10 +995,10 @@ def coverage_map(
                               service_minutes=minutes if sa_types else (), service_types=sa_types,
                               highlight_gaps=highlight_gaps, classes=classes,
                               note=text("places_note", lang) if places is not None else None))
-    folium.LayerControl(collapsed=True, position="topright").add_to(m)
     # keep the data clear of the legend (bottom right)
     m.fit_bounds(_bounds(u), padding_top_left=(10, 10), padding_bottom_right=(LEGEND_WIDTH, 10))
-    return m
+    return MapParts(base=m, layers=layers, control=folium.LayerControl(collapsed=True, position="topright"),
+                    network_segments_hidden=hidden)
 
 
 # --- keeping the view across reruns ---------------------------------------------------------

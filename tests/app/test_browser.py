@@ -86,13 +86,20 @@ def page(app_url):
 
 
 def _metric_value(page, label_part: str) -> str:
-    """The shown value of the target metric whose label contains ``label_part``."""
-    metrics = page.locator('[data-testid="stMetric"]')
-    for i in range(metrics.count()):
-        m = metrics.nth(i)
-        if label_part in m.inner_text():
-            return m.locator('[data-testid="stMetricValue"]').inner_text().strip()
-    raise AssertionError(f"no metric labelled {label_part!r}")
+    """The shown value of the target metric whose label (in its panel column) contains ``label_part``."""
+    js = """(label) => {
+        for (const m of document.querySelectorAll('[data-testid="stMetric"]')) {
+            const box = m.closest('[data-testid="stColumn"]') || m;
+            if (box.innerText.includes(label))
+                return m.querySelector('[data-testid="stMetricValue"]').innerText.trim();
+        }
+        return null;
+    }"""
+    page.wait_for_function(js, arg=label_part, timeout=60_000)  # the page draws them one by one
+    value = page.evaluate(js, label_part)
+    if value is None:
+        raise AssertionError(f"no metric labelled {label_part!r}")
+    return value
 
 
 def test_click_on_map_adds_facility_and_coverage_changes(page, app_url):
@@ -138,7 +145,8 @@ def test_click_on_map_adds_facility_and_coverage_changes(page, app_url):
     # the app reruns: a new planned facility, and the village coverage figure rises
     page.wait_for_function(
         """(before) => [...document.querySelectorAll('[data-testid="stMetric"]')]
-              .some(m => m.innerText.includes('行政村覆盖率') && !m.innerText.includes(before))""",
+              .some(m => (m.closest('[data-testid="stColumn"]') || m).innerText.includes('行政村覆盖率')
+                         && !m.innerText.includes(before))""",
         arg=before, timeout=60_000)
     after = _metric_value(page, "行政村覆盖率")
     assert float(after.rstrip("%")) > float(before.rstrip("%"))
@@ -272,9 +280,13 @@ def _sidebar_text(page) -> str:
 
 def test_english_switch_relabels_the_choices(page, app_url):
     """Streamlit keeps a keyed selectbox's labels from its first language: ours must not."""
+    from planner.io import load_profile
+
+    title_zh = load_profile("national").title("zh")
+    title_en = load_profile("national").title("en")
     page.goto(app_url)
     page.wait_for_selector('[data-testid="stMetric"]')
-    assert "国家默认标准" in _sidebar_text(page)
+    assert title_zh in _sidebar_text(page)
     page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
     page.wait_for_function(
         "() => document.querySelector('[data-testid=\"stSidebar\"]').innerText.includes('Standards profile')",
@@ -284,11 +296,72 @@ def test_english_switch_relabels_the_choices(page, app_url):
     deadline = time.monotonic() + 60
     while True:
         text = _sidebar_text(page)
-        if "国家默认标准" not in text and "社区日间照料中心" not in text or time.monotonic() > deadline:
+        if title_zh not in text and "社区日间照料中心" not in text or time.monotonic() > deadline:
             break
         page.wait_for_timeout(500)
-    assert "National default" in text and "国家默认标准" not in text
+    assert title_en in text and title_zh not in text
     assert "community day-care centre" in text and "社区日间照料中心" not in text
     # the map-click mode stays chosen (a radio loses its shown choice the same way)
     assert page.get_by_role("radio", name="Add a facility").is_checked()
     page.screenshot(path=str(ARTIFACTS / "app_english.png"))
+
+
+EVIL = "<img src=x onerror=\"window.__xss=1;parent.__xss=1\"><script>window.__xss=2</script>[x]"
+
+
+def test_names_with_markup_are_shown_as_text(page, app_url, tmp_path):
+    """A scenario file whose facility name carries script: loaded, drawn, hovered, clicked; no
+    script runs in the page or in the map's frame, and the tooltip shows the name literally."""
+    import planner.app as aps
+    from planner import analyse, load_network
+
+    ds = aps.demo_dataset()
+    model = analyse(ds.units, ds.facilities, load_network(ds.network_path)).model
+    x, y = model.demand.to_crs("EPSG:4326").geometry.iloc[len(model.demand) // 2].coords[0]
+    edit = aps.add_edit(model, "mutual_aid", x, y, name=EVIL)
+    sc = aps.scenario_of(EVIL, [edit], profile="national", speed=None, minutes=None, inputs=ds.inputs)
+    path = tmp_path / "evil.geojson"
+    path.write_text(sc.to_json(), encoding="utf-8")
+
+    page.goto(app_url)
+    page.wait_for_selector('[data-testid="stMetric"]')
+    page.get_by_role("tab", name="方案").click()
+    page.locator('[data-testid="stFileUploader"]').filter(has_text="载入方案文件").locator(
+        'input[type="file"]').set_input_files(str(path))
+    page.get_by_role("button", name="载入", exact=True).click()
+    try:
+        page.wait_for_selector("text=已载入方案")
+    finally:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "app_markup_names.png"), full_page=True)
+    # the new facility on the map: find its symbol, hover it (tooltip) and click it (selection)
+    deadline = time.monotonic() + 60
+    while True:
+        frame = _map_frame(page)
+        try:
+            pos = frame.evaluate(
+                """([lat, lon]) => { const p = window.map_div.latLngToContainerPoint([lat, lon]);
+                                     return [p.x, p.y]; }""", [edit["lat"], edit["lon"]])
+            n = frame.locator(".planner-facility").count()
+        except Exception:
+            pos, n = None, 0
+        if pos and n:
+            break
+        assert time.monotonic() < deadline, "the map did not show the scenario's facility"
+        page.wait_for_timeout(300)
+    frame.evaluate("([lat, lon]) => window.map_div.setView([lat, lon], 17, {animate: false})",
+                   [edit["lat"], edit["lon"]])
+    page.wait_for_timeout(800)
+    pos = frame.evaluate("""([lat, lon]) => { const p = window.map_div.latLngToContainerPoint([lat, lon]);
+                                              return [p.x, p.y]; }""", [edit["lat"], edit["lon"]])
+    box = frame.locator(".leaflet-container").bounding_box()
+    page.mouse.move(box["x"] + pos[0], box["y"] + pos[1])
+    tip = frame.wait_for_selector(".leaflet-tooltip", timeout=10_000)
+    assert "<img src=x onerror=" in tip.inner_text() and "<script>" in tip.inner_text()
+    assert frame.locator(".leaflet-tooltip img").count() == 0
+    page.mouse.click(box["x"] + pos[0], box["y"] + pos[1])  # select it: its name shows in the panel
+    page.wait_for_timeout(2000)
+    for where in (page, _map_frame(page)):
+        assert where.evaluate("() => typeof window.__xss") == "undefined"
+    assert page.evaluate("() => typeof window.parent.__xss") == "undefined"
+    assert page.locator("text=<img src=x onerror=").count() >= 1  # shown as text in the app

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html as htmllib
 import json
 import re
 
 import folium
 import numpy as np
 import pytest
+import shapely
 
 from planner.analysis.coverage import unit_target_status
 from planner.io.crs import wgs84_to_gcj02
@@ -23,9 +25,13 @@ from planner.outputs.style import (
     places_colour,
 )
 from planner.outputs.webmap import (
+    HOLE_PIXELS,
     MapView,
     coverage_map,
+    coverage_map_parts,
+    display_geometries,
     display_to_wgs84,
+    display_tolerance,
     facility_id_from_tooltip,
     facility_tooltip,
     keep_view,
@@ -54,6 +60,12 @@ def _geojson_blocks(html: str) -> list[dict]:
         if isinstance(obj, dict) and obj.get("type") == "FeatureCollection":
             out.append(obj)
     return out
+
+
+def _n_facilities(html: str) -> int:
+    """Facility symbols the page draws (points carrying a symbol and a tooltip)."""
+    return sum(1 for b in _geojson_blocks(html) for f in b["features"]
+               if f["geometry"]["type"] == "Point" and "svg" in f["properties"])
 
 
 def _has(html: str, text: str) -> bool:
@@ -125,7 +137,7 @@ def test_coverage_map_draws_units_facilities_and_legend(analysis):
         assert _has(html, alias)
     n_shown = int((analysis.model.facilities["status"] != "candidate").sum())
     n_all = len(analysis.model.facilities)
-    assert html.count('"className": "planner-facility"') == n_all  # candidates: a hidden layer
+    assert _n_facilities(html) == n_all  # candidates: a hidden layer
     assert n_shown < n_all
     assert "planner-legend" in html and _has(html, "60岁以上人口步行覆盖率")
     assert "L.tileLayer(" not in html  # no tiles: works offline
@@ -242,3 +254,62 @@ def test_keep_view_restores_without_changing_the_map_script(analysis):
     meta = json.loads(re.search(r'<meta name="planner-view" content="([^"]+)">', shifted).group(1)
                       .replace("&quot;", '"'))
     assert (meta["lng"], meta["lat"]) == pytest.approx(wgs84_to_gcj02(117.2, 29.3), abs=1e-7)
+
+
+EVIL = '<img src=x onerror="alert(1)"><script>alert(2)</script> [Z9]'
+
+
+def test_names_are_text_in_tooltips_legend_and_html(analysis):
+    """A unit and a facility named with markup: every place the page shows them holds escaped text."""
+    import dataclasses
+
+    units = analysis.units.copy()
+    units.loc[units.index[0], "name"] = EVIL
+    a = dataclasses.replace(analysis, units=units)
+    html = coverage_map(a, lang="zh").get_root().render()
+    units = next(b for b in _geojson_blocks(html) if any("t_share" in f["properties"] for f in b["features"]))
+    names = [f["properties"]["name"] for f in units["features"]]
+    assert htmllib.escape(EVIL) in names and EVIL not in names
+    assert "<img" not in html and "<script>alert" not in html  # no live tag anywhere in the page
+    row = analysis.model.facilities.iloc[0].copy()
+    row["name"] = EVIL
+    tip = facility_tooltip(row, "en")
+    assert "<img" not in tip and "<script" not in tip
+    # the browser hands back the tooltip's text: the id is found after a name holding brackets
+    text = htmllib.unescape(re.sub("<[^>]+>", " ", tip))
+    assert "[Z9]" in text and facility_id_from_tooltip(text) == row["facility_id"]
+
+
+def test_display_geometries_simplify_to_a_pixel_and_keep_the_area():
+    """Simplified to the tolerance (no topology checks), rounded; small holes filled, big ones kept."""
+    ring = [(117.0 + 0.01 * np.cos(t), 29.0 + 0.01 * np.sin(t)) for t in np.linspace(0, 2 * np.pi, 4001)]
+    small = shapely.box(117.0, 29.0, 117.0 + 3e-5, 29.0 + 3e-5).exterior.coords  # 3 x 3 pixels
+    big = shapely.box(116.995, 28.995, 117.0 - 1e-3, 29.0 - 1e-3).exterior.coords
+    poly = shapely.Polygon(ring, [small, big])
+    tol = display_tolerance((116.99, 28.99, 117.01, 29.01), pixels=2000)
+    assert tol == pytest.approx(1e-5)
+    out = display_geometries([poly], tol, hole_pixels=HOLE_PIXELS)[0]
+    assert shapely.get_num_coordinates(out) < shapely.get_num_coordinates(poly) / 10
+    assert shapely.get_num_interior_rings(out) == 1  # the 9 px² hole is filled, the big one kept
+    assert abs(out.area - shapely.Polygon(ring, [big]).area) < 0.01 * poly.area
+    assert shapely.hausdorff_distance(out.exterior, poly.exterior) <= tol * 1.01
+    xy = shapely.get_coordinates(out)
+    assert np.allclose(xy, np.round(xy, 6))
+    # the same object again: the memo, not a second simplification
+    assert display_geometries([poly], tol, hole_pixels=HOLE_PIXELS)[0] is out
+    assert shapely.equals_exact(display_geometries([poly], 0.0)[0], poly, tolerance=1e-7)  # only rounded
+
+
+def test_parts_split_the_changing_layers_from_the_base(analysis):
+    """The base map holds no units, service areas or facilities; the layers do; together they
+    draw what :func:`coverage_map` draws."""
+    parts = coverage_map_parts(analysis, facility_types=["mutual_aid"], show_candidates=False)
+    base = parts.base.get_root().render()
+    assert not any("t_share" in f["properties"] for b in _geojson_blocks(base) for f in b["features"])
+    assert "planner-facility" not in base and "planner-legend" in base
+    names = [g.layer_name for g in parts.layers]
+    assert names[0] == "社区/行政村覆盖" and any("服务范围" in n for n in names)
+    assert "候选点位" in names and "候选点位" not in [g.layer_name for g in parts.shown_layers]
+    assert parts.network_segments_hidden == 0  # the demo's network is drawn
+    full = coverage_map(analysis, facility_types=["mutual_aid"]).get_root().render()
+    assert _n_facilities(full) == len(analysis.model.facilities)

@@ -12,6 +12,7 @@ file only arranges widgets.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 
@@ -25,7 +26,6 @@ from planner.analysis import Analysis, analyse
 from planner.analysis.scenario import (
     FORMAT_VERSION,
     Scenario,
-    changes_frame,
     compare_scenarios,
     read_scenario,
     score_changes,
@@ -37,6 +37,7 @@ from planner.outputs.webmap import (
     BASEMAP_LABELS,
     BASEMAPS,
     coverage_map,
+    coverage_map_parts,
     display_to_wgs84,
     facility_id_from_tooltip,
     keep_view,
@@ -57,13 +58,15 @@ st.set_page_config(page_title=tr("app_title", "zh"), page_icon="🧓", layout="w
 ss = st.session_state
 SESSION_DEFAULTS: dict[str, object] = {
     "edits": [], "scenarios": {}, "selected": None, "last_click": None, "last_obj": None, "flash": [],
-    "edit_t0": None, "lang": DEFAULT_LANG, "map_view": None, "map_nonce": 0}
+    "edit_t0": None, "lang": DEFAULT_LANG, "map_view": None, "map_nonce": 0, "edit_notes": {}}
 for k, v in SESSION_DEFAULTS.items():
     ss.setdefault(k, v)
 if "_chain" not in ss:
     ss["_chain"] = aps.ModelChain()
 if "_sa" not in ss:
     ss["_sa"] = aps.ServiceAreaCache()
+if "_uploads" not in ss:  # this session's private upload folder, removed when the session ends
+    ss["_uploads"] = aps.UploadFolder()
 chain: aps.ModelChain = ss["_chain"]
 
 
@@ -75,13 +78,13 @@ def demo_data() -> aps.DataSet:
     return aps.demo_dataset()
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4, ttl=3600)  # uploads: freed within an hour
 def network(path: str, sha: str) -> WalkNetwork:
     """The walking network (keyed by the file's hash; an edit never reloads it)."""
     return load_network(path)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8, ttl=3600)
 def base_analysis(data_key: str, profile: str, speed: float, minutes: float | None,
                   _data: aps.DataSet) -> Analysis:
     """The baseline analysis for the inputs and settings.
@@ -176,7 +179,7 @@ with st.sidebar:
     st.subheader(tr("app.settings", lang))
     profile = st.selectbox(tr("app.profile", lang), profiles,
                            key=lkey("profile", "national" if "national" in profiles else profiles[0]),
-                           format_func=lambda p: load_profile(p).title(lang))
+                           format_func=lambda p: aps.profile_heading(load_profile(p), lang))
     speed = float(st.number_input(tr("speed", lang), min_value=0.3, max_value=2.0, value=1.0, step=0.05,
                                   key="speed", help=tr("app.speed_help", lang)))
     own_minutes = not st.checkbox(tr("app.use_profile_minutes", lang), value=True, key="use_profile_minutes")
@@ -217,7 +220,7 @@ base_key = f"{ds.key}|{profile}|{speed}|{minutes}"
 try:
     analysis = chain.analysis(base_key, base, ss["edits"])
 except PlannerError as exc:  # an edit that no longer applies: keep the valid prefix
-    st.error(tr("app.edit_failed", lang, msg=aps.error_text(exc)))
+    ss["flash"] = [*ss["flash"], ("error", tr("app.edit_failed", lang, msg=aps.error_text(exc, ss["lang"])))]
     good: list[dict] = []
     for e in ss["edits"]:
         try:
@@ -254,7 +257,7 @@ def cb_add_coords() -> None:
                            coord_system=ss.get(lkey("add_coord")) or "wgs84"))
         ss["selected"] = ss["edits"][-1]["facility_id"]
     except PlannerError as exc:
-        ss["flash"] = [("error", tr("app.edit_failed", ss["lang"], msg=aps.error_text(exc)))]
+        ss["flash"] = [("error", tr("app.edit_failed", ss["lang"], msg=aps.error_text(exc, ss["lang"])))]
 
 
 def cb_move_coords() -> None:
@@ -269,12 +272,12 @@ def cb_move_coords() -> None:
             ss["flash"] = [("error", tr("app.outside_area", lg, lon=edit["lon"], lat=edit["lat"]))]
             return
     except PlannerError as exc:
-        ss["flash"] = [("error", tr("app.edit_failed", lg, msg=aps.error_text(exc)))]
+        ss["flash"] = [("error", tr("app.edit_failed", lg, msg=aps.error_text(exc, ss["lang"])))]
         return
     _push(edit)
     fac = model.facilities
     name = fac.loc[fac["facility_id"].astype(str) == fid, "name"].iloc[0]
-    ss["flash"] = [("success", tr("app.moved_msg", lg, name=name, lon=edit["lon"], lat=edit["lat"]))]
+    ss["flash"] = [("success", tr("app.moved_msg", lg, name=aps.md_text(name), lon=edit["lon"], lat=edit["lat"]))]
 
 
 def cb_fit_county() -> None:
@@ -307,7 +310,7 @@ def cb_promote() -> None:
 def cb_keep() -> None:
     sc = current_scenario()
     ss["scenarios"] = {**ss["scenarios"], sc.name: sc.to_dict()}
-    ss["flash"] = [("success", tr("app.kept", ss["lang"], name=sc.name))]
+    ss["flash"] = [("success", tr("app.kept", ss["lang"], name=aps.md_text(sc.name)))]
 
 
 def cb_restore() -> None:
@@ -332,7 +335,7 @@ def cb_load_scenario() -> None:
         edits = [e.to_dict() for e in sc.edits]
         chain.model(f"{ds.key}|{prof}|{sc.speed or speed}|{sc.minutes}", b.model, edits)  # must apply
     except Exception as exc:  # any bad file: say why, keep the current scenario
-        ss["flash"] = [("error", tr("app.scenario_error", lg, msg=aps.error_text(exc)))]
+        ss["flash"] = [("error", tr("app.scenario_error", lg, msg=aps.error_text(exc, ss["lang"])))]
         return
     ss["edits"] = edits
     ss["scenario_name"] = sc.name
@@ -343,20 +346,21 @@ def cb_load_scenario() -> None:
     if sc.minutes is not None:
         ss["minutes"] = float(sc.minutes)
     ss["edit_t0"] = time.perf_counter()
-    msgs = [("success", tr("app.loaded_scenario", lg, name=sc.name, n=len(edits)))]
+    msgs = [("success", tr("app.loaded_scenario", lg, name=aps.md_text(sc.name), n=len(edits)))]
     msgs += [("warning", w) for w in sc.check_inputs(ds.inputs)]
     ss["flash"] = msgs
 
 
 def cb_suggest() -> None:
     try:
-        new = aps.suggestion_edits(model, ss[lkey("suggest_type", "mutual_aid")], int(ss["suggest_k"]),
-                                   ss["edits"], ss["lang"])
+        new, notes = aps.suggest_site_edits(model, ss[lkey("suggest_type", "mutual_aid")],
+                                            int(ss["suggest_k"]), ss["edits"], ss["lang"])
     except Exception as exc:
-        ss["flash"] = [("error", tr("app.edit_failed", ss["lang"], msg=aps.error_text(exc)))]
+        ss["flash"] = [("error", tr("app.edit_failed", ss["lang"], msg=aps.error_text(exc, ss["lang"])))]
         return
     ss["edit_t0"] = time.perf_counter()
     ss["edits"] = [*ss["edits"], *new]
+    ss["edit_notes"] = {**ss["edit_notes"], **notes}  # what each suggested site adds, for the edit list
     ss["flash"] = [("success", tr("app.suggest_done", ss["lang"], n=len(new)))]
 
 
@@ -364,38 +368,43 @@ def cb_suggest() -> None:
 
 st.title(tr("app_title", lang))
 st.caption(tr("app.subtitle", lang))
-if ds.is_demo:
-    st.info(tr("app.demo_note", lang))
-for kind, msg in ss["flash"]:
-    getattr(st, kind)(msg)
+# Every block above the tabs is one container whatever it holds, so a message or an edit never
+# shifts the tabs' place on the page (a shifted st.tabs is a new element: it opens on its first tab).
+with st.container():
+    if ds.is_demo:
+        st.info(tr("app.demo_note", lang))
+    for kind, msg in ss["flash"]:
+        getattr(st, kind)(msg)
 ss["flash"] = []
 
 changes = score_changes(base, analysis, lang)
 st.subheader(tr("app.targets", lang))
-st.caption(tr("app.targets_caption", lang, profile=model.profile.title(lang), speed=model.speed)
+st.caption(tr("app.targets_caption", lang, profile=aps.profile_heading(model.profile, lang), speed=model.speed)
            + "  " + aps.summary_text(analysis, lang))
-cols = st.columns(min(len(changes), 5) or 1)
-for i, c in enumerate(changes):
-    target = c.value_text(c.target) if c.measure != "count" else f"≥ {c.target:,.0f}"
-    with cols[i % len(cols)]:
-        st.metric(c.short_label, c.value_text(c.after), delta=c.delta_text() or None,
-                  help=f"{c.label}. " + tr("app.target_value", lang, target=target)
-                  + ("" if c.measure == "count" else f" · {c.n_met_after}/{c.n_units}"), border=True)
-        colour = "gray" if c.met_after is None else "green" if c.met_after else "red"
-        st.caption(f":{colour}[**{c.met_text(lang)}**] · "
-                   + tr("app.target_value", lang, target=target))
+cards = aps.target_cards(base, analysis, lang)
+cols = st.columns(min(len(cards), 5) or 1)
+for i, card in enumerate(cards):
+    with cols[i % len(cols)], st.container(border=True):
+        st.markdown(f"**{aps.md_text(card.label)}**")  # the full name, wrapped, never cut
+        st.metric(card.short_label, card.value, delta=card.delta or None, label_visibility="collapsed",
+                  delta_color="off" if card.informative else "normal",
+                  help=tr("app.target_value", lang, target=card.target)
+                  + (f" · {card.units_met}" if card.units_met else ""))
+        st.caption(tr("app.existing_planned", lang, existing=card.existing, value=card.value))
+        st.caption(card.badges(lang))
 moved = [c for c in changes if c.changed]
-if ss["edits"]:
-    st.markdown(f"**{tr('app.changes', lang)}**")
-    for c in moved:
-        st.success(c.describe(lang))
-else:
-    st.caption(tr("app.no_changes", lang))
-if ss["edit_t0"] is not None:
-    ss["last_edit_seconds"] = time.perf_counter() - ss["edit_t0"]
-    ss["edit_t0"] = None
-if ss.get("last_edit_seconds") is not None:
-    st.caption(tr("app.updated_in", lang, sec=ss["last_edit_seconds"]))
+with st.container():
+    if ss["edits"]:
+        st.markdown(f"**{tr('app.changes', lang)}**")
+        for c in moved:
+            st.success(c.describe(lang))
+    else:
+        st.caption(tr("app.no_changes", lang))
+    if ss["edit_t0"] is not None:
+        ss["last_edit_seconds"] = time.perf_counter() - ss["edit_t0"]
+        ss["edit_t0"] = None
+    if ss.get("last_edit_seconds") is not None:
+        st.caption(tr("app.updated_in", lang, sec=ss["last_edit_seconds"]))
 
 
 # --- map and edit panel --------------------------------------------------------------------------
@@ -408,7 +417,13 @@ with col_edit:
                     format_func=lambda m: tr(f"app.mode_{m}", lang))
     ftype = st.selectbox(tr("app.ftype", lang), list(FACILITY_TYPES), key=lkey("ftype", "mutual_aid"),
                          format_func=lambda t: type_label(t, lang))
-    st.number_input(tr("app.capacity", lang), min_value=0.0, value=0.0, step=5.0, key="capacity")
+    cap_default, cap_n = aps.usual_capacity(ds.facilities, ftype)
+    if ss.get("_capacity_seed") != (ftype, ds.key) or "capacity" not in ss:
+        ss["capacity"] = cap_default  # the type's usual size, until the planner types another
+        ss["_capacity_seed"] = (ftype, ds.key)
+    st.number_input(tr("app.capacity", lang), min_value=0.0, step=5.0, key="capacity",
+                    help=tr("app.capacity_from_data", lang, n=cap_n, type=type_label(ftype, lang)) if cap_n
+                    else tr("app.capacity_typical", lang, type=type_label(ftype, lang)))
     st.text_input(tr("app.fname", lang), key="fname")
     sel_name = None
     if ss["selected"]:
@@ -417,7 +432,7 @@ with col_edit:
     if mode == "add":
         st.caption(tr("app.add_hint", lang, type=type_label(ftype, lang)))
     elif mode == "move":
-        st.caption(tr("app.move_hint", lang, name=sel_name) if sel_name else tr("app.no_selection", lang))
+        st.caption(tr("app.move_hint", lang, name=aps.md_text(sel_name)) if sel_name else tr("app.no_selection", lang))
     else:
         st.caption(tr("app.select_hint", lang))
 
@@ -427,7 +442,7 @@ if places_type is not None:
     try:
         places_col = chain.places(base_key, base.model, ss["edits"], places_type)
     except PlannerError as exc:
-        st.warning(tr("app.places_failed", lang, msg=aps.error_text(exc)))
+        st.warning(tr("app.places_failed", lang, msg=aps.error_text(exc, ss["lang"])))
 sa_layer = ss["_sa"].layer(model, sa_types, sa_minutes) if sa_types and sa_minutes else None
 map_kwargs = dict(lang=lang, facility_types=sa_types, minutes=sa_minutes or DEFAULT_MINUTES,
                   service_areas=sa_layer, basemap=basemap,
@@ -441,18 +456,29 @@ map_kwargs = dict(lang=lang, facility_types=sa_types, minutes=sa_minutes or DEFA
 @st.fragment
 def map_panel() -> None:
     """The map.  Panning or zooming reruns only this fragment; the view is kept in the session
-    (``map_view``) so a map rebuilt after an edit opens where the planner was."""
+    (``map_view``) so a map rebuilt after other settings opens where the planner was.  The base
+    map (background, network, outlines, legend) stays mounted while the planner edits: only the
+    layers an edit changes (units, service areas, facilities) are sent again."""
+    map_key = f"map{ss['map_nonce']}"
+    on_click(ss.get(map_key) or {})  # a new click reruns the app before the map is drawn again
     view = aps.kept_view(ss["map_view"], ds.key)
-    fmap = keep_view(offline_assets(coverage_map(analysis, selected=ss["selected"], **map_kwargs)),
-                     view, basemap)
-    out = st_folium(fmap, key=f"map{ss['map_nonce']}", height=600, use_container_width=True,
+    with st.spinner(tr("app.map_drawing", lang)):
+        parts = coverage_map_parts(analysis, selected=ss["selected"], **map_kwargs)
+        fmap = keep_view(offline_assets(parts.base), view, basemap)
+    out = st_folium(fmap, key=map_key, height=600, use_container_width=True,
+                    feature_group_to_add=parts.shown_layers, layer_control=parts.control,
                     returned_objects=["last_clicked", "last_object_clicked",
                                       "last_object_clicked_tooltip", "zoom", "center"])
     out = out or {}
     ss["map_view"] = aps.view_state(ss["map_view"], out, basemap=basemap, data_key=ds.key)
+    if parts.network_segments_hidden:
+        st.caption(tr("app.map_network_hidden", lang, n=parts.network_segments_hidden))
     st.button(tr("app.fit_county", lang), key="fit_county", on_click=cb_fit_county)
+    on_click(out)
 
-    # act only on a NEW click (every rerun returns the last one again)
+
+def on_click(out: dict) -> None:
+    """Act on a NEW click on the map (every rerun returns the last one again)."""
     obj_key = (out.get("last_object_clicked_tooltip"), aps.click_key(out.get("last_object_clicked")))
     clicked_id = facility_id_from_tooltip(out.get("last_object_clicked_tooltip"))
     if clicked_id and obj_key != ss["last_obj"] and aps.click_key(out.get("last_object_clicked")) is not None:
@@ -470,7 +496,7 @@ def map_panel() -> None:
                                   capacity=ss.get("capacity"))
         except PlannerError as exc:
             edit = None
-            st.error(tr("app.edit_failed", lang, msg=aps.error_text(exc)))
+            st.error(tr("app.edit_failed", lang, msg=aps.error_text(exc, ss["lang"])))
         if edit is not None:
             _push(edit)
             ss["selected"] = edit["facility_id"]
@@ -490,7 +516,7 @@ with col_map:
 with col_edit:
     if sel_name is not None:
         row = model.facilities.loc[model.facilities["facility_id"].astype(str) == ss["selected"]].iloc[0]
-        st.markdown(f"**{tr('app.selected', lang)}**: {sel_name} `[{ss['selected']}]`  \n"
+        st.markdown(f"**{tr('app.selected', lang)}**: {aps.md_text(sel_name)} `[{ss['selected']}]`  \n"
                     f"{type_label(row['type'], lang)} · {status_label(row['status'], lang)}")
         b1, b2 = st.columns(2)
         b1.button(tr("app.remove", lang), key="remove_btn", on_click=cb_remove)
@@ -518,7 +544,11 @@ with col_edit:
             st.button(tr("app.suggest_run", lang), key="suggest_btn", on_click=cb_suggest)
     if ss["edits"]:
         st.markdown(f"**{tr('app.edits', lang)}** ({len(ss['edits'])})")
-        st.markdown("\n".join(f"{i + 1}. {aps.edit_label(e, lang)}" for i, e in enumerate(ss["edits"][-12:])))
+        names = aps.facility_names(base.model, model)
+        start = max(len(ss["edits"]) - 12, 0)
+        st.markdown("\n".join(
+            f"{start + i + 1}. " + aps.md_text(aps.edit_label(e, lang, names=names, notes=ss["edit_notes"]))
+            for i, e in enumerate(ss["edits"][start:])))
     last = ss["edits"][-1] if ss["edits"] else {}
     if last.get("op") in ("add", "move") and str(last.get("facility_id")) in ids:
         pos = ids.index(str(last["facility_id"]))
@@ -529,12 +559,13 @@ with col_edit:
 # --- tabs: table, scenarios, own data, downloads -------------------------------------------------
 
 tab_units, tab_sc, tab_data, tab_dl = st.tabs([tr("app.tab_units", lang), tr("app.tab_scenarios", lang),
-                                               tr("app.tab_data", lang), tr("app.tab_downloads", lang)])
+                                               tr("app.tab_data", lang), tr("app.tab_downloads", lang)],
+                                              key="main_tabs")
 
 with tab_units:
     gaps_only = st.checkbox(tr("app.gaps_only", lang), value=False, key="gaps_only")
     st.dataframe(aps.unit_view(analysis, lang, gaps_only=gaps_only), hide_index=True, width="stretch")
-    st.dataframe(changes_frame(changes, lang), hide_index=True, width="stretch")
+    st.dataframe(aps.targets_table(base, analysis, lang), hide_index=True, width="stretch")
     if model.warnings:
         with st.expander(tr("app.warnings", lang)):
             for w in model.warnings:
@@ -545,9 +576,9 @@ with tab_sc:
     st.text_input(tr("app.scenario_name", lang), key="scenario_name")
     c1, c2 = st.columns(2)
     c1.button(tr("app.keep_scenario", lang), key="keep_btn", on_click=cb_keep)
-    c2.download_button(tr("app.download_scenario", lang), data=current_scenario().to_json().encode("utf-8"),
+    c2.download_button(tr("app.download_scenario", lang), data=aps.scenario_geojson(current_scenario()),
                        file_name=f"{ss['scenario_name'] or 'scenario'}.geojson",
-                       mime="application/geo+json", key="dl_scenario_tab")
+                       mime="application/geo+json", key="dl_scenario_tab", on_click="ignore")
     st.file_uploader(tr("app.load_scenario", lang) + f" (format ≤ {FORMAT_VERSION})",
                      type=["geojson", "json"], key="scenario_upload")
     st.button(tr("app.load", lang), key="load_scenario_btn", on_click=cb_load_scenario)
@@ -576,7 +607,7 @@ with tab_sc:
                 b = base_analysis(ds.key, prof, sp, d.get("minutes"), ds)
                 analyses[o] = chain.analysis(f"{ds.key}|{prof}|{sp}|{d.get('minutes')}", b, d["edits"])
         except PlannerError as exc:
-            st.warning(f"{o}: {aps.error_text(exc)}")
+            st.warning(f"{o}: {aps.error_text(exc, lang)}")
     if analyses:
         st.dataframe(compare_scenarios(analyses, lang), hide_index=True, width="stretch")
 
@@ -588,12 +619,13 @@ with tab_data:
     upload_ok = True
     if up_b is not None:
         try:
-            b_path = aps.save_upload(up_b.getvalue(), up_b.name, kind="boundaries")
-            layers = aps.layer_names(b_path)
+            b_path = ss["_uploads"].save(up_b.getvalue(), up_b.name, kind="boundaries")
+            layers = ss["_uploads"].remember(("layers", str(b_path)), lambda: aps.layer_names(b_path))
             if len(layers) > 1:
                 b_layer = st.selectbox(tr("app.layer", lang), layers, key="up_b_layer",
                                        index=layers.index("units") if "units" in layers else 0)
-            cols_b = aps.raw_columns(b_path, b_layer)
+            cols_b = ss["_uploads"].remember(("columns", str(b_path), b_layer),
+                                               lambda: aps.raw_columns(b_path, b_layer))
             guess = guess_columns(cols_b, BOUNDARY_ALIASES)
             with st.expander(tr("app.column_map", lang), expanded=False):
                 for canon in BOUNDARY_COLUMNS:
@@ -603,7 +635,7 @@ with tab_data:
                         opts, key=lkey(f"map_b_{canon}", guess.get(canon)), format_func=lambda c: c or tr("app.not_present", lang))
         except Exception as exc:
             upload_ok = False
-            st.error(tr("app.upload_error", lang, msg=aps.error_text(exc)))
+            st.error(tr("app.upload_error", lang, msg=aps.error_text(exc, ss["lang"])))
     up_f = st.file_uploader(tr("app.up_facilities", lang),
                             type=["gpkg", "geojson", "json", "zip", "csv", "xlsx", "xls"], key="up_f")
     f_path = f_layer = None
@@ -612,11 +644,12 @@ with tab_data:
     dtype = None
     if up_f is not None:
         try:
-            f_path = aps.save_upload(up_f.getvalue(), up_f.name, kind="facilities")
-            layers = aps.layer_names(f_path)
+            f_path = ss["_uploads"].save(up_f.getvalue(), up_f.name, kind="facilities")
+            layers = ss["_uploads"].remember(("layers", str(f_path)), lambda: aps.layer_names(f_path))
             if len(layers) > 1:
                 f_layer = st.selectbox(tr("app.layer", lang), layers, key="up_f_layer")
-            cols_f = aps.raw_columns(f_path, f_layer)
+            cols_f = ss["_uploads"].remember(("columns", str(f_path), f_layer),
+                                               lambda: aps.raw_columns(f_path, f_layer))
             guess = guess_columns(cols_f, FACILITY_ALIASES)
             coord = st.selectbox(tr("app.coord_system", lang), COORD_SYSTEMS, key=lkey("up_f_coord"),
                                  format_func=lambda c: COORD_SYSTEM_LABELS[c][lang])
@@ -633,15 +666,16 @@ with tab_data:
                                                  format_func=lambda c: c or tr("app.not_present", lang))
         except Exception as exc:
             upload_ok = False
-            st.error(tr("app.upload_error", lang, msg=aps.error_text(exc)))
-    up_n = st.file_uploader(tr("app.up_network", lang), type=["pbf", "osm", "graphml"], key="up_n")
+            st.error(tr("app.upload_error", lang, msg=aps.error_text(exc, ss["lang"])))
+    up_n = st.file_uploader(tr("app.up_network", lang), type=["pbf", "osm", "graphml", "gpkg", "geojson", "zip"],
+                            key="up_n")
     n_path = None
     if up_n is not None:
         try:
-            n_path = aps.save_upload(up_n.getvalue(), up_n.name, kind="network")
+            n_path = ss["_uploads"].save(up_n.getvalue(), up_n.name, kind="network")
         except Exception as exc:
             upload_ok = False
-            st.error(tr("app.upload_error", lang, msg=aps.error_text(exc)))
+            st.error(tr("app.upload_error", lang, msg=aps.error_text(exc, ss["lang"])))
     d1, d2 = st.columns(2)
     load_clicked = d1.button(tr("app.apply_data", lang), key="apply_data", type="primary")
     demo_clicked = d2.button(tr("app.use_demo", lang), key="use_demo", disabled=ds.is_demo)
@@ -666,12 +700,12 @@ with tab_data:
                     status.update(label=tr("app.loaded", lang, what=", ".join(
                         p.name for p in (b_path, f_path, n_path) if p)), state="complete")
             except Exception as exc:  # a bad upload never replaces the data in use
-                st.error(tr("app.upload_error", lang, msg=aps.error_text(exc)))
+                st.error(tr("app.upload_error", lang, msg=aps.error_text(exc, ss["lang"])))
             else:
                 if ss["edits"]:
                     name = f"{ss.get('scenario_name') or 'scenario'} ({time.strftime('%H:%M:%S')})"
                     ss["scenarios"] = {**ss["scenarios"], name: current_scenario().to_dict()}
-                    ss["flash"] = [("info", tr("app.edits_stashed", lang, name=name))]
+                    ss["flash"] = [("info", tr("app.edits_stashed", lang, name=aps.md_text(name)))]
                 ss["dataset"] = new
                 ss["edits"] = []
                 ss["selected"] = None
@@ -683,25 +717,32 @@ with tab_data:
         st.rerun()
 
 with tab_dl:
+    # Each button makes its file only when clicked, in a server thread outside this script run:
+    # the makers are bound here to plain values (never the session state) and cache their bytes.
+    # on_click="ignore": a download starts no rerun, so the page stays as it is.
     stem = tr("app.demo_stem", lang) if ds.is_demo else "coverage"
+    state_key = "|".join(chain.key(base_key, ss["edits"]))
+    map_key = repr(sorted((k, v) for k, v in map_kwargs.items()
+                          if v is None or isinstance(v, (str, int, float, bool, list, tuple))))
+    specs = {d.key: d for d in aps.table_downloads(
+        analysis, state_key=state_key, lang=lang, stem=stem,
+        scenario_json=aps.scenario_geojson(current_scenario()),
+        scenario_name=ss.get("scenario_name") or "scenario", shp_encoding=ss.get("dl_shp_enc") or "utf-8",
+        web_map=functools.partial(coverage_map, analysis, selected=None, **map_kwargs), map_key=map_key)}
+
+    def download(where, spec: aps.Download) -> None:
+        """A download button of ``spec`` in the container ``where``."""
+        where.download_button(tr(spec.label_key, lang), data=spec.make, file_name=spec.file_name,
+                              mime=spec.mime, key=spec.key, on_click="ignore")
+
     c1, c2, c3 = st.columns(3)
-    c1.download_button(tr("app.dl_xlsx", lang), data=lambda: aps.gap_table_xlsx(analysis, lang),
-                       file_name=f"{stem}_gaps.xlsx", key="dl_xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    c1.download_button(tr("app.dl_csv", lang), data=lambda: aps.gap_table_csv(analysis, lang),
-                       file_name=f"{stem}_gaps.csv", mime="text/csv", key="dl_csv")
-    c2.download_button(tr("app.dl_gpkg", lang), data=lambda: aps.units_gpkg(analysis),
-                       file_name=f"{stem}_coverage.gpkg", mime="application/geopackage+sqlite3", key="dl_gpkg")
-    c2.download_button(tr("app.dl_scenario", lang), data=lambda: current_scenario().to_json().encode("utf-8"),
-                       file_name=f"{ss.get('scenario_name') or 'scenario'}.geojson",
-                       mime="application/geo+json", key="dl_scenario")
-    c3.download_button(tr("app.dl_html", lang),
-                       data=lambda: aps.map_html(coverage_map(analysis, selected=None, **map_kwargs)),
-                       file_name=f"{stem}_map.html", mime="text/html", key="dl_html")
-    shp_enc = c3.radio(tr("app.dl_shp_encoding", lang), ["utf-8", "gbk"], horizontal=True, key="dl_shp_enc")
-    c3.download_button(tr("app.dl_shp", lang),
-                       data=lambda: aps.layers_shapefile_zip(analysis, encoding=shp_enc),
-                       file_name=f"{stem}_layers_{shp_enc}.zip", mime="application/zip", key="dl_shp")
+    download(c1, specs["dl_xlsx"])
+    download(c1, specs["dl_csv"])
+    download(c2, specs["dl_gpkg"])
+    download(c2, specs["dl_scenario"])
+    download(c3, specs["dl_html"])
+    c3.radio(tr("app.dl_shp_encoding", lang), ["utf-8", "gbk"], horizontal=True, key="dl_shp_enc")
+    download(c3, specs["dl_shp"])
     st.markdown(f"**{tr('app.dl_print', lang)}**")
     p1, p2, p3, p4, p5 = st.columns([2, 1, 1, 1, 1])
     types_present = sorted(analysis.model.fields) or ["day_care"]
@@ -710,11 +751,7 @@ with tab_dl:
     paper = p2.selectbox(tr("app.dl_paper", lang), ["A4", "A3"], key="dl_paper")
     orient = p3.selectbox(tr("app.dl_orientation", lang), ["landscape", "portrait"],
                           format_func=lambda o: tr(f"app.{o}", lang), key=lkey("dl_orient"))
-    p4.download_button(tr("app.dl_pdf", lang),
-                       data=lambda: aps.gap_map_print(analysis, print_type, fmt="pdf", paper=paper,
-                                                      orientation=orient, lang=lang),
-                       file_name=f"{stem}_{print_type}_{paper}.pdf", mime="application/pdf", key="dl_pdf")
-    p5.download_button(tr("app.dl_png", lang),
-                       data=lambda: aps.gap_map_print(analysis, print_type, fmt="png", paper=paper,
-                                                      orientation=orient, lang=lang),
-                       file_name=f"{stem}_{print_type}_{paper}.png", mime="image/png", key="dl_png")
+    pdf, png = aps.print_downloads(analysis, state_key=state_key, lang=lang, stem=stem,
+                                   facility_type=print_type, paper=paper, orientation=orient)
+    download(p4, pdf)
+    download(p5, png)

@@ -19,7 +19,7 @@ import typer
 
 from planner._errors import PlannerError
 from planner.settings import DEFAULT_DPI, DEFAULT_LANG, DEFAULT_MAX_SNAP, DEFAULT_MINUTES
-from planner.text import lookup
+from planner.text import lookup, tr
 from planner.text.vocabulary import LIST_SEPARATORS
 
 
@@ -32,6 +32,17 @@ def _both(key: str, first: str = "en") -> str:
 def _zh_dash_en(key: str) -> str:
     zh, en = lookup(key) or (key, key)
     return f"{zh} — {en}"
+
+
+SnapTolerance = Annotated[float, typer.Option(
+    "--snap-tolerance", help="road centre-line layers: metres within which a line end joins another line")]
+RoadClasses = Annotated[Path | None, typer.Option(
+    "--road-classes", help="road centre-line layers: a TOML table of walkable road classes (see planner/data/road_classes.toml)")]
+
+
+def _road_options(tolerance: float, classes: Path | None) -> dict:
+    """Keyword arguments of planner.io.roads.read_road_network from the command line."""
+    return {"tolerance": tolerance, "road_classes": classes}
 
 
 _MINUTES_TEXT = ",".join(f"{m:g}" for m in DEFAULT_MINUTES)  # "5,10,15"
@@ -61,32 +72,67 @@ def _fail(exc: PlannerError) -> None:
     raise typer.Exit(code=2)
 
 
+def _demo_or_given(given: dict[str, object | None], needed: tuple[str, ...]) -> dict[str, object]:
+    """The demo county's files when no input is given at all; else every needed input, given.
+
+    A user's missing input is never filled with the demo county's (that would
+    mix their data with synthetic data): it is an error naming what is missing.
+    """
+    from planner._errors import InputError
+    from planner.demo import demo_paths
+
+    if all(v is None for v in given.values()):
+        demo = demo_paths()
+        return {"boundaries": demo.boundaries, "facilities": demo.facilities, "network": demo.network,
+                "demo": demo}
+    missing = [k for k in needed if given.get(k) is None]
+    if missing:
+        options = ", ".join(f"--{k}" for k in missing)
+        present = ", ".join(f"--{k}" for k, v in given.items() if v is not None)
+        raise InputError(f"missing {options} (given: {present}); the demo county is used only when "
+                         "no input is given at all", code="inputs_missing",
+                         hint=f"pass {options} too", params={"missing": options, "given": present})
+    return {**given, "demo": None}
+
+
 def _load_inputs(boundaries: Path | None, facilities: Path | None, network: Path | None, coord_system: str,
-                 stage: Callable[[str], None], place: str | None = None) -> tuple:
-    """Read and check the inputs (the demo county's where none are given).
+                 stage: Callable[[str], None], place: str | None = None, *,
+                 columns: list[str] | None = None, population: Path | None = None,
+                 road_options: dict | None = None) -> tuple:
+    """Read and check the inputs (the demo county's when none is given at all).
 
     Returns units, facilities, network, the paths ``(b, f, n)`` and the validation report.
     """
-    from planner.demo import demo_paths
     from planner.engine import download_network
-    from planner.io import validate_inputs
+    from planner.io import hint_style, parse_column_options, validate_inputs
 
-    demo = None
-    if boundaries is None or facilities is None or (network is None and place is None):
-        demo = demo_paths()
-    b = boundaries or (demo.boundaries if demo else None)
-    f = facilities or (demo.facilities if demo else None)
-    n = network or (demo.network if demo and not place else None)
-    net: object = n
-    if n is None:
-        stage(f"downloading the walking network of {place!r} with osmnx (cached)")
-        net = download_network(place)
-    # every problem of the inputs at once (planner.io.validate); fatal ones stop here
-    report = validate_inputs(b, f, net, coord_system=coord_system, progress=stage,
-                             boundaries_layer="units" if demo and b == demo.boundaries else None)
-    report.raise_if_fatal()
+    with hint_style("cli"):
+        mapping = parse_column_options(columns)
+        got = _demo_or_given({"boundaries": boundaries, "facilities": facilities,
+                              "network": network or place, "population": population},
+                             ("boundaries", "facilities", "network"))
+        demo = got["demo"]
+        b, f = got["boundaries"], got["facilities"]
+        n = network if demo is None else got["network"]
+        net: object = n
+        if n is None:
+            stage(f"downloading the walking network of {place!r} with osmnx (cached)")
+            net = download_network(place)
+        # every problem of the inputs at once (planner.io.validate); fatal ones stop here
+        report = validate_inputs(b, f, net, coord_system=coord_system, progress=stage,
+                                 boundaries_layer="units" if demo is not None else None,
+                                 columns=mapping, population=population, road_options=road_options)
+        if report.fatal:
+            _rows_note(report)
+        report.raise_if_fatal()
     stage(report.network.report.summary())
     return report.units, report.facilities, report.network, (b, f, n), report
+
+
+def _rows_note(report, *, err: bool = True) -> None:
+    """Say how rows are counted when a problem names rows (data rows below the header, not a spreadsheet's)."""
+    if any(i.rows for i in report.issues):
+        typer.echo(f"  ({_both('cli.rows_note', first='zh')})", err=err)
 
 
 def _minutes_list(text: str) -> tuple[float, ...]:
@@ -106,66 +152,100 @@ def analyse(
     out: Annotated[Path, typer.Option("--out", help=_OUT_HELP)] = Path("out"),
     boundaries: Annotated[Path | None, typer.Option(help="communities/villages layer (GPKG, GeoJSON, SHP, ZIP)")] = None,
     facilities: Annotated[Path | None, typer.Option(help="facilities (layer, CSV or XLSX)")] = None,
-    network: Annotated[Path | None, typer.Option(help="walking network (.osm.pbf, .osm, .graphml)")] = None,
+    network: Annotated[Path | None, typer.Option(help="walking network: .osm.pbf, .osm, .graphml, or road centre lines (.shp, .zip, .gpkg, .geojson)")] = None,
     profile: Annotated[str, typer.Option(help="standards profile name or .toml file")] = "national",
     speed: Annotated[float | None, typer.Option(help="walking speed in m/s (default: the profile's, 1.0)")] = None,
     coord_system: Annotated[str, typer.Option(help="coordinates of CSV/XLSX facilities: wgs84, cgcs2000, gcj02, bd09")] = "wgs84",
     minutes: Annotated[str, typer.Option(help="service-area walks in minutes, e.g. 5,10,15")] = _MINUTES_TEXT,
     place: Annotated[str | None, typer.Option(help="download the network of this place with osmnx (online; cached) instead of --network")] = None,
     merge_duplicates: Annotated[bool, typer.Option("--merge-duplicates", help="merge duplicate facilities (same type within 10 m, or same name and type) before the analysis; the input file is not changed")] = False,
+    home: Annotated[Path | None, typer.Option(help="household-level counts (CSV/XLSX: code or name of county/township, home_beds, adaptations)")] = None,
+    weight: Annotated[str, typer.Option(help="demand weight of population shares: pop60, or an 80+ column such as pop80")] = "pop60",
+    columns: Annotated[list[str] | None, typer.Option("--columns", help="your column names, canonical=yours (repeatable), e.g. pop60=pop_60plus; one input only: population.code=YOUR_CODE_COLUMN")] = None,
+    population: Annotated[Path | None, typer.Option(help="population table (CSV/XLSX: 12-digit code, total, 60+, optionally 80+) joined to the boundaries")] = None,
+    snap_tolerance: SnapTolerance = 1.0,
+    road_classes: RoadClasses = None,
     lang: Annotated[str, typer.Option(help="zh or en (table headers)")] = DEFAULT_LANG,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Coverage and gap analysis (the built-in demo county by default).
 
-    Writes coverage.gpkg, gaps.xlsx, gaps.csv, targets.csv, service_areas.gpkg
-    and summary.json into --out, and prints the target scores.
+    Writes coverage.gpkg, gaps.xlsx, gaps.csv, targets.csv, service_areas.gpkg,
+    map.html (the offline interactive gap map) and summary.json into --out,
+    and prints the target scores.  The folder is replaced whole when every
+    file is written (an interrupted run leaves the previous results), and is
+    locked against a second run.
     """
     from planner.analysis import analyse as run
     from planner.io.validate import MODEL_REPORTED
     from planner.io.validate import merge_duplicates as merge
     from planner.outputs.export import write_analysis
-    from planner.outputs.writers import check_output_dir
+    from planner.outputs.rundir import output_run
 
     stage = _Stages(quiet)
     try:
         walks = _minutes_list(minutes)
-        units, fac, net, paths, report = _load_inputs(boundaries, facilities, network, coord_system,
-                                                      stage, place)
-        check_output_dir(out, list(paths))
-        warnings = report.warning_texts(lang, exclude=MODEL_REPORTED)
-        if merge_duplicates:
-            fac, merged = merge(fac, file=Path(paths[1]).name)
-            # the duplicates warning is replaced by what was merged
-            warnings = report.warning_texts(lang, exclude=(*MODEL_REPORTED, "duplicate"))
-            warnings += [i.text(lang) for i in merged]
-            stage(f"merged {len(merged)} groups of duplicate facilities")
-        stage("snapping and walking times")
-        result = run(units, fac, net, profile=profile, speed=speed, input_warnings=warnings)
-        stage("writing results")
-        write_analysis(result, out, lang=lang, minutes=walks)
+        with output_run(out, "analyse", [boundaries, facilities, network, home, population]) as tmp:
+            units, fac, net, paths, report = _load_inputs(boundaries, facilities, network, coord_system,
+                                                          stage, place, columns=columns,
+                                                          population=population,
+                                                          road_options=_road_options(snap_tolerance,
+                                                                                     road_classes))
+            home_table = _read_home(home)
+            warnings = report.warning_texts(lang, exclude=MODEL_REPORTED)
+            if merge_duplicates:
+                fac, merged = merge(fac, file=Path(paths[1]).name)
+                # the duplicates warning is replaced by what was merged
+                warnings = report.warning_texts(lang, exclude=(*MODEL_REPORTED, "duplicate"))
+                warnings += [i.text(lang) for i in merged]
+                stage(f"merged {len(merged)} groups of duplicate facilities")
+            stage("snapping and walking times")
+            result = run(units, fac, net, profile=profile, speed=speed, home=home_table, weight=weight,
+                         input_warnings=warnings)
+            stage("writing results")
+            write_analysis(result, tmp, lang=lang, minutes=walks)
     except PlannerError as exc:
         _fail(exc)
     stage(f"done: {out}")
     _print_summary(result, lang)
 
 
+def _read_home(path: Path | None) -> pd.DataFrame | None:
+    """The household-level table (codes kept as text), or None."""
+    if path is None:
+        return None
+    from planner.io.files import read_table
+
+    table = read_table(path, dtype={"code": str})
+    return table
+
+
 def _print_summary(result, lang: str) -> None:
     m = result.model
-    typer.echo(f"\n{m.profile.title(lang)} — {m.speed:g} m/s "
+    typer.echo(f"\n{m.profile.title(lang)} [{m.profile.status_text(lang)}] — {m.speed:g} m/s "
                f"(15 min ≈ {15 * 60 * m.speed:,.0f} m)")
     for s in result.scores:
         t = s.target
         if not np.isfinite(s.value):
-            typer.echo(f"  ?  {t.label(lang)}: {s.note}")
+            typer.echo(f"  ?  {t.label(lang)}: {s.note_text(lang)}")
             continue
-        mark = "✔" if s.met else "✘"
-        if t.measure == "count":
-            val = f"{s.count} (≥ {t.min_count})"
+        mark = "·" if t.informative or s.met is None else ("✔" if s.met else "✘")
+        if t.informative:
+            val = f"{s.value:.1%}" if t.is_share else f"{s.value:,.4g}"
+            val += f"  ({tr('profiles.informative', lang)})"
+        elif not t.is_share:
+            val = f"{s.value:,.4g} ({t.figure_text(lang)})"
         else:
-            val = f"{s.value:.1%} / {t.share:.0%}  ({s.n_met}/{s.n_units})"
+            val = f"{s.value:.1%} / {t.share:.0%}" + (f"  ({s.n_met}/{s.n_units})" if t.measure == "units" else "")
             if t.measure == "population":
                 val = f"{s.value:.1%} / {t.share:.0%}  ({s.pop60_covered:,.0f} / {s.pop60:,.0f} 60+)"
+        if s.note_key or s.note:
+            val += f"  — {s.note_text(lang)}"
+        if np.isfinite(s.value_existing) and abs(s.value_existing - s.value) > 1e-9:
+            existing = f"{s.value_existing:.1%}" if t.is_share else f"{s.value_existing:,.4g}"
+            val += f"  [{tr('profiles.value_existing', lang)} {existing}]"
+        if s.overdue:
+            val += f"  [{tr('profiles.overdue', lang)}]"
         typer.echo(f"  {mark}  {t.label(lang)}: {val}")
     n_gap = int(result.units["gap"].sum())
     typer.echo(f"  {_both('cli.gap_units')}: {n_gap} of {len(result.units)}")
@@ -175,13 +255,14 @@ def _print_summary(result, lang: str) -> None:
 
 @app.command("travel-times")
 def travel_times(
-    network: Annotated[Path | None, typer.Option(help="walking network (.osm.pbf, .osm, .graphml)")] = None,
+    network: Annotated[Path | None, typer.Option(help="walking network: .osm.pbf, .osm, .graphml, or road centre lines (.shp, .zip, .gpkg, .geojson)")] = None,
     facilities: Annotated[Path | None, typer.Option(help="facilities (layer, CSV or XLSX)")] = None,
     points: Annotated[Path | None, typer.Option(help="points (CSV/XLSX with id, longitude, latitude, or a layer)")] = None,
     out: Annotated[Path, typer.Option("--out", help="output CSV")] = Path("travel_times.csv"),
     speed: Annotated[float, typer.Option(help="walking speed in m/s")] = 1.0,
     max_minutes: Annotated[float, typer.Option(help="blank beyond this walk")] = 120.0,
     coord_system: Annotated[str, typer.Option(help="coordinates of CSV/XLSX inputs: wgs84, cgcs2000, gcj02, bd09")] = "wgs84",
+    columns: Annotated[list[str] | None, typer.Option("--columns", help="your column names, canonical=yours (repeatable), e.g. pop60=pop_60plus; one input only: population.code=YOUR_CODE_COLUMN")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Walking minutes from each point to the nearest facility of each type.
@@ -190,23 +271,26 @@ def travel_times(
     and minutes_<type> for each facility type present (blank when none is
     reachable within --max-minutes).
     """
-    from planner.demo import demo_paths
     from planner.engine import nearest_sites, point_distances, snap_points, to_metres, to_minutes
-    from planner.io import validate_inputs
+    from planner.io import hint_style, parse_column_options, validate_inputs
     from planner.outputs.writers import write_csv
 
     stage = _Stages(quiet)
     try:
         if points is None:
             raise PlannerError("--points is required", hint="a CSV with id, longitude, latitude columns")
-        demo = demo_paths() if network is None or facilities is None else None
         for p in (points, facilities, network):
             if p is not None and Path(p).resolve() == Path(out).resolve():
                 raise PlannerError("--out would overwrite an input", path=out, hint="choose another file")
-        # the same input checks as `planner analyse` (fatal ones stop; the rest are printed)
-        report = validate_inputs(None, facilities or (demo.facilities if demo else None),
-                                 network or (demo.network if demo else None),
-                                 points=points, coord_system=coord_system, progress=stage)
+        with hint_style("cli"):
+            # points are the user's own: the demo's facilities and network are never mixed in
+            got = _demo_or_given({"network": network, "facilities": facilities, "points": points},
+                                 ("network", "facilities"))
+            # the same input checks as `planner analyse` (fatal ones stop; the rest are printed)
+            report = validate_inputs(None, got["facilities"], got["network"], points=points,
+                                     coord_system=coord_system, progress=stage,
+                                     columns=parse_column_options(columns))
+        _rows_note(report)
         report.raise_if_fatal()
         net, fac, pts = report.network, report.facilities, report.points
         # --points was given, so it was read (or the report was fatal above)
@@ -238,11 +322,15 @@ def travel_times(
 def validate(
     boundaries: Annotated[Path | None, typer.Option(help="communities/villages layer (GPKG, GeoJSON, SHP, ZIP)")] = None,
     facilities: Annotated[Path | None, typer.Option(help="facilities (layer, CSV or XLSX)")] = None,
-    network: Annotated[Path | None, typer.Option(help="walking network (.osm.pbf, .osm, .graphml)")] = None,
+    network: Annotated[Path | None, typer.Option(help="walking network: .osm.pbf, .osm, .graphml, or road centre lines (.shp, .zip, .gpkg, .geojson)")] = None,
     points: Annotated[Path | None, typer.Option(help="points (CSV/XLSX with id, longitude, latitude, or a layer)")] = None,
     coord_system: Annotated[str, typer.Option(help="coordinates of CSV/XLSX inputs: wgs84, cgcs2000, gcj02, bd09")] = "wgs84",
     max_snap: Annotated[float, typer.Option(help="metres from a street before points/units are reported")] = DEFAULT_MAX_SNAP,
     report: Annotated[Path | None, typer.Option("--report", help="also write the report as CSV")] = None,
+    columns: Annotated[list[str] | None, typer.Option("--columns", help="your column names, canonical=yours (repeatable), e.g. pop60=pop_60plus; one input only: population.code=YOUR_CODE_COLUMN")] = None,
+    population: Annotated[Path | None, typer.Option(help="population table (CSV/XLSX: 12-digit code, total, 60+, optionally 80+) joined to the boundaries")] = None,
+    snap_tolerance: SnapTolerance = 1.0,
+    road_classes: RoadClasses = None,
     lang: Annotated[str, typer.Option(help="zh or en")] = DEFAULT_LANG,
 ) -> None:
     """Check the inputs and list every problem with its rows and the fix.
@@ -251,17 +339,23 @@ def validate(
     Exits with code 2 when a problem is fatal (the analysis would stop).
     """
     from planner.demo import demo_paths
-    from planner.io import validate_inputs
+    from planner.io import hint_style, parse_column_options, validate_inputs
     from planner.outputs.writers import write_csv
 
-    demo = demo_paths() if None in (boundaries, facilities, network) else None
-    b = boundaries or (demo.boundaries if demo else None)
     try:
-        rep = validate_inputs(b, facilities or (demo.facilities if demo else None),
-                              network or (demo.network if demo else None), points=points,
-                              coord_system=coord_system, max_snap=max_snap,
-                              boundaries_layer="units" if demo and b == demo.boundaries else None)
+        with hint_style("cli"):
+            # the demo county only when nothing is given; any input given is checked on its own
+            demo = demo_paths() if all(v is None for v in (boundaries, facilities, network, points,
+                                                            population)) else None
+            b = boundaries or (demo.boundaries if demo else None)
+            rep = validate_inputs(b, facilities or (demo.facilities if demo else None),
+                                  network or (demo.network if demo else None), points=points,
+                                  coord_system=coord_system, max_snap=max_snap,
+                                  boundaries_layer="units" if demo else None,
+                                  columns=parse_column_options(columns), population=population,
+                                  road_options=_road_options(snap_tolerance, road_classes))
         typer.echo(rep.to_text(lang))
+        _rows_note(rep, err=False)
         if report is not None:
             write_csv(rep.to_frame(lang), report, lang=None)
         rep.raise_if_fatal()
@@ -272,22 +366,26 @@ def validate(
 @app.command()
 def suggest(
     facility_type: Annotated[str, typer.Option("--type", help="facility type, e.g. day_care, mutual_aid")],
-    out: Annotated[Path, typer.Option("--out", help=_OUT_HELP)] = Path("out"),
+    out: Annotated[Path, typer.Option("--out", help=_OUT_HELP)] = Path("suggest"),
     count: Annotated[int | None, typer.Option("--count", help="choose K new sites (maximal covering)")] = None,
     target: Annotated[float | None, typer.Option("--target", help="fewest sites reaching this share, 0-1 (set covering)")] = None,
     minutes: Annotated[float | None, typer.Option(help="catchment walk (default: the profile's)")] = None,
     speed: Annotated[float | None, typer.Option(help="walking speed in m/s (default: the profile's, 1.0)")] = None,
     boundaries: Annotated[Path | None, typer.Option(help="communities/villages layer (GPKG, GeoJSON, SHP, ZIP)")] = None,
     facilities: Annotated[Path | None, typer.Option(help="facilities (layer, CSV or XLSX)")] = None,
-    network: Annotated[Path | None, typer.Option(help="walking network (.osm.pbf, .osm, .graphml)")] = None,
+    network: Annotated[Path | None, typer.Option(help="walking network: .osm.pbf, .osm, .graphml, or road centre lines (.shp, .zip, .gpkg, .geojson)")] = None,
     candidates: Annotated[Path | None, typer.Option(help="candidate points (CSV with id, longitude, latitude, or a layer); default: facilities with status candidate, else generated")] = None,
     demand: Annotated[Path | None, typer.Option(help="weighted demand points (CSV with id, longitude, latitude, weight)")] = None,
     profile: Annotated[str, typer.Option(help="standards profile name or .toml file")] = "national",
-    objective: Annotated[str, typer.Option(help="auto, population or units")] = "auto",
+    objective: Annotated[str, typer.Option(help="mclp (with --count), lscp (with --target), pmedian or pcenter (with --count: least total / least worst walk); or auto, population, units")] = "auto",
     method: Annotated[str, typer.Option(help="auto, milp (exact) or greedy (approximate)")] = "auto",
     capacitated: Annotated[bool, typer.Option("--capacitated", help="a site's places cap the people it serves")] = False,
     time_limit: Annotated[float, typer.Option(help="seconds for the exact solver")] = 60.0,
     coord_system: Annotated[str, typer.Option(help="coordinates of CSV/XLSX inputs: wgs84, cgcs2000, gcj02, bd09")] = "wgs84",
+    columns: Annotated[list[str] | None, typer.Option("--columns", help="your column names, canonical=yours (repeatable), e.g. pop60=pop_60plus; one input only: population.code=YOUR_CODE_COLUMN")] = None,
+    population: Annotated[Path | None, typer.Option(help="population table (CSV/XLSX: 12-digit code, total, 60+, optionally 80+) joined to the boundaries")] = None,
+    snap_tolerance: SnapTolerance = 1.0,
+    road_classes: RoadClasses = None,
     lang: Annotated[str, typer.Option(help="zh or en (table headers)")] = DEFAULT_LANG,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
@@ -295,28 +393,35 @@ def suggest(
 
     Writes suggestions.csv (candidate id, order chosen, demand gained, why),
     suggestions.gpkg and summary.json (covered before/after, share, target
-    met, solver, optimal or approximate) into --out.
+    met, solver, optimal or approximate) into --out (default ``suggest``,
+    its own folder: a folder of ``planner analyse`` results is refused).
     """
     from planner.engine import build_model
-    from planner.io import read_points
+    from planner.io import hint_style, parse_column_options, read_points
+    from planner.io.columns import columns_for
+    from planner.outputs.rundir import output_run
     from planner.outputs.suggestion import write_suggestion
-    from planner.outputs.writers import check_output_dir
+    from planner.schema import POINT_ALIASES
     from planner.siting import suggest_sites
 
     stage = _Stages(quiet)
     try:
-        loaded = _load_inputs(boundaries, facilities, network, coord_system, stage)
-        units, fac, net, paths = loaded[:4]
-        check_output_dir(out, [*paths, candidates, demand])
-        cand = read_points(candidates, coord_system=coord_system) if candidates else None
-        dem = read_points(demand, coord_system=coord_system) if demand else None
-        stage("snapping and walking times")
-        model = build_model(units, fac, net, profile=profile, speed=speed)
-        stage("candidate coverage and optimisation")
-        result = suggest_sites(model, facility_type, count=count, target=target, minutes=minutes,
-                               candidates=cand, demand=dem, objective=objective, method=method,
-                               capacitated=capacitated, time_limit=time_limit)
-        write_suggestion(result, out, lang=lang)
+        with output_run(out, "suggest", [boundaries, facilities, network, candidates, demand]) as tmp:
+            loaded = _load_inputs(boundaries, facilities, network, coord_system, stage,
+                                  columns=columns, population=population,
+                                  road_options=_road_options(snap_tolerance, road_classes))
+            units, fac, net, paths = loaded[:4]
+            with hint_style("cli"):
+                cols = columns_for(parse_column_options(columns), "points", POINT_ALIASES) or None
+                cand = read_points(candidates, coord_system=coord_system, columns=cols) if candidates else None
+                dem = read_points(demand, coord_system=coord_system, columns=cols) if demand else None
+            stage("snapping and walking times")
+            model = build_model(units, fac, net, profile=profile, speed=speed)
+            stage("candidate coverage and optimisation")
+            result = suggest_sites(model, facility_type, count=count, target=target, minutes=minutes,
+                                   candidates=cand, demand=dem, objective=objective, method=method,
+                                   capacitated=capacitated, time_limit=time_limit)
+            write_suggestion(result, tmp, lang=lang)
     except PlannerError as exc:
         _fail(exc)
     stage(f"done: {out}")
@@ -330,7 +435,7 @@ def report(
     out: Annotated[Path, typer.Option("--out", help=_OUT_HELP)] = Path("report"),
     boundaries: Annotated[Path | None, typer.Option(help="communities/villages layer (GPKG, GeoJSON, SHP, ZIP)")] = None,
     facilities: Annotated[Path | None, typer.Option(help="facilities (layer, CSV or XLSX)")] = None,
-    network: Annotated[Path | None, typer.Option(help="walking network (.osm.pbf, .osm, .graphml)")] = None,
+    network: Annotated[Path | None, typer.Option(help="walking network: .osm.pbf, .osm, .graphml, or road centre lines (.shp, .zip, .gpkg, .geojson)")] = None,
     profile: Annotated[str, typer.Option(help="standards profile name or .toml file")] = "national",
     speed: Annotated[float | None, typer.Option(help="walking speed in m/s (default: the profile's, 1.0)")] = None,
     facility_type: Annotated[str | None, typer.Option(help="facility type mapped (default: day_care; mutual_aid with --by township)")] = None,
@@ -344,6 +449,8 @@ def report(
     workers: Annotated[int, typer.Option(help="districts (or counties) run in parallel on this machine")] = 1,
     scheduler: Annotated[str | None, typer.Option(help="with --by county: run the counties on this Dask scheduler, e.g. tcp://10.0.0.5:8786")] = None,
     buffer_m: Annotated[float, typer.Option("--buffer-m", help="with --by county over several counties: metres of facilities and streets kept around each county")] = 2000.0,
+    columns: Annotated[list[str] | None, typer.Option("--columns", help="your column names, canonical=yours (repeatable), e.g. pop60=pop_60plus; one input only: population.code=YOUR_CODE_COLUMN")] = None,
+    population: Annotated[Path | None, typer.Option(help="population table (CSV/XLSX: 12-digit code, total, 60+, optionally 80+) joined to the boundaries")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """One gap map and one table per street/township (or the county), plus index.html/index.csv.
@@ -354,69 +461,162 @@ def report(
     code, or a county column), each county is analysed on its own with a
     border buffer, in parallel (--workers, or a Dask cluster with --scheduler).
     """
-    from planner.analysis import analyse as run
-    from planner.outputs.printmap import context_layers
-    from planner.outputs.report import ReportSettings, run_report
-    from planner.outputs.writers import check_output_dir
+    from planner.outputs.rundir import output_run
 
     stage = _Stages(quiet)
     try:
         fmts = tuple(f.strip().lower() for f in map_format.split(",") if f.strip())
         if not fmts or any(f not in ("png", "pdf") for f in fmts):
             raise PlannerError(f"--format must be png, pdf or png,pdf, got {map_format!r}")
-        loaded = _load_inputs(boundaries, facilities, network, coord_system, stage)
-        units, fac, net, paths = loaded[:4]
-        check_output_dir(out, list(paths))
-        ctx = context_layers(paths[0])
-        county = str(ctx["county"]["name"].iloc[0]) if "county" in ctx and "name" in ctx["county"] else ""
-        ftype = facility_type or ("mutual_aid" if by == "township" else "day_care")
-        settings = ReportSettings(facility_type=ftype, minutes=minutes, map_formats=fmts, paper=paper,
-                                  orientation=orientation, lang=lang, dpi=dpi, county_name=county,
-                                  sources={"boundaries": str(paths[0]), "facilities": str(paths[1]),
-                                           "network": str(paths[2])})
         if scheduler is not None and by != "county":
             raise PlannerError("--scheduler works with --by county", hint="add --by county")
-        from planner.outputs.province import county_keys, run_province
-
-        n_counties = 1
-        if by == "county":
-            try:
-                n_counties = len(set(county_keys(units)))
-            except PlannerError:  # no codes: one county, unless asked to distribute
-                if scheduler is not None:
-                    raise
-        if by == "county" and (scheduler is not None or n_counties > 1):
-            stage(f"{n_counties} counties, {buffer_m:g} m border buffer"
-                  + (f", Dask scheduler {scheduler}" if scheduler else f", {workers} worker(s)"))
-            index = run_province(units, fac, net, out, settings=settings, profile=profile, speed=speed,
-                                 buffer_m=buffer_m, context=ctx, workers=workers, scheduler=scheduler,
-                                 progress=not quiet)
-        else:
-            stage("snapping and walking times")
-            result = run(units, fac, net, profile=profile, speed=speed)
-            stage(f"writing one map and table per {by}")
-            index = run_report(result, out, by, settings=settings, context=ctx, workers=workers,
-                               progress=not quiet)
+        with output_run(out, "report", [boundaries, facilities, network]) as tmp:
+            index = _report_into(tmp, by, boundaries, facilities, network, profile, speed, facility_type,
+                                 minutes, fmts, paper, orientation, dpi, coord_system, lang, workers,
+                                 scheduler, buffer_m, stage, quiet, columns, population)
+            if (index["status"] == "failed").all() and len(index):
+                # nothing to show: the previous results stay
+                raise PlannerError("every district failed; the previous results in --out are kept",
+                                   hint="see the errors above")
     except PlannerError as exc:
+        if "index" in locals():
+            _print_failed(index)
         _fail(exc)
     failed = index[index["status"] == "failed"]
-    for _, r in failed.iterrows():
-        typer.secho(f"  ✘ {r['district']}: {r['error']}", fg=typer.colors.RED, err=True)
+    _print_failed(index)
     stage(f"done: {out / 'index.html'} ({len(index) - len(failed)} ok, {len(failed)} failed)")
     if len(failed):
         raise typer.Exit(code=1)
 
 
-@app.command()
-def profiles() -> None:
-    """List the shipped standards profiles and their targets."""
-    from planner.io import list_profiles, load_profile
+def _print_failed(index: pd.DataFrame) -> None:
+    for _, r in index[index["status"] == "failed"].iterrows():
+        typer.secho(f"  ✘ {r['district']}: {r['error']}", fg=typer.colors.RED, err=True)
 
+
+def _report_into(out: Path, by: str, boundaries: Path | None, facilities: Path | None, network: Path | None,
+                 profile: str, speed: float | None, facility_type: str | None, minutes: float | None,
+                 fmts: tuple[str, ...], paper: str, orientation: str, dpi: int, coord_system: str, lang: str,
+                 workers: int, scheduler: str | None, buffer_m: float, stage: _Stages,
+                 quiet: bool, columns: list[str] | None = None,
+                 population: Path | None = None) -> pd.DataFrame:
+    """The work of ``planner report`` into the folder ``out``; returns the index."""
+    from planner.analysis import analyse as run
+    from planner.outputs.printmap import context_layers
+    from planner.outputs.report import ReportSettings, run_report
+
+    loaded = _load_inputs(boundaries, facilities, network, coord_system, stage, columns=columns,
+                          population=population)
+    units, fac, net, paths = loaded[:4]
+    ctx = context_layers(paths[0])
+    county = str(ctx["county"]["name"].iloc[0]) if "county" in ctx and "name" in ctx["county"] else ""
+    ftype = facility_type or ("mutual_aid" if by == "township" else "day_care")
+    settings = ReportSettings(facility_type=ftype, minutes=minutes, map_formats=fmts, paper=paper,
+                              orientation=orientation, lang=lang, dpi=dpi, county_name=county,
+                              sources={"boundaries": str(paths[0]), "facilities": str(paths[1]),
+                                       "network": str(paths[2])})
+    from planner.outputs.province import county_keys, run_province
+
+    n_counties = 1
+    if by == "county":
+        try:
+            n_counties = len(set(county_keys(units)))
+        except PlannerError:  # no codes: one county, unless asked to distribute
+            if scheduler is not None:
+                raise
+    if by == "county" and (scheduler is not None or n_counties > 1):
+        stage(f"{n_counties} counties, {buffer_m:g} m border buffer"
+              + (f", Dask scheduler {scheduler}" if scheduler else f", {workers} worker(s)"))
+        index = run_province(units, fac, net, out, settings=settings, profile=profile, speed=speed,
+                             buffer_m=buffer_m, context=ctx, workers=workers, scheduler=scheduler,
+                             progress=not quiet)
+    else:
+        stage("snapping and walking times")
+        result = run(units, fac, net, profile=profile, speed=speed)
+        stage(f"writing one map and table per {by}")
+        index = run_report(result, out, by, settings=settings, context=ctx, workers=workers,
+                           progress=not quiet)
+    return index
+
+
+@app.command()
+def profiles(
+    as_json: Annotated[bool, typer.Option("--json", help="print every profile as JSON (targets with their sources)")] = False,
+    lang: Annotated[str, typer.Option(help="zh or en")] = DEFAULT_LANG,
+) -> None:
+    """List the shipped standards profiles: document, status, each target's figure, deadline and source."""
+    import json
+
+    from planner.io import list_profiles, load_profile
+    from planner.io.profiles import describe_profile, profiles_catalogue
+
+    if as_json:
+        typer.echo(json.dumps(profiles_catalogue(), ensure_ascii=False, indent=2))
+        return
     for name in list_profiles():
-        p = load_profile(name)
-        typer.echo(f"{name}: {p.title_zh} / {p.title_en}")
-        for t in p.targets:
-            typer.echo(f"    {t.id}: {t.label_zh} — {t.share:g} [{t.tag}]")
+        for line in describe_profile(load_profile(name), lang):
+            typer.echo(line)
+        typer.echo("")
+
+
+@app.command()
+def matrix(
+    network: Annotated[Path, typer.Option(help="walking network: .osm.pbf, .osm, .graphml, or road centre lines (.shp, .zip, .gpkg, .geojson)")],
+    origins: Annotated[Path, typer.Option(help="origin points (CSV/XLSX with id, longitude, latitude, or a layer)")],
+    destinations: Annotated[Path, typer.Option(help="destination points (CSV/XLSX with id, longitude, latitude, or a layer)")],
+    out: Annotated[Path, typer.Option("--out", help="od.csv or od.parquet")] = Path("od.csv"),
+    speed: Annotated[float, typer.Option(help="walking speed in m/s")] = 1.0,
+    max_minutes: Annotated[float, typer.Option(help="pairs beyond this walk are left out")] = 60.0,
+    coord_system: Annotated[str, typer.Option(help="coordinates of CSV/XLSX inputs: wgs84, cgcs2000, gcj02, bd09")] = "wgs84",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """Origin-destination walking matrix as a long table (for spopt, access, statsmodels).
+
+    Columns: origin_id, destination_id, minutes, metres; one row per pair
+    within --max-minutes (pairs beyond it are left out).
+    """
+    from planner.siting.cli_methods import run_matrix
+
+    stage = _Stages(quiet)
+    try:
+        n = run_matrix(network, origins, destinations, out, speed=speed, max_minutes=max_minutes,
+                       coord_system=coord_system, progress=stage)
+    except PlannerError as exc:
+        _fail(exc)
+    stage(f"wrote {out} ({n} pairs)")
+
+
+@app.command()
+def sweep(
+    out: Annotated[Path, typer.Option("--out", help="sweep.csv or sweep.parquet")] = Path("sweep.csv"),
+    speeds: Annotated[str, typer.Option(help="walking speeds in m/s, e.g. 0.8,1.0,1.2")] = "0.8,1.0,1.2",
+    minutes: Annotated[str, typer.Option(help="catchments in minutes, e.g. 10,15,20")] = "10,15,20",
+    profiles: Annotated[str, typer.Option("--profiles", help="standards profiles (names or .toml), comma-separated")] = "national",
+    boundaries: Annotated[Path | None, typer.Option(help="communities/villages layer (GPKG, GeoJSON, SHP, ZIP)")] = None,
+    facilities: Annotated[Path | None, typer.Option(help="facilities (layer, CSV or XLSX)")] = None,
+    network: Annotated[Path | None, typer.Option(help="walking network: .osm.pbf, .osm, .graphml, or road centre lines (.shp, .zip, .gpkg, .geojson)")] = None,
+    coord_system: Annotated[str, typer.Option(help="coordinates of CSV/XLSX facilities: wgs84, cgcs2000, gcj02, bd09")] = "wgs84",
+    workers: Annotated[int, typer.Option(help="(profile, speed) runs in parallel on this machine")] = 1,
+    scheduler: Annotated[str | None, typer.Option(help="run on this Dask scheduler, e.g. tcp://10.0.0.5:8786")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """Every target over walking speeds × catchment minutes × profiles: one long table.
+
+    Columns: profile, speed, minutes, metres, target_id, label_en, measure,
+    value, target, met, n_units, n_met (the demo county by default).
+    """
+    from planner.siting.cli_methods import run_sweep
+
+    stage = _Stages(quiet)
+    try:
+        loaded = _load_inputs(boundaries, facilities, network, coord_system, stage)
+        units, fac, net, paths = loaded[:4]
+        n = run_sweep(units, fac, net, out, speeds=speeds, minutes=_minutes_list(minutes),
+                      profiles=[p.strip() for p in profiles.split(",") if p.strip()], workers=workers,
+                      scheduler=scheduler, inputs=paths, progress=stage)
+    except PlannerError as exc:
+        _fail(exc)
+    stage(f"wrote {out} ({n} rows)")
 
 
 def main() -> None:  # pragma: no cover - console entry

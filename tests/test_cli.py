@@ -81,7 +81,8 @@ def test_analyse_bad_input_is_a_clear_error_and_input_untouched(tmp_path):
     bad = tmp_path / "units.geojson"
     units.to_file(bad, driver="GeoJSON")
     before = hashlib.sha256(bad.read_bytes()).hexdigest()
-    r = run("analyse", "--boundaries", str(bad), "--out", str(tmp_path / "o"))
+    r = run("analyse", "--boundaries", str(bad), "--facilities", str(p.facilities), "--network",
+            str(p.network), "--out", str(tmp_path / "o"))
     assert r.returncode == 2
     assert "units.geojson" in r.stderr and "pop60" in r.stderr
     assert "Traceback" not in r.stderr
@@ -122,8 +123,10 @@ def test_analyse_merges_duplicates_on_request(tmp_path):
     src = DATA / "bad" / "f12_duplicate_facilities.csv"
     before = hashlib.sha256(src.read_bytes()).hexdigest()
     n_rows = len(pd.read_csv(src))
-    plain = run("analyse", "--facilities", str(src), "--out", str(tmp_path / "a"), "-q")
-    merged = run("analyse", "--facilities", str(src), "--merge-duplicates", "--out", str(tmp_path / "b"), "-q")
+    d = demo_paths()  # a user's missing input is never filled with the demo's: give them all
+    given = ("--boundaries", str(d.boundaries), "--network", str(d.network), "--facilities", str(src))
+    plain = run("analyse", *given, "--out", str(tmp_path / "a"), "-q")
+    merged = run("analyse", *given, "--merge-duplicates", "--out", str(tmp_path / "b"), "-q")
     assert plain.returncode == 0 and merged.returncode == 0, merged.stderr
     s_plain = json.loads((tmp_path / "a" / "summary.json").read_text(encoding="utf-8"))
     s_merged = json.loads((tmp_path / "b" / "summary.json").read_text(encoding="utf-8"))
@@ -133,3 +136,116 @@ def test_analyse_merges_duplicates_on_request(tmp_path):
     assert any("duplicated" in w or "重复" in w for w in s_plain["warnings"])
     assert any("merged" in w or "合并" in w for w in s_merged["warnings"])
     assert hashlib.sha256(src.read_bytes()).hexdigest() == before
+
+
+def test_analyse_summary_carries_policy_fields_and_map(analysed):
+    """summary.json names the document and its status; each target its level, deadline, 现状/规划 and source."""
+    from planner.io.profiles import load_profile
+
+    out, _ = analysed
+    s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    prof = load_profile(s["profile"])
+    assert s["profile_status"] == prof.status and s["document"] == prof.document("zh")
+    assert isinstance(s["context"], list)
+    by_id = {t.id: t for t in prof.targets}
+    for t in s["targets"]:
+        assert {"level", "deadline", "value_existing", "met_existing", "overdue", "informative",
+                "figure"} <= set(t)
+        assert t["source"] == by_id[t["id"]].citation.as_dict()
+        assert t["level"] == by_id[t["id"]].level
+        if t["value"] is not None and t["value_existing"] is not None:
+            assert t["value_existing"] <= t["value"] + 1e-9  # planned facilities only add
+    # the offline interactive map, as the app downloads it: no CDN, the units' names inside
+    import re
+
+    html = (out / "map.html").read_text(encoding="utf-8")
+    assert "<html" in html.lower() and ("东门社区" in html or "\\u4e1c\\u95e8" in html)
+    external = re.findall(r"<(?:script|link)[^>]+(?:src|href)=[\"']https?://[^\"']+", html, flags=re.I)
+    assert not external, external[:3]
+    # targets.csv is read by people: percentages, not 0.8557696686388897
+    rows = pd.read_csv(out / "targets.csv", encoding="utf-8-sig", dtype=str)
+    shares = [by_id[t["id"]].is_share for t in s["targets"]]
+    for v, share in zip(rows["规划(含规划设施)"].fillna(""), shares, strict=True):
+        assert (v.endswith("%") and len(v.split(".")[-1]) == 2) if share and v else "%" not in v
+    assert "指标编号" not in rows.columns
+
+
+def test_profiles_json_and_text():
+    from planner.io.profiles import describe_profile, load_profile, profiles_catalogue
+
+    r = run("profiles", "--json")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data == json.loads(json.dumps(profiles_catalogue()))
+    assert "景德镇" in r.stdout  # ensure_ascii=False: Chinese readable
+    assert {"jingdezhen", "jilin", "chaoyang", "wolong", "national"} <= {p["name"] for p in data}
+    for p in data:
+        for t in p["targets"]:
+            assert set(t["source"]) == {"file", "quote", "status"}
+    r = run("profiles")
+    assert r.returncode == 0
+    for line in describe_profile(load_profile("jingdezhen"), "zh"):
+        assert line in r.stdout
+    assert "0.85" not in r.stdout and "≥ 85%" in r.stdout
+
+
+def test_analyse_with_home_table_and_80_plus_weight(tmp_path):
+    """--home and --weight reach the scores: household targets are counted from the table."""
+    home = pd.DataFrame({"name": ["青山镇", "石桥镇"], "home_beds": [120, 200], "adaptations": [900, 1700]})
+    home.to_csv(tmp_path / "home.csv", index=False)
+    r = run("analyse", "--profile", "jingdezhen", "--home", str(tmp_path / "home.csv"), "--out",
+            str(tmp_path / "o"), "-q")
+    assert r.returncode == 0, r.stderr
+    s = json.loads((tmp_path / "o" / "summary.json").read_text(encoding="utf-8"))
+    home_targets = [t for t in s["targets"] if t["measure"] == "home_count"]
+    assert home_targets
+    values = {t["id"]: t["value"] for t in home_targets}
+    assert sorted(values.values()) == [320.0, 2600.0]
+    assert s["weight"] == "pop60"
+
+
+# --- planners' own data: never mixed with the demo; their column names; population tables ------
+
+
+def _values(out) -> dict:
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    return {t["id"]: t["value"] for t in summary["targets"]}
+
+
+def test_a_missing_input_is_named_not_filled_with_the_demo(tmp_path):
+    d = demo_paths()
+    r = run("analyse", "--facilities", str(d.facilities_csv), "--out", str(tmp_path / "o"), "-q")
+    assert r.returncode == 2
+    assert "--boundaries" in r.stderr and "--network" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_own_column_names_and_a_population_table(analysed, tmp_path):
+    """The demo's units with a renamed 60+ column (--columns), then without population columns at
+    all but with a census-style table by 12-digit code (--population): the same scores as the demo."""
+    d = demo_paths()
+    units = gpd.read_file(d.boundaries, layer="units")
+    renamed = tmp_path / "renamed.gpkg"
+    units.rename(columns={"pop60": "pop_60plus_2020"}).to_file(renamed, layer="units")
+    bare = tmp_path / "bare.gpkg"
+    units.drop(columns=["population", "pop60"]).to_file(bare, layer="units")
+    table = tmp_path / "census.csv"
+    pd.DataFrame({"统计代码": units["code"].astype(str), "总人口": units["population"],
+                  "60岁及以上": units["pop60"]}).to_csv(table, index=False, encoding="utf-8-sig")
+    common = ("--facilities", str(d.facilities), "--network", str(d.network), "-q")
+
+    refused = run("analyse", "--boundaries", str(renamed), *common, "--out", str(tmp_path / "x"))
+    assert refused.returncode == 2 and "--columns" in refused.stderr
+
+    a = run("analyse", "--boundaries", str(renamed), *common, "--columns", "pop60=pop_60plus_2020",
+            "--out", str(tmp_path / "a"))
+    b = run("analyse", "--boundaries", str(bare), *common, "--population", str(table),
+            "--columns", "population.code=统计代码", "--out", str(tmp_path / "b"))
+    assert a.returncode == 0, a.stderr
+    assert b.returncode == 0, b.stderr
+    demo_values = _values(analysed[0])
+    for out in (tmp_path / "a", tmp_path / "b"):
+        got = _values(out)
+        assert got.keys() == demo_values.keys()
+        for k, v in demo_values.items():
+            assert got[k] == pytest.approx(v, nan_ok=True), k

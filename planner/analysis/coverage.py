@@ -274,30 +274,6 @@ def score_target(model: Model, target: Target, units_mask: np.ndarray | None = N
                        sd.is_overdue(target, met, today), now.note)
 
 
-def _score_streets(model: Model, target: Target, mask: np.ndarray) -> TargetScore:
-    if "street" not in model.units.columns or model.units["street"].isna().all():
-        return TargetScore(target, np.nan, None, 0, 0, 0.0, 0.0,
-                           note="boundaries have no street/township column")
-    inside = model.facilities_inside(target.facility_types)
-    df = pd.DataFrame({"street": model.units["street"].to_numpy(), "inside": inside,
-                       "pop60": model.units["pop60"].to_numpy(float)})[mask]
-    g = df.groupby("street", sort=True).agg(inside=("inside", "sum"), pop60=("pop60", "sum"))
-    n_units = len(g)
-    n_met = int((g["inside"] > 0).sum())
-    value = n_met / n_units if n_units else np.nan
-    met = bool(value >= target.share - 1e-12) if n_units else None
-    return TargetScore(target, float(value), met, n_units, n_met, float(g["pop60"].sum()),
-                       float(g.loc[g["inside"] > 0, "pop60"].sum()))
-
-
-def street_status(model: Model, target: Target) -> pd.DataFrame:
-    """Per street/township: whether it has a facility of the target's types inside."""
-    inside = model.facilities_inside(target.facility_types)
-    df = pd.DataFrame({"street": model.units["street"].to_numpy(), "inside": inside})
-    g = df.groupby("street", sort=True)["inside"].sum()
-    return pd.DataFrame({"inside": g, "met": g > 0})
-
-
 def score_profile(model: Model, profile: Profile | None = None,
                   units_mask: np.ndarray | None = None, *, home: pd.DataFrame | None = None,
                   today=None, weight: str = "pop60") -> list[TargetScore]:
@@ -410,7 +386,7 @@ def gap_table(model: Model, profile: Profile | None = None) -> gpd.GeoDataFrame:
     rz: list[list[str]] = [[] for _ in range(len(units))]
     re_: list[list[str]] = [[] for _ in range(len(units))]
     for t in prof.targets:
-        if t.unit_kind not in ("community", "village"):
+        if t.unit_kind not in ("community", "village") or t.informative:
             continue
         st = unit_target_status(model, t)
         table[f"met_{t.id}"] = np.where(st["applies"], st["met"], None)

@@ -8,8 +8,10 @@ only for what is shown or exported.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -23,7 +25,7 @@ from planner.analysis.coverage import (
     scores_frame,
     unit_target_status,
 )
-from planner.engine.isochrones import service_area
+from planner.engine.isochrones import service_areas
 from planner.engine.model import Model, build_model
 from planner.engine.network import WalkNetwork
 from planner.engine.travel import to_metres
@@ -50,6 +52,8 @@ class Analysis:
     units: gpd.GeoDataFrame
     scores: list[TargetScore]
     districts: pd.DataFrame
+    # how the targets were scored (household table, judging day, demand weight), reused by scores_over
+    scoring: dict = field(default_factory=dict, compare=False)
     # derived values the outputs read, computed once per analysis
     _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -103,36 +107,49 @@ class Analysis:
         """The target scores over the units of ``units_mask`` (all units: :attr:`scores`)."""
         if units_mask is None:
             return self.scores
-        return score_profile(self.model, units_mask=np.asarray(units_mask, bool))
+        return score_profile(self.model, units_mask=np.asarray(units_mask, bool), **self.scoring)
 
     def scores_frame(self, lang: str = "zh") -> pd.DataFrame:
         """Target scores as a table."""
         return scores_frame(self.scores, lang)
 
     def summary(self) -> dict:
-        """A JSON-ready summary: settings, each target, warnings."""
+        """A JSON-ready summary: settings, the profile's document and status, each target, warnings.
+
+        Each target lists its figure, level, deadline, ``value`` (existing and
+        planned facilities, 规划) beside ``value_existing`` (existing only,
+        现状), ``met``/``met_existing``, ``overdue`` (逾期), ``informative``
+        and ``source`` (``{file, quote, status}``).
+        """
         m = self.model
+        prof = m.profile
         targets = []
         for s in self.scores:
             t = s.target
-            targets.append({
-                "id": t.id, "label_zh": t.label_zh, "label_en": t.label_en,
+            row = s.as_dict("en")
+            row.pop("label", None)
+            row.update({
+                "label_zh": t.label_zh, "label_en": t.label_en,
                 "facility_types": list(t.facility_types), "unit_kind": t.unit_kind,
-                "rule": t.rule, "measure": t.measure, "minutes": t.minutes,
+                "rule": t.rule, "minutes": t.minutes,
                 "metres": None if t.minutes is None else round(float(to_metres(t.minutes, m.speed)), 1),
-                "value": None if not np.isfinite(s.value) else round(s.value, 6),
-                "target": t.min_count if t.measure == "count" else t.share,
-                "met": s.met, "n_units": s.n_units, "n_units_met": s.n_met,
+                "target": t.figure,
                 "pop60": round(s.pop60, 1),
                 "pop60_covered": None if not np.isfinite(s.pop60_covered) else round(s.pop60_covered, 1),
-                "note": s.note, "source": t.source, "tag": t.tag,
+                "note_zh": s.note_text("zh"), "tag": t.tag,
             })
+            targets.append(row)
         kinds = self.units["kind"].value_counts().to_dict()
         return {
-            "profile": m.profile.name,
-            "profile_title": m.profile.title_zh,
+            "profile": prof.name,
+            "profile_title": prof.title_zh,
+            "profile_status": prof.status,
+            "profile_status_text": prof.status_text("zh"),
+            "document": prof.document("zh"),
+            "document_en": prof.document("en"),
             "speed_mps": m.speed,
-            "speed_source": m.profile.speed_source,
+            "speed_source": prof.speed_source,
+            "weight": self.scoring.get("weight", "pop60"),
             "network": {"nodes": m.network.n_nodes, "segments": m.network.n_edges,
                         "source": m.network.report.source,
                         "dropped_nodes": m.network.report.dropped_nodes},
@@ -143,6 +160,7 @@ class Analysis:
             "demand_points": len(m.demand),
             "gap_units": int(self.units["gap"].sum()),
             "targets": targets,
+            "context": [c.as_dict() for c in prof.context],
             "warnings": list(m.warnings),
         }
 
@@ -154,6 +172,9 @@ def analyse(
     *,
     profile: Profile | str = "national",
     speed: float | None = None,
+    home: pd.DataFrame | None = None,
+    today: datetime.date | None = None,
+    weight: str = "pop60",
     **model_options,
 ) -> Analysis:
     """Coverage and gap analysis of units against a standards profile.
@@ -168,6 +189,14 @@ def analyse(
         Standards profile (default the national one).
     speed : float, optional
         Walking speed (m/s); default the profile's.
+    home : DataFrame, optional
+        Household-level counts (家庭养老床位, 适老化改造) by county/township,
+        see :func:`planner.analysis.standards.home_total`.
+    today : datetime.date, optional
+        The day deadlines are judged on (逾期); default today.
+    weight : str
+        Demand weight of population shares: ``pop60`` (default) or an 80+
+        column such as ``pop80``.
     **model_options
         Passed to :func:`planner.engine.model.build_model`.
 
@@ -188,16 +217,19 @@ def analyse(
     (0.856, True)
     """
     model = build_model(units, facilities, network, profile=profile, speed=speed, **model_options)
-    return analysis_of(model)
+    return analysis_of(model, home=home, today=today, weight=weight)
 
 
-def analysis_of(model: Model) -> Analysis:
+def analysis_of(model: Model, *, home: pd.DataFrame | None = None, today: datetime.date | None = None,
+                weight: str = "pop60") -> Analysis:
     """Tables and scores of an (edited) model.
 
     Parameters
     ----------
     model : Model
         E.g. ``analysis.model.add_facility(...)``.
+    home, today, weight
+        How targets are scored, see :func:`analyse`.
 
     Returns
     -------
@@ -215,8 +247,10 @@ def analysis_of(model: Model) -> Analysis:
     >>> bool((after.units["day_care_share"] >= before.units["day_care_share"] - 1e-12).all())
     True
     """
-    return Analysis(model=model, units=gap_table(model), scores=score_profile(model),
-                    districts=district_summary(model))
+    scoring: dict[str, Any] = {"home": home, "today": today, "weight": weight}
+    return Analysis(model=model, units=gap_table(model),
+                    scores=score_profile(model, home=home, today=today, weight=weight),
+                    districts=district_summary(model), scoring=scoring)
 
 
 def share_within(model: Model, facility_types: Sequence[str], minutes: float) -> np.ndarray:
@@ -294,8 +328,10 @@ def service_area_layer(
         if fld is None:
             continue
         sites = model.facility_snap.take(np.nonzero(model.type_mask(t))[0])
-        polygons[t] = [service_area(model.network, fld.dist, float(to_metres(m, model.speed)),
-                                    sites=sites, buffer=buffer) for m in sorted(minutes)]
+        # one walking-time raster per type serves every walk (planner.engine.isochrones)
+        polygons[t] = service_areas(model.network, fld.dist,
+                                    [float(to_metres(m, model.speed)) for m in sorted(minutes)],
+                                    sites=sites, buffer=buffer)
     return service_area_frame(model, polygons, minutes, crs=crs)
 
 

@@ -582,14 +582,14 @@ class ScoreChange:
             return f"{value:,.0f}"
         return f"{value * 100:.1f}%"
 
-    def delta_text(self) -> str:
-        """The change of the value (percentage points or count), '' when none."""
+    def delta_text(self, lang: str = "en") -> str:
+        """The change of the value ('+3.3 个百分点' / '+3.3 pp', or a count), '' when none."""
         if not (np.isfinite(self.before) and np.isfinite(self.after)) or _same(self.before, self.after):
             return ""
         d = self.after - self.before
         if self.measure == "count":
             return f"{d:+,.0f}"
-        return f"{d * 100:+.1f} pp"
+        return tr("analysis.delta_pp", lang, d=d * 100)
 
     def describe(self, lang: str = "zh") -> str:
         """One line such as '农村互助养老…覆盖率 73.3% → 80.0%（+2个行政村，60岁以上人口+1,240人）'."""
@@ -627,7 +627,7 @@ def score_changes(before: Analysis, after: Analysis, lang: str = "zh") -> list[S
         t = s.target
         out.append(ScoreChange(
             target_id=t.id, label=t.label(lang), measure=t.measure, unit_kind=t.unit_kind,
-            target=float(t.min_count) if t.measure == "count" else float(t.share),
+            target=np.nan if t.figure is None else float(t.figure),
             before=float(b.value), after=float(s.value), met_before=b.met, met_after=s.met,
             n_met_before=int(b.n_met), n_met_after=int(s.n_met), n_units=int(s.n_units),
             pop_before=float(b.pop60_covered) if np.isfinite(b.pop60_covered) else np.nan,
@@ -647,10 +647,12 @@ def changes_frame(changes: Sequence[ScoreChange], lang: str = "zh") -> pd.DataFr
         rows.append({
             col("target"): c.label,
             col("scenario"): c.value_text(c.after),
-            col("target_value"): c.value_text(c.target) if c.measure != "count" else f"≥ {c.target:,.0f}",
+            col("target_value"): (c.value_text(c.target)
+                                  if c.measure != "count" or not np.isfinite(c.target)
+                                  else f"≥ {c.target:,.0f}"),
             col("met"): met,
             col("baseline"): c.value_text(c.before),
-            col("change"): c.delta_text(),
+            col("change"): c.delta_text(lang),
             col("units_met"): "" if c.measure == "count" else f"{c.n_met_after}/{c.n_units}",
         })
     return pd.DataFrame(rows)
@@ -689,6 +691,6 @@ def compare_scenarios(analyses: Mapping[str, Analysis], lang: str = "zh") -> pd.
             c = next(x for x in ch if x.target_id == t.id)
             row[nm] = f"{c.value_text(c.after)} ({c.met_text(lang)})"
             if nm != names[0]:
-                row[tr("analysis.col.name_change", lang, name=nm)] = c.delta_text()
+                row[tr("analysis.col.name_change", lang, name=nm)] = c.delta_text(lang)
         rows.append(row)
     return pd.DataFrame(rows)

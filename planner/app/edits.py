@@ -19,14 +19,14 @@ from planner.analysis.scenario import Edit, Scenario
 from planner.app.coords import lonlat_in
 from planner.app.state import next_facility_id
 from planner.schema import FACILITY_STATUSES, FACILITY_TYPES
-from planner.text import status_label, tr, type_label
+from planner.text import kind_label, status_label, tr, type_label
 
 if TYPE_CHECKING:
     from planner.analysis import Analysis
     from planner.engine import Model
 
 __all__ = ["add_edit", "click_edit", "click_key", "default_site", "edit_label", "edits_from_dicts",
-           "is_new_click", "move_edit", "scenario_of"]
+           "facility_names", "gain_text", "is_new_click", "move_edit", "scenario_of"]
 
 
 def edits_from_dicts(edits: Sequence[Mapping]) -> tuple[Edit, ...]:
@@ -151,19 +151,72 @@ def is_new_click(click: Mapping | None, last: tuple | None) -> bool:
     return key is not None and key != (tuple(last) if last is not None else None)
 
 
-def edit_label(edit: Mapping, lang: str = "zh") -> str:
-    """A line of the edit list."""
+def facility_names(*models: Model) -> dict[str, tuple[str, str]]:
+    """Facility id -> (name, name of the unit it lies in) over the models (later ones win).
+
+    Pass the baseline model and the current one, so a removed facility is still named.
+    """
+    out: dict[str, tuple[str, str]] = {}
+    for model in models:
+        fac = model.facilities
+        unit_names = model.units["name"].astype(str).to_numpy()
+        units = (fac["unit"].to_numpy() if "unit" in fac.columns
+                 else np.full(len(fac), -1))
+        for fid, name, u in zip(fac["facility_id"].astype(str), fac["name"], units, strict=True):
+            ui = int(u) if u is not None and np.isfinite(float(u)) else -1
+            out[fid] = (str(name) if isinstance(name, str) and name.strip() else fid,
+                        str(unit_names[ui]) if 0 <= ui < len(unit_names) else "")
+    return out
+
+
+def edit_label(edit: Mapping, lang: str = "zh", *, names: Mapping[str, tuple[str, str]] | None = None,
+               notes: Mapping[str, Mapping] | None = None) -> str:
+    """A line of the edit list: what was done to which facility, where, and what it adds.
+
+    Parameters
+    ----------
+    edit : mapping
+        The edit as kept in the session.
+    lang : str, default 'zh'
+        Language of the line.
+    names : mapping, optional
+        :func:`facility_names`: facility id -> (name, unit name); without it
+        facilities are named by their id.
+    notes : mapping, optional
+        Facility id -> what a suggested site adds (``gain_pop60``,
+        ``gain_units``, ``unit_kind``), as :func:`planner.app.state.suggest_site_edits` gives.
+    """
+    fid = str(edit.get("facility_id"))
+    name, unit = (names or {}).get(fid, ("", ""))
     op = edit.get("op")
     if op == "add":
-        return tr("app.edit_add", lang, type=type_label(str(edit.get("type")), lang),
-                  name=edit.get("name") or edit.get("facility_id"))
-    if op == "move":
-        return tr("app.edit_move", lang, id=edit.get("facility_id"))
-    if op == "remove":
-        return tr("app.edit_remove", lang, id=edit.get("facility_id"))
-    status = str(edit.get("status"))
-    shown = status_label(status, lang) if status in FACILITY_STATUSES else status
-    return tr("app.edit_status", lang, id=edit.get("facility_id"), status=shown)
+        name = str(edit.get("name") or name or fid)
+    where = tr("app.in_unit", lang, unit=unit) if unit and unit not in name else ""
+    if op == "add":
+        text = tr("app.edit_add", lang, type=type_label(str(edit.get("type")), lang), name=name) + where
+    else:
+        shown = (f"{name} [{fid}]" if name and name != fid else fid) + where
+        if op == "move":
+            text = tr("app.edit_move", lang, id=shown)
+        elif op == "remove":
+            text = tr("app.edit_remove", lang, id=shown)
+        else:
+            status = str(edit.get("status"))
+            label = status_label(status, lang) if status in FACILITY_STATUSES else status
+            text = tr("app.edit_status", lang, id=shown, status=label)
+    note = (notes or {}).get(fid)
+    if note:
+        text += gain_text(note, lang)
+    return text
+
+
+def gain_text(note: Mapping, lang: str = "zh") -> str:
+    """'：新覆盖60岁以上320人、2个行政村' for a suggested site (what it adds)."""
+    parts = [tr("app.gain_pop60", lang, pop60=float(note.get("gain_pop60") or 0.0))]
+    n = int(note.get("gain_units") or 0)
+    if n:
+        parts.append(tr("app.gain_units", lang, n=n, kind=kind_label(str(note.get("unit_kind") or "village"), lang)))
+    return tr("app.gain", lang, parts=tr("app.list_sep", lang).join(parts))
 
 
 def scenario_of(name: str, edits: Sequence[Mapping], *, profile: str, speed: float | None,

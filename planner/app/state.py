@@ -14,9 +14,12 @@ catalogue (:func:`planner.text.tr`, keys ``app.*``).
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import tempfile
 import time
 import warnings
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,41 +30,123 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from planner._errors import PlannerError
+from planner._errors import InputError, PlannerError
 from planner._util import atomic_write_bytes, sha256_bytes, sha256_file
 from planner.analysis.scenario import Edit, apply_edit
 from planner.app.views import places_column
 from planner.io import uploads
 from planner.schema import FACILITY_COLUMNS
+from planner.text import tr
 
 if TYPE_CHECKING:
     from planner.analysis import Analysis
     from planner.engine import Model, WalkNetwork
     from planner.io import Profile
 
-__all__ = ["DataSet", "ModelChain", "ServiceAreaCache", "check_overlap", "demo_dataset", "empty_facilities",
-           "error_text", "layer_names", "next_facility_id", "raw_columns", "read_user_data",
-           "save_upload", "settings_profile", "suggest_available", "suggestion_edits", "upload_dir"]
+__all__ = ["DataSet", "ModelChain", "ServiceAreaCache", "UploadFolder", "check_overlap", "demo_dataset",
+           "empty_facilities", "error_text", "hide_paths", "layer_names", "next_facility_id", "raw_columns",
+           "read_user_data", "save_upload", "settings_profile", "suggest_available", "suggest_site_edits",
+           "suggestion_edits", "upload_dir"]
 
 
-def error_text(exc: BaseException) -> str:
-    """A planner-facing message for an exception (no traceback)."""
+_PATH = re.compile(r"(?<![\w.:/])(?:[A-Za-z]:)?(?:[\\/][^\s\\/:'\"<>|]+)+[\\/]([^\s\\/:'\"<>|]+)")
+
+
+def hide_paths(text: str) -> str:
+    """``text`` with every absolute file path shortened to its file name (no server paths shown).
+
+    Examples
+    --------
+    >>> hide_paths("/tmp/planner-abc/3f2e/村界.gpkg: not a GeoPackage; speed 1.0 m/s")
+    '村界.gpkg: not a GeoPackage; speed 1.0 m/s'
+    """
+    return _PATH.sub(lambda m: m.group(1), text)
+
+
+def error_text(exc: BaseException, lang: str = "zh") -> str:
+    """A planner-facing message for an exception, in ``lang``: no traceback, no server path.
+
+    A :class:`PlannerError` is shown as :meth:`PlannerError.display` gives it
+    (the file's name only); any other exception by its type and message with
+    paths shortened to file names.
+    """
     if isinstance(exc, PlannerError):
-        return str(exc)
-    return f"{type(exc).__name__}: {exc}"
+        return hide_paths(exc.display(lang, show_path=True))
+    return hide_paths(f"{type(exc).__name__}: {exc}")
 
 
 # --- inputs and uploads ---------------------------------------------------------------------------
 
 
+class UploadFolder:
+    """A private folder for one session's uploads, deleted when the session ends.
+
+    Created with :func:`tempfile.mkdtemp` (mode 0700: other local users cannot
+    list or read it); each upload is checked and written once, under a folder
+    named by its digest, and reused on later reruns; the folder is removed by
+    :meth:`cleanup`, when the object is garbage-collected (Streamlit drops
+    the session state of a closed session) or at interpreter exit.
+
+    Parameters
+    ----------
+    root : str or Path, optional
+        Where to create the folder (default: the system temporary folder).
+    """
+
+    def __init__(self, root: str | Path | None = None):
+        self.path = Path(tempfile.mkdtemp(prefix="planner-session-", dir=root))
+        self._saved: dict[tuple[str, str, str | None], Path] = {}
+        self._memo: dict[tuple, object] = {}
+        self._finalizer = weakref.finalize(self, shutil.rmtree, str(self.path), ignore_errors=True)
+
+    def save(self, data: bytes, filename: str, kind: str | None = None) -> Path:
+        """Check and write an upload once (see :func:`save_upload`); later calls return the same path.
+
+        Raises
+        ------
+        InputError
+            The upload fails the checks of :func:`planner.io.uploads.save_upload`.
+        """
+        key = (sha256_bytes(data), Path(str(filename)).name, kind)
+        hit = self._saved.get(key)
+        if hit is not None and hit.is_file():
+            return hit
+        path = save_upload(data, filename, self.path, kind=kind)
+        self._saved[key] = path
+        return path
+
+    def remember(self, key: tuple, make: Callable[[], object]) -> object:
+        """``make()`` computed once per ``key`` for this session (e.g. an upload's columns).
+
+        A rerun after every map click must not parse the uploaded files again;
+        a failure is not remembered (it is raised again, and shown again).
+        """
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
+    @property
+    def alive(self) -> bool:
+        """Whether the folder has not been removed yet."""
+        return self._finalizer.alive
+
+    def cleanup(self) -> None:
+        """Remove the folder and everything in it (idempotent)."""
+        self._finalizer()
+        self._saved.clear()
+        self._memo.clear()
+
+
 def upload_dir() -> Path:
-    """Folder where uploaded files are kept (content-addressed) for this machine's sessions."""
-    d = Path(tempfile.gettempdir()) / "planner-uploads"
-    d.mkdir(parents=True, exist_ok=True)
-    return d
+    """A new private folder (mode 0700) for uploads; prefer one :class:`UploadFolder` per session.
+
+    Nothing is shared between calls (the old fixed ``planner-uploads`` folder
+    was shared by every session on the machine); the caller removes it.
+    """
+    return Path(tempfile.mkdtemp(prefix="planner-uploads-"))
 
 
-def save_upload(data: bytes, filename: str, folder: str | Path | None = None, *,
+def save_upload(data: bytes, filename: str, folder: str | Path, *,
                 kind: str | None = None) -> Path:
     """Check uploaded bytes and write them to ``folder/<hash>/<filename>`` (reused when there).
 
@@ -73,18 +158,17 @@ def save_upload(data: bytes, filename: str, folder: str | Path | None = None, *,
         The uploaded file.
     filename : str
         Its name as uploaded (only the last part is used).
-    folder : str or Path, optional
-        Where to keep uploads; default :func:`upload_dir`.
+    folder : str or Path
+        Where to keep uploads: the session's :class:`UploadFolder`.
     kind : str, optional
         'boundaries', 'facilities', 'network' or 'scenario': the upload is
         first checked by :func:`planner.io.uploads.save_upload` (type by
         suffix and content, size, zip safety), which raises :class:`InputError`.
     """
-    root = Path(folder) if folder is not None else upload_dir()
-    dest = root / sha256_bytes(data)[:20]
+    dest = Path(folder) / sha256_bytes(data)[:20]
     if kind is not None and kind in uploads.ALLOWED_SUFFIXES:
         return uploads.save_upload(filename, data, kind, dest)
-    target = dest / (Path(filename).name or "upload")
+    target = dest / (Path(str(filename).replace("\\", "/")).name or "upload")
     if not (target.is_file() and target.stat().st_size == len(data)):
         atomic_write_bytes(target, data)
     return target
@@ -228,6 +312,14 @@ def read_user_data(current: DataSet, *, boundaries: Path | None = None, faciliti
         (load_network or _load)(network)
         net_path = network
         inputs["network"] = {"name": network.name, "sha256": sha256_file(network)}
+    given = {"boundaries": boundaries, "facilities": facilities, "network": network}
+    missing = [k for k, v in given.items() if v is None]
+    if current.is_demo and missing:
+        # the synthetic demo county never completes a user's own data
+        names = tr("app.list_sep").join(tr(f"app.input_{k}") for k in missing)
+        raise InputError(f"upload the {', '.join(missing)} too: the demo county is not mixed with your data",
+                         code="app_inputs_missing", params={"missing@zh": names,
+                                                            "missing@en": ", ".join(missing)})
     return DataSet(units=units, facilities=fac, network_path=Path(net_path), inputs=inputs, is_demo=False)
 
 
@@ -356,7 +448,7 @@ class ModelChain:
         if hit is not None:
             self._analyses.move_to_end(key)
             return hit
-        a = analysis_of(self.model(base_key, base_analysis.model, edits))
+        a = analysis_of(self.model(base_key, base_analysis.model, edits), **base_analysis.scoring)
         self._put(self._analyses, key, a)
         return a
 
@@ -400,9 +492,8 @@ class ServiceAreaCache:
     def layer(self, model: Model, facility_types: Sequence[str], minutes: Sequence[float]) -> gpd.GeoDataFrame:
         """Polygons of the types (WGS-84), computed only for types whose distances changed.
 
-        After an add (distances only shrank) the last polygons of the type are
-        grown by what the new site reaches (:func:`planner.engine.isochrones.grow_service_area`)
-        instead of being rebuilt.
+        After an edit only the edited type's distances change, so only its
+        polygons are rebuilt (one raster for all its walks).
 
         Parameters
         ----------
@@ -437,19 +528,17 @@ class ServiceAreaCache:
         return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4326")
 
     def _polygons(self, model: Model, t: str, mins: tuple, dist: np.ndarray) -> list:
-        """Metric polygons of type ``t``: grown from the latest cached ones when only walks shrank."""
-        from planner.engine.isochrones import grow_service_area, service_area
+        """Metric polygons of type ``t``, one per walk, from one walking-time raster for all walks.
+
+        With the grid method (the default) growing an area from the previous
+        one costs as much as rebuilding it, so an edit rebuilds its type once.
+        """
+        from planner.engine.isochrones import service_areas
         from planner.engine.travel import to_metres
 
         sites = model.facility_snap.take(np.nonzero(model.type_mask(t))[0])
         limits = [float(to_metres(m, model.speed)) for m in mins]
-        for (kt, kmins, _, kspeed), (old_dist, _, old_polys, net_id) in reversed(self._store.items()):
-            if (kt, kmins, kspeed) == (t, mins, model.speed) and net_id == id(model.network):
-                if old_dist.shape == dist.shape and np.all(dist <= old_dist):
-                    return [grow_service_area(model.network, p, old_dist, dist, lim, sites=sites)
-                            for p, lim in zip(old_polys, limits, strict=True)]
-                break
-        return [service_area(model.network, dist, lim, sites=sites) for lim in limits]
+        return service_areas(model.network, dist, limits, sites=sites)
 
 
 # --- site suggestions ----------------------------------------------------------------------------
@@ -466,24 +555,50 @@ def suggest_available() -> bool:
 
 def suggestion_edits(model, facility_type: str, count: int, edits: Sequence[Mapping],
                      lang: str = "zh") -> list[dict]:
-    """Edits realising the sites :func:`planner.siting.suggest_sites` chooses.
+    """Edits realising the sites :func:`planner.siting.suggest_sites` chooses (see :func:`suggest_site_edits`)."""
+    return suggest_site_edits(model, facility_type, count, edits, lang)[0]
+
+
+def suggest_site_edits(model, facility_type: str, count: int, edits: Sequence[Mapping],
+                       lang: str = "zh") -> tuple[list[dict], dict[str, dict]]:
+    """Edits realising the sites :func:`planner.siting.suggest_sites` chooses, and what each adds.
 
     A chosen candidate that is already one of the model's facilities (status
     'candidate') is set to 'planned'; any other chosen point is added with a
-    new id (:func:`planner.analysis.scenario.site_edits`, the rule siting uses too).
+    new id (:func:`planner.analysis.scenario.site_edits`, the rule siting uses too)
+    and the type's usual places (:func:`planner.app.defaults.usual_capacity`).
+
+    Returns
+    -------
+    (list of dict, dict)
+        The edits, and facility id -> ``{'unit', 'gain_pop60', 'gain_units',
+        'unit_kind'}`` (the unit the site lies in, the people 60+ and the
+        units it newly covers, in the order chosen) for the edit list.
     """
     from planner.analysis.scenario import site_edits
+    from planner.app.defaults import usual_capacity
+    from planner.schema import FACILITY_TYPES
     from planner.siting import suggest_sites
     from planner.text import tr, type_label
 
     chosen = suggest_sites(model, facility_type, count=int(count)).chosen
-    # the app's added sites get fresh ids, names in the chosen language and no places
+    cap, _ = usual_capacity(model.facilities, facility_type)
+    # the app's added sites get fresh ids, names in the chosen language and the usual places
     sites = pd.DataFrame({
         "candidate_id": chosen["candidate_id"].astype(str).to_numpy(),
         "lon": [round(float(v), 7) for v in chosen["lon"]],
         "lat": [round(float(v), 7) for v in chosen["lat"]],
         "name": [tr("app.suggested_name", lang, type=type_label(facility_type, lang), k=k)
                  for k in range(1, len(chosen) + 1)],
-        "capacity": np.nan})
-    return [e.to_dict() for e in site_edits(model, facility_type, sites, status="planned", edits=edits,
-                                            keep_ids=False)]
+        "capacity": cap if cap > 0 else np.nan})
+    out = [e.to_dict() for e in site_edits(model, facility_type, sites, status="planned", edits=edits,
+                                           keep_ids=False)]
+    level = FACILITY_TYPES[facility_type].level
+    notes = {}
+    for e, row in zip(out, chosen.to_dict(orient="records"), strict=True):
+        notes[str(e["facility_id"])] = {
+            "unit": str(row.get("unit") or ""),
+            "gain_pop60": float(row.get("gain_pop60") or 0.0),
+            "gain_units": int(row.get("gain_units") or 0),
+            "unit_kind": level if level in ("community", "village") else "village"}
+    return out, notes

@@ -6,7 +6,9 @@ Pure functions of an analysis (or model) and the language; the widgets in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -17,11 +19,13 @@ from planner.text import column_label, kind_label, tr, type_label
 
 if TYPE_CHECKING:
     from planner.analysis import Analysis
+    from planner.analysis.scenario import ScoreChange
     from planner.engine import Model
+    from planner.io import Profile
     from planner.outputs.webmap import MapView
 
-__all__ = ["implied_metres", "kept_view", "places_column", "places_summary", "places_table",
-           "summary_text", "unit_view", "view_state"]
+__all__ = ["TargetCard", "delta_text", "md_text", "implied_metres", "kept_view", "places_column", "places_summary",
+           "places_table", "profile_heading", "summary_text", "target_cards", "targets_table", "unit_view", "view_state"]
 
 
 def implied_metres(minutes: Sequence[float], speed: float, lang: str = "zh") -> str:
@@ -188,3 +192,176 @@ def places_summary(model: Model, facility_type: str, lang: str = "zh", *, minute
     return tr("app.places_summary", lang, type=type_label(facility_type, lang), places=places, pop60=pop60,
               rate=places / pop60 * 1000 if pop60 > 0 else float("nan"),
               minutes=float(minutes if minutes is not None else model.profile.catchment(facility_type)))
+
+
+# --- the targets panel ---------------------------------------------------------------------------
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>()#+-.!|~$:"})
+
+
+def md_text(text: object) -> str:
+    r"""``text`` escaped for ``st.markdown``/``st.success``: shown as written, never as markup or a link.
+
+    Names come from uploaded files and scenario files; a name such as
+    ``<img src=x onerror=...>`` or ``[x](javascript:...)`` must read as text.
+
+    Examples
+    --------
+    >>> md_text("a*b* [x](y) <i>")
+    'a\\*b\\* \\[x\\]\\(y\\) \\<i\\>'
+    """
+    return str(text).translate(_MD_SPECIAL)
+
+
+
+def delta_text(change: ScoreChange, lang: str = "zh") -> str:
+    """The change of a target's value: '+3.3 个百分点' / '+3.3 pp', '+1' for counts, '' when none.
+
+    Parameters
+    ----------
+    change : ScoreChange
+        One target before and after the scenario's edits.
+    lang : str, default 'zh'
+        Language of the unit of a share's change.
+    """
+    return change.delta_text(lang)
+
+
+def profile_heading(profile: Profile, lang: str = "zh") -> str:
+    """The profile's title with its document's status ('… · 征求意见稿（未正式发布）').
+
+    The status is left out when the title already says it (景德镇's title ends in
+    （再次征求意见稿）, the generic default's says 通用默认).
+    """
+    title, status = profile.title(lang), profile.status_text(lang)
+    head = re.split(r"[\uff08(]", status)[0].strip()  # the status before its explanation in brackets
+    if head and head.lower() in title.lower():
+        return title
+    return tr("app.profile_heading", lang, title=title, status=status)
+
+
+@dataclass(frozen=True)
+class TargetCard:
+    """What one card of the targets panel shows (all text, in one language).
+
+    Attributes
+    ----------
+    target_id : str
+        The profile's target id.
+    label : str
+        The target's full name (never cut).
+    short_label : str
+        The name without a trailing parenthesis (the metric's label).
+    value : str
+        规划: the value with existing and planned facilities.
+    existing : str
+        现状: the value with existing facilities only.
+    target : str
+        The figure to reach ('≥ 85%', '≥ 1'), '—' for an informative target.
+    met : str
+        '达标', '未达标', '仅供参考' or '—'.
+    colour : str
+        Streamlit colour of ``met``: green, red or gray.
+    delta : str
+        The change against the baseline ('+3.3 个百分点'), '' when none.
+    units_met : str
+        'units met/units' of a unit target, '' for a count.
+    overdue : bool
+        The deadline is past and the target is not met (逾期).
+    informative : bool
+        Shown, never judged (仅供参考).
+    deadline : int or None
+        The deadline year.
+    """
+
+    target_id: str
+    label: str
+    short_label: str
+    value: str
+    existing: str
+    target: str
+    met: str
+    colour: str
+    delta: str
+    units_met: str
+    overdue: bool
+    informative: bool
+    deadline: int | None
+
+    def badges(self, lang: str = "zh") -> str:
+        """The status line of the card: met, 逾期, deadline and the figure, joined by ' · '."""
+        parts = [f":{self.colour}[**{self.met}**]"]
+        if self.overdue:
+            parts.append(f":red-background[{tr('app.overdue', lang)}]")
+        if self.deadline:
+            parts.append(tr("app.deadline", lang, year=self.deadline))
+        parts.append(tr("app.target_value", lang, target=self.target))
+        return " · ".join(parts)
+
+
+def target_cards(base: Analysis, analysis: Analysis, lang: str = "zh") -> list[TargetCard]:
+    """The cards of the targets panel: each target's 现状 and 规划 value, change, 逾期 and status.
+
+    Parameters
+    ----------
+    base : Analysis
+        The baseline (the data before the session's edits).
+    analysis : Analysis
+        The current scenario.
+    lang : str, default 'zh'
+        Language of the text.
+    """
+    from planner.analysis.scenario import score_changes
+
+    scores = {s.target.id: s for s in analysis.scores}
+    cards = []
+    for c in score_changes(base, analysis, lang):
+        s = scores[c.target_id]
+        informative = bool(getattr(s.target, "informative", False))
+        if informative:
+            met, colour, target = tr("app.informative", lang), "gray", "—"
+        else:
+            met = c.met_text(lang)
+            colour = "gray" if c.met_after is None else "green" if c.met_after else "red"
+            target = c.value_text(c.target) if c.measure != "count" else f"≥ {c.target:,.0f}"
+        existing = float(getattr(s, "value_existing", np.nan))
+        cards.append(TargetCard(
+            target_id=c.target_id, label=c.label, short_label=c.short_label,
+            value=c.value_text(c.after), existing=c.value_text(existing), target=target, met=met,
+            colour=colour, delta=delta_text(c, lang),
+            units_met="" if c.measure == "count" else f"{c.n_met_after}/{c.n_units}",
+            overdue=bool(getattr(s, "overdue", False)), informative=informative,
+            deadline=getattr(s.target, "deadline", None)))
+    return cards
+
+
+def targets_table(base: Analysis, analysis: Analysis, lang: str = "zh") -> pd.DataFrame:
+    """The targets as a compact table (full names): 现状, 规划, figure, met, 逾期, deadline, change.
+
+    Parameters
+    ----------
+    base : Analysis
+        The data before the session's edits.
+    analysis : Analysis
+        The current scenario.
+    lang : str, default 'zh'
+        Language of the headers and cells.
+    """
+    from planner.analysis.scenario import score_changes
+
+    before = {c.target_id: c.value_text(c.before) for c in score_changes(base, analysis, lang)}
+    rows = []
+    for c in target_cards(base, analysis, lang):
+        rows.append({
+            tr("app.col.target", lang): c.label,
+            tr("app.col.existing", lang): c.existing,
+            tr("app.col.planned", lang): c.value,
+            tr("app.col.figure", lang): c.target,
+            tr("app.col.met", lang): c.met,
+            tr("app.col.overdue", lang): tr("app.overdue", lang) if c.overdue else "",
+            tr("app.col.deadline", lang): str(c.deadline) if c.deadline else "",
+            tr("app.col.before", lang): before[c.target_id],
+            tr("app.col.change", lang): c.delta,
+            tr("app.col.units_met", lang): c.units_met,
+        })
+    return pd.DataFrame(rows)

@@ -20,11 +20,14 @@ from planner.outputs.layers import LAYER_FORMATS, gis_layers, write_layers
 from planner.outputs.tables import (
     assumption_labels,
     assumptions_table,
+    district_labels,
     districts_table,
     report_types,
     sheet_names,
+    target_labels,
     targets_formats,
     targets_table,
+    targets_text,
     unit_labels,
     unit_table,
     unit_targets,
@@ -105,9 +108,10 @@ def write_report_xlsx(analysis: Analysis, path: str | Path, *, lang: str = "zh",
     if districts and units_mask is None and len(analysis.districts):
         sheets[names["districts"]] = districts_table(analysis)
     sheets[names["assumptions"]] = assumptions_table(analysis, lang, sources=sources)
-    labels = {**unit_labels(analysis, lang), **assumption_labels(lang),
-              **{tg.id: tg.label(lang) for tg in analysis.model.profile.targets}}
-    # value/target only exist on the targets sheet, so their per-row formats apply there alone
+    # one label and format per column name across the sheets: the target columns are the targets
+    # sheet's alone, the ``<id>_share`` ones the districts sheet's
+    labels = {**unit_labels(analysis, lang), **assumption_labels(lang), **district_labels(analysis, lang),
+              **target_labels(lang)}
     return write_xlsx(sheets, path, lang=lang, labels=labels, formats=targets_formats(targets))
 
 
@@ -140,7 +144,10 @@ def write_analysis(analysis: Analysis, out_dir: str | Path, *, lang: str = "zh",
 
     Files: ``coverage.gpkg`` (layers ``units`` and ``facilities``),
     ``gaps.xlsx`` (sheets: units, targets, districts, assumptions),
-    ``gaps.csv``, ``targets.csv``, ``service_areas.gpkg`` and ``summary.json``.
+    ``gaps.csv``, ``targets.csv``, ``service_areas.gpkg``, ``map.html``
+    (the offline interactive gap map, as the app downloads it) and
+    ``summary.json``.  Each file is written atomically; for a whole folder
+    written or not at all, write into :func:`planner.outputs.rundir.output_run`.
 
     Parameters
     ----------
@@ -171,9 +178,11 @@ def write_analysis(analysis: Analysis, out_dir: str | Path, *, lang: str = "zh",
     paths = {"coverage": write_gpkg({"units": analysis.units, "facilities": fac}, out / "coverage.gpkg")}
     paths["xlsx"] = write_report_xlsx(analysis, out / "gaps.xlsx", lang=lang)
     paths["csv"] = write_unit_csv(analysis, out / "gaps.csv", lang=lang)
-    paths["targets_csv"] = write_csv(targets_table(analysis, lang), out / "targets.csv", lang=lang)
+    paths["targets_csv"] = write_csv(targets_text(targets_table(analysis, lang)), out / "targets.csv", lang=lang,
+                                     labels=target_labels(lang))
     if service_areas:
         layer = service_area_layer(m, minutes=minutes)
         paths["service_areas"] = write_gpkg({"service_areas": layer}, out / "service_areas.gpkg")
+    paths["map"] = write_html_map(analysis, out / "map.html", lang=lang)
     paths["summary"] = write_json(analysis.summary(), out / "summary.json")
     return paths

@@ -5,10 +5,11 @@ paper: units shaded by the share of their 60+ population within the walk,
 gap units hatched, facilities by type, the service area, a legend, a true
 scale bar (the map is drawn in the network's metric CRS), a north arrow, and
 the data source, date, standards profile and walking speed.  No basemap tiles
-are needed.  Chinese text needs a CJK font: :func:`find_cjk_font` looks for
-one (WenQuanYi, Noto Sans CJK, Source Han, SimHei, Microsoft YaHei, or the
-file named by ``$PLANNER_CJK_FONT``); without one the map falls back to
-English labels with a :class:`~planner._errors.PlannerWarning`.
+are needed.  Chinese text needs a CJK font: :func:`find_cjk_font` takes the
+file named by ``$PLANNER_CJK_FONT``, else Noto Sans CJK SC shipped with the
+``mplfonts`` dependency (SIL Open Font License), else an installed one
+(WenQuanYi, Noto Sans CJK, Source Han …).  A Chinese map is never drawn in
+English: without a CJK font it is refused with a clear error.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import numpy as np
 
-from planner._errors import InputError, PlannerWarning
+from planner._errors import InputError, PlannerError, PlannerWarning
 from planner._util import atomic_path
 from planner.outputs.style import (
     GAP_COLOUR,
@@ -84,6 +85,13 @@ def find_cjk_font() -> str | None:
             return font_manager.FontProperties(fname=path).get_name()
         warnings.warn(f"PLANNER_CJK_FONT={path} is not a file; looking for an installed CJK font",
                       PlannerWarning, stacklevel=2)
+    shipped = packaged_cjk_font()
+    if shipped is not None:
+        try:
+            font_manager.fontManager.addfont(str(shipped))
+            return font_manager.FontProperties(fname=str(shipped)).get_name()
+        except (OSError, RuntimeError, ValueError):
+            pass  # a damaged install: look for a system font
     names = {f.name for f in font_manager.fontManager.ttflist}
     for n in CJK_FONT_NAMES:
         if n in names:
@@ -102,25 +110,43 @@ def find_cjk_font() -> str | None:
     return None
 
 
+PACKAGED_FONT = ("mplfonts", "fonts/NotoSansCJKsc-Regular.otf")
+"""The CJK font shipped through a dependency: (package, file).  Only this file of ``mplfonts`` is
+used: Noto Sans CJK SC is under the SIL Open Font License (the package also bundles SimHei, whose
+licence is not free, and it is never loaded)."""
+
+
+def packaged_cjk_font() -> Path | None:
+    """The Noto Sans CJK SC file shipped with the ``mplfonts`` package, or ``None`` when it is not installed."""
+    from importlib import resources
+
+    package, name = PACKAGED_FONT
+    try:
+        ref = resources.files(package).joinpath(name)
+    except (ModuleNotFoundError, TypeError):
+        return None
+    path = Path(str(ref))
+    return path if path.is_file() else None
+
+
 _CJK_FILE_HINTS = ("wqy", "notosanscjk", "notoserifcjk", "sourcehansans", "simhei", "msyh", "pingfang",
                    "uming", "ukai", "droidsansfallback")
 
 
-@functools.lru_cache(maxsize=1)
-def _warn_no_font() -> None:
-    warnings.warn("no Chinese (CJK) font found: the map is drawn with English labels — " + FONT_HINT,
-                  PlannerWarning, stacklevel=3)
-
-
 def map_language(lang: str = "zh") -> tuple[str, str | None]:
-    """The language a map can be drawn in and the CJK font to use.
+    """The language a map is drawn in and the CJK font to use.
 
-    ``zh`` without a CJK font becomes ``en`` (warned once).
+    Raises
+    ------
+    PlannerError
+        ``lang`` is ``zh`` and no CJK font can be found: a Chinese map is
+        never drawn in boxes, nor silently in English.
     """
     font = find_cjk_font()
     if lang == "zh" and font is None:
-        _warn_no_font()
-        return "en", None
+        raise PlannerError("no Chinese (CJK) font found, so the map cannot be drawn in Chinese",
+                           code="no_cjk_font", hint="reinstall the package (it depends on mplfonts, which "
+                           "ships Noto Sans CJK SC), or " + FONT_HINT)
     return ("zh" if lang == "zh" else "en"), font
 
 
@@ -308,7 +334,8 @@ def gap_map_figure(
                              geometry=model.units.geometry.to_numpy(), crs=crs)
     kinds = relevant_kinds(analysis, facility_type)
     scored = mask & analysis.units["kind"].isin(kinds).to_numpy()
-    focus = units[mask]
+    # the page frames what is scored (a village type: the villages, not the whole county)
+    focus = units[scored] if scored.any() else units[mask]
     shaded = units[scored]
     long_mm, short_mm = PAPERS_MM[paper]
     w_mm, h_mm = (long_mm, short_mm) if orientation == "landscape" else (short_mm, long_mm)
@@ -321,7 +348,9 @@ def gap_map_figure(
     with matplotlib.rc_context(rc):  # type: ignore[arg-type]  # keys checked by matplotlib
         fig = Figure(figsize=(w_mm / 25.4, h_mm / 25.4))
         margin = 10.0
-        title_h, foot_h = 18.0 * scale, 14.0 * scale
+        title_h = 18.0 * scale
+        footer = _footer_lines(analysis, model, facility_type, minutes, metres, mask, lang, source, date)
+        foot_h = (5.0 + 4.6 * len(footer)) * scale
         if orientation == "landscape":
             leg_w = 68.0 * scale
             map_box = (margin, margin + foot_h, w_mm - 2 * margin - leg_w - 4, h_mm - 2 * margin - title_h - foot_h)
@@ -406,7 +435,7 @@ def gap_map_figure(
             handles.append(Patch(facecolor=WATER_COLOURS[0], edgecolor=WATER_COLOURS[1], label=_tx("water", lang)))
         if len(others):
             handles.append(Patch(facecolor=OTHER_UNIT_COLOURS[0], edgecolor=OTHER_UNIT_COLOURS[1],
-                                 label=_tx("other", lang, kinds=_kinds_text(kinds, lang))))
+                                 label=_other_label(kinds, mask, lang)))
         fac_handles = []
         for ftype in shown_types:
             marker, colour = symbol(ftype).marker, symbol(ftype).colour
@@ -418,6 +447,10 @@ def gap_map_figure(
                                       markeredgecolor="#333333", markersize=6 * scale,
                                       label=_tx("planned", lang)))
         ncol = 1 if orientation == "landscape" else 2
+        # labels wrapped to the legend's width (English ones were cut at the page edge)
+        room_mm = leg_box[2] / ncol - 12.0 * scale
+        for h in [*handles, *fac_handles]:
+            h.set_label(wrap_label(str(h.get_label()), room_mm, fs, lang))
         leg1 = lax.legend(handles=handles, loc="upper left", fontsize=fs, title_fontsize=fs * 1.1,
                           title=_tx("share", lang, minutes=minutes), frameon=False, ncol=ncol,
                           alignment="left")
@@ -426,16 +459,95 @@ def gap_map_figure(
             lax.legend(handles=fac_handles, loc="lower left" if orientation == "landscape" else "upper right",
                        fontsize=fs, title=_tx("facilities", lang), title_fontsize=fs * 1.1, frameon=False,
                        ncol=1 if orientation == "landscape" else 2, alignment="left")
-        prof = model.profile.title(lang)
-        lines = [
-            _tx("profile", lang, profile=prof, speed=model.speed, type=tname, minutes=minutes, metres=metres),
-            _tx("source", lang, source=source or _default_source(model, lang)) + "    "
-            + _tx("date", lang, date=date or datetime.date.today().isoformat()),
-        ]
-        for k, line in enumerate(lines):
-            fig.text(margin / w_mm, (margin + foot_h * (0.7 - 0.45 * k)) / h_mm, line, ha="left",
+        step = 4.6 * scale
+        for k, line in enumerate(footer):
+            fig.text(margin / w_mm, (margin + foot_h - 2.5 * scale - step * (k + 0.5)) / h_mm, line, ha="left",
                      va="center", fontsize=fs * 0.95)
     return fig
+
+
+def _footer_lines(analysis: Analysis, model: Model, facility_type: str, minutes: float, metres: float,
+                  mask: np.ndarray, lang: str, source: str | None, date: str | None) -> list[str]:
+    """The footer: the profile with its document's status, the mapped type's targets (现状/规划, 逾期), source."""
+    prof = model.profile
+    tname = type_label(facility_type, lang)
+    profile = tr("map.print.profile_status", lang, title=prof.title(lang), status=prof.status_text(lang))
+    lines = [_tx("profile", lang, profile=profile, speed=model.speed, type=tname, minutes=minutes, metres=metres)]
+    lines += target_lines(analysis, facility_type, mask, lang)
+    lines.append(_tx("source", lang, source=source or _default_source(model, lang)) + "    "
+                 + _tx("date", lang, date=date or datetime.date.today().isoformat()))
+    return lines
+
+
+def target_lines(analysis: Analysis, facility_type: str, mask: np.ndarray | None = None, lang: str = "zh",
+                 limit: int = 3) -> list[str]:
+    """Footer lines of the targets counting ``facility_type``: figure, 现状 (existing), 规划 (planned), 逾期.
+
+    Parameters
+    ----------
+    analysis : Analysis
+        The analysis.
+    facility_type : str
+        The mapped type.
+    mask : array of bool, optional
+        The mapped units (targets scored over them); all units by default.
+    lang : str
+        ``zh`` or ``en``.
+    limit : int
+        At most this many targets (the page has room for a few).
+
+    Returns
+    -------
+    list of str
+    """
+    from planner.outputs.tables import share_text
+
+    whole = mask is None or bool(np.all(mask))
+    scores = analysis.scores_over(None if whole else mask)
+    out = []
+    for sc in scores:
+        t = sc.target
+        if facility_type not in t.facility_types or t.informative:
+            continue
+        fig = t.figure_text(lang)
+        text = tr("map.print.target_line", lang, target=t.label(lang), figure=fig,
+                  existing=share_text(sc.value_existing, t.is_share) or "—",
+                  planned=share_text(sc.value, t.is_share) or "—")
+        if sc.overdue:
+            text += tr("map.print.overdue", lang, year=t.deadline)
+        out.append(text)
+        if len(out) == limit:
+            break
+    return out
+
+
+def wrap_label(text: str, room_mm: float, fontsize: float, lang: str) -> str:
+    r"""``text`` broken into lines that fit ``room_mm`` at ``fontsize`` points.
+
+    Examples
+    --------
+    >>> wrap_label("other units (not scored for communities)", 30, 7, "en").count("\n") >= 1
+    True
+    >>> wrap_label("水系", 30, 7, "zh")
+    '水系'
+    """
+    import textwrap
+
+    em_mm = fontsize * 25.4 / 72
+    if lang == "zh":  # CJK characters are one em wide; break anywhere
+        per_line = max(4, int(room_mm / em_mm))
+        width = 0.0
+        out: list[str] = []
+        for ch in text:
+            w = 1.0 if ord(ch) > 0x2E80 else 0.55
+            if width + w > per_line and out and not ch.isspace():
+                out.append("\n")
+                width = 0.0
+            out.append(ch)
+            width += w
+        return "".join(out)
+    per_line = max(8, int(room_mm / (em_mm * 0.55)))
+    return "\n".join(textwrap.wrap(text, per_line)) or text
 
 
 def _service_area(model: Model, facility_type: str, minutes: float,
@@ -476,9 +588,14 @@ def relevant_kinds(analysis: Analysis, facility_type: str) -> list[str]:
     return kinds or ["community", "village"]
 
 
-def _kinds_text(kinds: Sequence[str], lang: str) -> str:
+def _other_label(kinds: Sequence[str], mask: np.ndarray, lang: str) -> str:
+    """What the grey units are: the kinds this map's targets do not score, or units outside the district."""
+    sep = tr("table.list_sep", lang)
     rest = [k for k in ("community", "village") if k not in kinds]
-    return tr("table.list_sep", lang).join(kind_label(k, lang) for k in rest) if rest else ""
+    if rest:
+        return tr("map.print.other_kinds", lang, others=sep.join(kind_label(k, lang) for k in rest),
+                  scored=sep.join(kind_label(k, lang) for k in kinds))
+    return tr("map.print.other_area", lang) if not np.all(mask) else tr("map.print.other_kinds_none", lang)
 
 
 def _default_source(model: Model, lang: str) -> str:

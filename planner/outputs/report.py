@@ -26,7 +26,7 @@ from planner._errors import InputError
 from planner._util import atomic_path
 from planner.outputs import printmap
 from planner.outputs.export import write_report_xlsx
-from planner.outputs.tables import unit_targets
+from planner.outputs.tables import share_text, unit_targets
 from planner.outputs.writers import safe_stem, write_csv
 from planner.settings import DEFAULT_DPI, DEFAULT_LANG
 from planner.text import column_label, tr, type_label
@@ -318,11 +318,39 @@ def write_index(index: pd.DataFrame, out_dir: str | Path, *, analysis: Analysis 
         targets = unit_targets(analysis) if analysis is not None else []
     labels = _index_labels(targets, s)
     table = index.drop(columns=[c for c in ("traceback",) if c in index.columns])
-    paths = {"csv": write_csv(table, out / "index.csv", lang=lang, labels=labels)}
+    paths = {"csv": write_csv(index_text(table, targets, lang), out / "index.csv", lang=lang, labels=labels)}
     paths["html"] = out / "index.html"
     with atomic_path(paths["html"]) as tmp:
         tmp.write_text(_index_html(table, labels, targets, s), encoding="utf-8")
     return paths
+
+
+def index_text(table: pd.DataFrame, targets: Sequence[Target], lang: str = DEFAULT_LANG) -> pd.DataFrame:
+    """The index as people read it: shares as ``99.9%``, populations as ``12,345``, status in words.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per district (see :func:`run_report`).
+    targets : sequence of Target
+        The unit targets whose columns hold shares.
+    lang : str
+        Language of the status words.
+
+    Returns
+    -------
+    DataFrame
+    """
+    out = table.copy()
+    if "status" in table.columns:
+        out["status"] = [tr(f"table.index.{v}", lang) if v in ("ok", "failed") else v for v in table["status"]]
+    shares = {c for c in table.columns if c.startswith("share_")} | {tg.id for tg in targets}
+    for c in table.columns:
+        if c in shares:
+            out[c] = [share_text(v) for v in pd.to_numeric(table[c], errors="coerce")]
+        elif c in ("population", "pop60"):
+            out[c] = [share_text(v, share=False) for v in pd.to_numeric(table[c], errors="coerce")]
+    return out
 
 
 def _index_labels(targets: Sequence[Target], s: ReportSettings) -> dict[str, str]:

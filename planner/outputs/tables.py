@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -148,14 +149,44 @@ def _pair_label(prefix: str, key: str, lang: str) -> str:
     return key if text == f"{prefix}.{key}" else text
 
 
+TARGET_COLUMNS = ("label", "level", "facility_types", "measure", "rule", "minutes", "target", "deadline",
+                  "value_existing", "value", "met_existing", "met", "overdue", "n_scored", "n_scored_met", "pop60",
+                  "pop60_covered", "note", "source_file", "source_quote", "source_status")
+"""Columns of :func:`targets_table`, in order (headers: :func:`target_labels`)."""
+
+SHARE_COLUMNS = ("target", "value_existing", "value")
+"""Columns of :func:`targets_table` holding the figure and the values (a share or a count per row)."""
+
+
+def level_label(level: str, lang: str) -> str:
+    """A target's level in words (县（区）, 乡镇, 社区 …)."""
+    return _pair_label("profiles.level", level, lang)
+
+
+def deadline_text(deadline: int | None, lang: str) -> str:
+    """``2025年底`` / ``end-2025``, or 未设期限 / no deadline."""
+    return tr("profiles.deadline", lang, year=deadline) if deadline else tr("profiles.no_deadline", lang)
+
+
+def source_status_label(status: str, lang: str) -> str:
+    """A figure's origin in words (已发布文件原文, 征求意见稿原文, 国家文件/标准, 本工具的解读)."""
+    return _pair_label("profiles.source", status, lang)
+
+
 def targets_table(analysis: Analysis, lang: str = "zh", *,
                   units_mask: Sequence[bool] | np.ndarray | None = None) -> pd.DataFrame:
-    """Every target of the profile: value, target, met, counts (for a summary sheet).
+    """Every target of the profile, as people read it (the 指标汇总 sheet and ``targets.csv``).
 
-    ``value`` and ``target`` are shares (0–1) except for ``count`` targets,
-    where they are numbers of facilities; :func:`targets_formats` gives the
-    matching Excel formats.  With ``units_mask`` the targets are scored over
-    those units only (one street or township).
+    Columns (:data:`TARGET_COLUMNS`): the target's name (no internal id), its
+    level, facility types, measure, rule and walk, the figure to reach
+    (``target``, blank when informative) and deadline; ``value_existing``
+    (现状: existing facilities only) beside ``value`` (规划: with the planned
+    ones), whether each meets the figure, ``overdue`` (逾期: past the deadline
+    and not met), the counts, a note, and the source: plan file, the plan's
+    words, and the figure's origin in words.  ``target``, ``value_existing``
+    and ``value`` are shares (0–1) or counts per row; :func:`targets_formats`
+    gives the matching Excel formats and :func:`targets_text` the text for
+    CSV.  With ``units_mask`` the targets are scored over those units only.
 
     Parameters
     ----------
@@ -169,40 +200,82 @@ def targets_table(analysis: Analysis, lang: str = "zh", *,
     Returns
     -------
     DataFrame
-        One row per target of the profile.
+        One row per target of the profile; ``attrs["share"]`` says per row
+        whether the values are shares.
     """
     lang = norm_lang(lang)
-    rows = []
+    rows, shares = [], []
     for s in analysis.scores_over(units_mask):
         t = s.target
-        count = t.measure == "count"
+        fig = t.figure
+        walk = t.uses_walk
         rows.append({
-            "target_id": t.id,
             "label": t.label(lang),
+            "level": level_label(t.level, lang),
             "facility_types": list_text((type_label(x, lang) for x in t.facility_types), lang),
-            "unit_kind": tr(t.unit_kind, lang),
-            "rule": _pair_label("table.rule", t.rule, lang),
-            "minutes": t.minutes,
             "measure": _pair_label("table.measure", t.measure, lang),
+            "rule": _pair_label("table.rule", t.rule, lang),
+            "minutes": t.minutes if walk else np.nan,
+            "target": np.nan if fig is None else float(fig),
+            "deadline": deadline_text(t.deadline, lang),
+            "value_existing": s.value_existing if np.isfinite(s.value_existing) else np.nan,
             "value": s.value if np.isfinite(s.value) else np.nan,
-            "target": float(t.min_count) if count else t.share,
+            "met_existing": yes_no([s.met_existing], lang, blank="—")[0],
             "met": yes_no([s.met], lang, blank="—")[0],
-            "n_units": s.n_units,
-            "n_met": s.n_met,
-            "pop60": round(s.pop60, 1),
-            "pop60_covered": round(s.pop60_covered, 1) if np.isfinite(s.pop60_covered) else np.nan,
-            "note": s.note,
-            "source": t.source,
-            "tag": t.tag,
+            "overdue": tr("profiles.overdue", lang) if s.overdue else "",
+            "n_scored": s.n_units,
+            "n_scored_met": s.n_met,
+            "pop60": round(s.pop60),
+            "pop60_covered": round(s.pop60_covered) if np.isfinite(s.pop60_covered) else np.nan,
+            "note": s.note_text(lang),
+            "source_file": t.citation.file,
+            "source_quote": t.citation.quote,
+            "source_status": source_status_label(t.citation.status, lang),
         })
-    return pd.DataFrame(rows)
+        shares.append(t.is_share)
+    table = pd.DataFrame(rows, columns=list(TARGET_COLUMNS))
+    table.attrs["share"] = shares
+    return table
+
+
+def target_labels(lang: str = "zh") -> dict[str, str]:
+    """Headers of :func:`targets_table` (现状 is existing facilities only; 规划 adds the planned ones)."""
+    lang = norm_lang(lang)
+    return {c: tr(f"table.t.{c}", lang) for c in TARGET_COLUMNS}
 
 
 def targets_formats(table: pd.DataFrame) -> dict[str, str | list[str | None]]:
-    """Excel formats for :func:`targets_table`: percent for shares, integer for counts."""
-    counts = {tr("table.measure.count", lang) for lang in ("zh", "en")}
-    per_row: list[str | None] = ["0" if m in counts else "0.0%" for m in table["measure"]]
-    return {"value": per_row, "target": per_row}
+    """Excel formats for :func:`targets_table`: percent for shares, whole numbers for counts."""
+    shares = table.attrs.get("share")
+    if shares is None:  # a table built elsewhere: tell shares by their size
+        shares = [bool(v <= 1) for v in table["target"].fillna(1.0)]
+    per_row: list[str | None] = ["0.0%" if sh else "#,##0.##" for sh in shares]
+    return {c: per_row for c in SHARE_COLUMNS} | {"pop60": "#,##0", "pop60_covered": "#,##0", "minutes": "0.#"}
+
+
+def share_text(value: float, share: bool = True) -> str:
+    """A value as a report prints it: ``85.6%`` for a share, ``1,234`` or ``1.5`` for a count; blank for NaN.
+
+    Examples
+    --------
+    >>> share_text(0.8557696686388897), share_text(0.999), share_text(3.0, share=False), share_text(float("nan"))
+    ('85.6%', '99.9%', '3', '')
+    """
+    if value is None or not np.isfinite(value):
+        return ""
+    return f"{value:.1%}" if share else f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
+def targets_text(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`targets_table` with the figures and values as text (``85.6%``, ``3``) for a CSV people read."""
+    out = table.copy()
+    shares = table.attrs.get("share", [True] * len(table))
+    for c in SHARE_COLUMNS:
+        out[c] = [share_text(v, sh) for v, sh in zip(table[c], shares, strict=True)]
+    for c in ("pop60", "pop60_covered"):
+        out[c] = [share_text(v, False) for v in table[c]]
+    out["minutes"] = [share_text(v, False) for v in table["minutes"]]
+    return out
 
 
 def assumptions_table(analysis: Analysis, lang: str = "zh", *, sources: dict[str, str] | None = None,
@@ -234,26 +307,49 @@ def assumptions_table(analysis: Analysis, lang: str = "zh", *, sources: dict[str
     def tx(name: str, **fmt: Any) -> str:
         return tr(f"table.as.{name}", lang, **fmt)
 
+    prof = m.profile
     rows = [
         (tx("date"), date or datetime.date.today().isoformat(), "eldercare-planner"),
-        (tx("profile"), f"{m.profile.title(lang)} ({m.profile.name})", m.profile.path or tx("builtin")),
-        (tx("speed"), tx("speed_value", speed=m.speed), m.profile.speed_source),
-        (tx("network"), m.network.report.summary(lang), m.network.report.source),
+        (tx("profile"), prof.title(lang), _file_name(prof.path) if prof.path else tx("builtin")),
+        (tx("document"), prof.document(lang), list_text(prof.files, lang)),
+        (tx("status"), prof.status_text(lang), tr(f"profiles.{prof.status}_note", lang)
+         if prof.status in ("draft", "default") else ""),
+        (tx("speed"), tx("speed_value", speed=m.speed), prof.speed_source),
+        # file names only: a server's folders are nobody's business in a deliverable
+        (tx("network"), m.network.report.summary(lang), _file_name(m.network.report.source)),
         (tx("demand"), tx("demand_value", n=len(m.demand)), "planner.engine.demand"),
         (tx("snap"), tx("snap_value", metres=m.facility_snap.max_snap), ""),
         (tx("population"), tx("population_value"), ""),
     ]
     for key, val in (sources or {}).items():
-        rows.append((tx("input", what=key), str(val), ""))
-    for ft, minutes in m.profile.catchments.items():
+        rows.append((tx("input", what=key), _file_name(val), ""))
+    for ft, minutes in prof.catchments.items():
         rows.append((tx("catchment", type=type_label(ft, lang)),
-                     tr("minutes_metres", lang, minutes=minutes, metres=minutes * 60 * m.speed), ""))
-    for tg in m.profile.targets:
-        figure = f"≥ {tg.min_count}" if tg.measure == "count" else f"{tg.share:.0%}"
-        rows.append((tx("target", target=tg.label(lang)), figure, f"{tg.source} [{tg.tag}]"))
+                     tr("minutes_metres", lang, minutes=minutes, metres=minutes * 60 * m.speed),
+                     source_status_label(prof.catchment_status, lang)))
+    for tg in prof.targets:
+        figure = tr("profiles.informative", lang) if tg.informative else tg.figure_text(lang)
+        rows.append((tx("target", target=tg.label(lang)),
+                     tx("figure_deadline", figure=figure, deadline=deadline_text(tg.deadline, lang)),
+                     _source_line(tg.citation.file, tg.citation.quote, tg.citation.status, lang)))
+    for c in prof.context:
+        rows.append((tx("context", kind=tr(f"profiles.context.{c.kind}", lang), item=c.label(lang)),
+                     "" if c.figure is None else f"{c.figure:,.4g}",
+                     _source_line(c.citation.file, c.citation.quote, c.citation.status, lang)))
     for w in m.warnings:
         rows.append((tx("warning"), w, ""))
     return pd.DataFrame(rows, columns=["item", "setting", "source"])
+
+
+def _file_name(path: Any) -> str:
+    """The last part of a path (the file's name), or the text itself when it is not a path."""
+    text = str(path)
+    return PurePath(text).name or text if ("/" in text or "\\" in text) else text
+
+
+def _source_line(file: str, quote: str, status: str, lang: str) -> str:
+    """``file：“quote”（origin）`` in ``lang``."""
+    return tr("table.source_line", lang, file=file, quote=quote, status=source_status_label(status, lang))
 
 
 def assumption_labels(lang: str = "zh") -> dict[str, str]:
@@ -267,10 +363,20 @@ def sheet_names(lang: str = "zh") -> dict[str, str]:
 
 
 def districts_table(analysis: Analysis) -> pd.DataFrame:
-    """The per-street/township target values, target columns renamed ``<id>_share`` (percent format)."""
+    """The per-street/township target values, target columns renamed ``<id>_share`` (percent format).
+
+    Headers: :func:`district_labels`.
+    """
     d = analysis.districts.copy()
     ids = {tg.id for tg in analysis.model.profile.targets}
     return d.rename(columns={c: f"{c}_share" for c in d.columns if c in ids})
+
+
+def district_labels(analysis: Analysis, lang: str = "zh") -> dict[str, str]:
+    """Headers of :func:`districts_table`'s target columns: the target's name, not its id."""
+    lang = norm_lang(lang)
+    return {f"{tg.id}_share": tr("table.district_value", lang, target=tg.label(lang))
+            for tg in analysis.model.profile.targets}
 
 
 def number_format(col: str) -> str | None:

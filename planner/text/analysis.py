@@ -22,7 +22,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "analysis.col.scenario": ("方案值", "Scenario"),
     "analysis.col.target_value": ("目标值", "Target value"),
     "analysis.col.met": ("是否达标", "Met"),
-    "analysis.col.baseline": ("现状值", "Baseline"),
+    "analysis.col.baseline": ("编辑前", "Baseline"),
+    "analysis.delta_pp": ("{d:+.1f} 个百分点", "{d:+.1f} pp"),
     "analysis.col.change": ("变化", "Change"),
     "analysis.col.units_met": ("达标单元", "Units met"),
     "analysis.col.name_change": ("{name} 变化", "{name} change"),
@@ -35,4 +36,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "siting.reason_no_gain": ("；无新增覆盖(仅为凑足数量)", "; no further gain (fills the requested number)"),
     "siting.what_units": ("单元", "units"),
     "siting.what_pop60": ("60岁以上人口", "60+"),
+    "siting.reason_median": ("第{order}个选入：{served:,.0f}人(60岁以上)改到此{type}，合计少走{saving:,.0f}人·分钟",
+                             "chosen {order}: {served:,.0f} people (60+) walk to this {type} instead, "
+                             "saving {saving:,.0f} person-minutes"),
+    "siting.walk_line": ("  平均步行 {mean0:.1f} → {mean1:.1f} 分钟；最远 {max0:.1f} → {max1:.1f} 分钟",
+                         "  mean walk {mean0:.1f} → {mean1:.1f} min; worst {max0:.1f} → {max1:.1f} min"),
 }

@@ -29,8 +29,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "app.show_candidates": ("显示候选点位", "Show candidate sites"),
     "app.show_network": ("显示步行路网", "Show the walking network"),
     "app.targets": ("指标达标情况", "Targets"),
-    "app.targets_caption": ("标准：{profile}；步行速度 {speed:g} 米/秒。括号内为相对现状的变化。",
-                        "Profile: {profile}; walking speed {speed:g} m/s. Deltas are against the baseline."),
+    "app.targets_caption": ("标准：{profile}；步行速度 {speed:g} 米/秒。现状只计现有设施，规划另计规划设施；"
+                            "大字为规划值，变化相对于本次编辑前。",
+                            "Profile: {profile}; walking speed {speed:g} m/s. Existing counts existing facilities "
+                            "only, planned adds the planned ones; the large figure is the planned value, its "
+                            "change is against the data before this session's edits."),
     "app.target_value": ("目标 {target}", "target {target}"),
     "app.changes": ("本方案相对现状的变化", "Change of this scenario against the baseline"),
     "app.no_changes": ("尚未修改设施：点击地图添加规划设施。", "No edits yet: click the map to add a planned facility."),
@@ -81,7 +84,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "app.scenario_error": ("无法载入方案：{msg}。当前方案未改变。", "Could not load the scenario: {msg}. The current scenario is unchanged."),
     "app.compare": ("方案对比", "Compare scenarios"),
     "app.compare_pick": ("选择要对比的方案", "Scenarios to compare"),
-    "app.baseline": ("现状", "Baseline"),
+    "app.baseline": ("编辑前（原始数据）", "Before edits (input data)"),
     "app.current": ("当前方案", "Current scenario"),
     "app.restore": ("恢复此方案", "Restore this scenario"),
     "app.data_intro": ("上传边界、设施和路网文件，未上传的部分沿用当前数据。读取失败时保留原有数据。",
@@ -91,7 +94,8 @@ WORDS: dict[str, tuple[str, str]] = {
                       "Community/village boundaries (GeoPackage, GeoJSON, zipped Shapefile)"),
     "app.up_facilities": ("设施(GeoPackage、GeoJSON、Shapefile压缩包、CSV、XLSX)",
                       "Facilities (GeoPackage, GeoJSON, zipped Shapefile, CSV, XLSX)"),
-    "app.up_network": ("步行路网(.osm.pbf、.osm、.graphml)", "Walking network (.osm.pbf, .osm, .graphml)"),
+    "app.up_network": ("步行路网(.osm.pbf、.osm、.graphml，或道路中心线 .gpkg、.geojson、压缩的Shapefile)",
+                       "Walking network (.osm.pbf, .osm, .graphml, or road centre lines: .gpkg, .geojson, zipped shapefile)"),
     "app.layer": ("图层", "Layer"),
     "app.column_map": ("字段对应", "Column mapping"),
     "app.column_for": ("{label}对应的字段", "Column for {label}"),
@@ -167,10 +171,45 @@ WORDS: dict[str, tuple[str, str]] = {
     "app.demo_stem": ("示例县", "demo"),
     "app.planned_name": ("规划{type}{n}", "planned {type} {n}"),
     "app.suggested_name": ("建议{type}{k}", "suggested {type} {k}"),
+    "app.profile_heading": ("{title} · {status}", "{title} · {status}"),
+    "app.existing_planned": ("现状 {existing} · 规划 {value}", "existing {existing} · with planned {value}"),
+    "app.overdue": ("逾期", "overdue"),
+    "app.deadline": ("期限 {year}年", "by {year}"),
+    "app.informative": ("仅供参考", "for reference only"),
+    "app.units_met": ("达标单元 {n}", "units met {n}"),
+    "app.gain_pop60": ("新覆盖60岁以上{pop60:,.0f}人", "covers {pop60:,.0f} more people 60+"),
+    "app.gain_units": ("{n}个{kind}新达标", "{n} more {kind} met"),
+    "app.capacity_from_data": ("默认取本县{n}处{type}床位/名额的中位数，请按规划修改。",
+                               "Default: the median places of the county's {n} {type} sites; set the planned size."),
+    "app.capacity_typical": ("默认为{type}的常见规模（非标准规定），请按规划修改。",
+                             "Default: a typical {type} (not a standard's figure); set the planned size."),
+    "app.col.target": ("指标", "Target"),
+    "app.col.existing": ("现状（仅现有设施）", "Existing facilities only"),
+    "app.col.planned": ("规划（含规划设施）", "With planned facilities"),
+    "app.col.figure": ("目标值", "Figure"),
+    "app.col.met": ("是否达标", "Met"),
+    "app.col.overdue": ("逾期", "Overdue"),
+    "app.col.deadline": ("期限（年）", "Deadline (year)"),
+    "app.col.before": ("编辑前", "Before edits"),
+    "app.col.change": ("变化", "Change"),
+    "app.col.units_met": ("达标单元", "Units met"),
+    "app.promote_named": ("将候选点位「{name}」设为规划", "Make candidate “{name}” planned"),
+    "app.input_boundaries": ("边界", "boundaries"),
+    "app.input_facilities": ("设施", "facilities"),
+    "app.input_network": ("路网", "network"),
 }
 
 SEPARATORS: dict[str, tuple[str, str]] = {
     "app.list_sep": ("，", ", "),
+    "app.in_unit": ("（{unit}）", " ({unit})"),
+    "app.gain": ("：{parts}", ": {parts}"),
 }
 
-TEXT: dict[str, tuple[str, str]] = {**WORDS, **SEPARATORS}
+MAP_WORDS: dict[str, tuple[str, str]] = {
+    "app.map_drawing": ("正在绘制地图…", "Drawing the map…"),
+    "app.map_network_hidden": (
+        "步行路网共 {n:,} 段，数量过多，地图上未绘制（数据分析中已完整使用）。",
+        "The walking network ({n:,} segments) is too large to draw on the map; the analysis uses all of it."),
+}
+
+TEXT: dict[str, tuple[str, str]] = {**WORDS, **SEPARATORS, **MAP_WORDS}

@@ -12,4 +12,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "cli.out_folder": ("输出文件夹", "output folder"),
     "cli.gap_units": ("缺口单元", "gap units"),
     "cli.report_by": ("按街道、乡镇或全县", "street, township or county"),
+    "cli.rows_note": ("行号按数据行计，不含表头：第 2 行即电子表格中的第 3 行",
+                      "rows count data rows below the header: row 2 is row 3 of the spreadsheet"),
+    "err.inputs_missing": ("缺少 {missing}（已给出：{given}）；只有在一个输入也未给出时才使用示例县",
+                           "missing {missing} (given: {given}); the demo county is used only when no "
+                           "input is given at all"),
+    "fix.inputs_missing": ("请同时提供 {missing}", "pass {missing} too"),
 }

@@ -78,8 +78,10 @@ def test_clicks_and_edits(analysis):
 
 def test_guess_columns_and_uploads(tmp_path):
     g = guess_columns(["编号", "机构名称", "设施类型", "经度", "纬度", "床位数"], FACILITY_ALIASES)
-    assert g == {"facility_id": "编号", "name": "机构名称", "type": "设施类型", "capacity": "床位数",
-                 "nursing_beds": None, "status": None, "longitude": "经度", "latitude": "纬度"}
+    expect = {"facility_id": "编号", "name": "机构名称", "type": "设施类型", "capacity": "床位数",
+              "nursing_beds": None, "status": None, "longitude": "经度", "latitude": "纬度"}
+    # the schema may grow optional columns (grade, operator ...): none of them is guessed here
+    assert {k: g.get(k) for k in expect} == expect and all(g[k] is None for k in set(g) - set(expect))
     p = aps.save_upload(b"abc", "../../etc/x.osm.pbf", tmp_path)
     assert p.name == "x.osm.pbf" and p.parent.parent == tmp_path and p.read_bytes() == b"abc"
     assert aps.save_upload(b"abc", "x.osm.pbf", tmp_path) == p
@@ -134,7 +136,7 @@ def test_adding_a_facility_changes_the_targets_panel(app):
     after = _metrics(app)["农村互助养老服务设施行政村覆盖率"]
     assert float(after.rstrip("%")) > float(before.rstrip("%"))
     delta = next(m.delta for m in app.metric if m.label == "农村互助养老服务设施行政村覆盖率")
-    assert delta.startswith("+") and delta.endswith("pp")
+    assert delta.startswith("+") and delta.endswith(" 个百分点")  # Chinese throughout, not "pp"
     assert any("→" in s.value and "+1个行政村" in s.value for s in app.success)
     edits = app.session_state["edits"]
     assert len(edits) == 1 and edits[0]["op"] == "add" and edits[0]["capacity"] == 20.0
@@ -143,6 +145,8 @@ def test_adding_a_facility_changes_the_targets_panel(app):
     app.radio(key="lang").set_value("en")
     _run(app)
     assert "(+1 villages" in " ".join(s.value for s in app.success)
+    delta_en = next(m.delta for m in app.metric if m.label == "Administrative villages with a rural mutual-aid site")
+    assert delta_en == delta.replace(" 个百分点", " pp")
     # undo restores the baseline
     _run(app.button(key="undo_btn").click())
     assert app.session_state["edits"] == []
@@ -170,6 +174,25 @@ def test_bad_upload_shows_an_error_and_keeps_the_data(app, analysis):
     _run(app.button(key="apply_data").click())
     assert app.error and all("Traceback" not in e.value for e in app.error)
     assert _metrics(app) == before
+
+
+def test_own_boundaries_alone_are_not_completed_with_the_demo(app, tmp_path):
+    """Valid boundaries uploaded on the demo, without facilities and network: refused, naming both;
+    the demo stays in use (a user's data is never mixed with the synthetic county)."""
+    import geopandas as gpd
+
+    from planner import demo_paths
+
+    units = gpd.read_file(demo_paths().boundaries, layer="units")
+    path = tmp_path / "mine.gpkg"
+    units.to_file(path, layer="units")
+    before = _metrics(app)
+    app.file_uploader(key="up_b").upload("mine.gpkg", path.read_bytes(), "application/octet-stream")
+    _run(app)
+    _run(app.button(key="apply_data").click())
+    assert app.error and any("设施" in e.value and "路网" in e.value for e in app.error)
+    assert _metrics(app) == before
+    assert "dataset" not in app.session_state or app.session_state["dataset"] is None
 
 
 @pytest.mark.slow
@@ -435,28 +458,355 @@ def test_add_by_chinese_coordinates_lands_on_the_same_site(app):
     assert not app.error
 
 
-def test_service_area_cache_grows_after_an_add_and_matches_a_rebuild(analysis, monkeypatch):
-    """After an add the cached areas are grown, not rebuilt — and equal a rebuild."""
+def test_service_area_cache_rebuilds_only_the_edited_type_and_matches_a_rebuild(analysis, monkeypatch):
+    """After an add only the edited type's areas are rebuilt (one raster for all its walks), and
+    they equal a rebuild; the other types come from the cache."""
     import planner.engine.isochrones as iso
     from planner.analysis.result import service_area_layer
 
-    grown_calls = []
-    real = iso.grow_service_area
-    monkeypatch.setattr(iso, "grow_service_area", lambda *a, **k: grown_calls.append(1) or real(*a, **k))
+    calls = []
+    real = iso.service_areas
+    monkeypatch.setattr(iso, "service_areas", lambda *a, **k: calls.append(1) or real(*a, **k))
     cache = aps.ServiceAreaCache()
     model = analysis.model
-    cache.layer(model, ["mutual_aid"], (5, 15))
+    cache.layer(model, ["mutual_aid", "day_care"], (5, 15))
+    assert len(calls) == 2  # one call per type, serving both walks
     site = aps.default_site(analysis, "mutual_aid")
     added = model.add_facility("mutual_aid", site.x, site.y)
-    grown = cache.layer(added, ["mutual_aid"], (5, 15)).to_crs(model.network.crs)
-    rebuilt = service_area_layer(added, ["mutual_aid"], (5, 15)).to_crs(model.network.crs)
-    assert len(grown_calls) == 2  # one per walk: grown, not rebuilt
+    grown = cache.layer(added, ["mutual_aid", "day_care"], (5, 15)).to_crs(model.network.crs)
+    assert len(calls) == 3  # only the edited type again
+    rebuilt = service_area_layer(added, ["mutual_aid", "day_care"], (5, 15)).to_crs(model.network.crs)
     for g, r in zip(grown.geometry, rebuilt.geometry, strict=True):
         assert g.symmetric_difference(r).area < 1e-6 * r.area
-    # a removal makes walks longer: the cache rebuilds instead of growing
+    # a removal makes walks longer: the cache rebuilds the type and matches the first layer
     fid = added.facilities["facility_id"].iloc[-1]
     removed = added.remove_facility(fid)
     back = cache.layer(removed, ["mutual_aid"], (5, 15)).to_crs(model.network.crs)
     first = service_area_layer(model, ["mutual_aid"], (5, 15)).to_crs(model.network.crs)
     for g, r in zip(back.geometry, first.geometry, strict=True):
         assert g.symmetric_difference(r).area < 1e-6 * r.area
+
+
+# --- a planner's working day: downloads, tabs, names, defaults, policy, uploads -------------------
+
+@pytest.fixture
+def media(monkeypatch):
+    """The media file manager of each AppTest run (the server's store of download files)."""
+    import streamlit.testing.v1.app_test as app_test_module
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    managers: list[MediaFileManager] = []
+
+    class Recording(MediaFileManager):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            managers.append(self)
+
+    monkeypatch.setattr(app_test_module, "MediaFileManager", Recording)
+    return managers
+
+
+def _downloads(at, mgr) -> dict[str, bytes]:
+    """Press every download button once, in page order, as the server does: in another thread,
+    outside the script run (where st.session_state is empty)."""
+    import threading
+
+    buttons = [b.proto for b in at.get("download_button")]
+    out: dict[str, bytes] = {}
+    errors: list[BaseException] = []
+
+    def press() -> None:
+        for p in buttons:
+            key = p.id.rsplit("-", 1)[-1]
+            try:
+                url = mgr.execute_deferred(p.deferred_file_id) if p.deferred_file_id else p.url
+                out[key] = bytes(mgr._storage.get_file(url.rsplit("/", 1)[-1]).content)
+            except Exception as exc:  # collected: the test names the button
+                errors.append(exc)
+                out[key] = b""
+
+    t = threading.Thread(target=press)
+    t.start()
+    t.join()
+    assert not errors, errors
+    return out
+
+
+def _check_formats(files: dict[str, bytes]) -> None:
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from planner.analysis.scenario import read_scenario
+
+    assert set(files) == {"dl_scenario_tab", "dl_xlsx", "dl_csv", "dl_gpkg", "dl_scenario", "dl_html", "dl_shp",
+                          "dl_pdf", "dl_png"}
+    assert all(files.values()), [k for k, v in files.items() if not v]
+    assert len(load_workbook(io.BytesIO(files["dl_xlsx"]), read_only=True).sheetnames) >= 3
+    assert files["dl_csv"].startswith("\ufeff".encode()) and "区划代码".encode() in files["dl_csv"]
+    assert files["dl_gpkg"].startswith(b"SQLite format 3")
+    assert files["dl_scenario"] == files["dl_scenario_tab"]
+    read_scenario(files["dl_scenario"])  # the file the app loads back
+    assert b"<html" in files["dl_html"][:2000].lower()
+    names = zipfile.ZipFile(io.BytesIO(files["dl_shp"])).namelist()
+    assert any(n.endswith(".shp") for n in names) and any(n.endswith(".cpg") for n in names)
+    assert files["dl_pdf"].startswith(b"%PDF") and files["dl_png"].startswith(b"\x89PNG")
+
+
+def test_every_download_button_works_in_any_order(media):
+    """Each button gives its file outside the script run, in sequence, and again after an edit."""
+    import json
+
+    at = _run(AppTest.from_file(APP, default_timeout=120))
+    first = _downloads(at, media[-1])
+    _check_formats(first)
+    assert json.loads(first["dl_scenario"])["edits"] == []
+    # pressed again in reverse order: the same files (from the cache), no "Deferred file not found"
+    again = _downloads(at, media[-1])
+    assert again == first
+    # after an edit the new buttons give the edited scenario's files
+    _run(at.button(key="add_coords").click())
+    assert len(at.session_state["edits"]) == 1
+    after = _downloads(at, media[-1])
+    _check_formats(after)
+    sc = json.loads(after["dl_scenario"])
+    assert [e["facility_id"] for e in sc["edits"]] == [at.session_state["edits"][0]["facility_id"]]
+    assert after["dl_csv"] != first["dl_csv"]  # the gap table counts the added site
+
+
+def test_download_makers_read_no_session_state(analysis):
+    """The specs are bound to plain values: they work with no Streamlit at all, and cache by key."""
+    from planner.app import downloads as dl
+
+    sc = aps.scenario_of("甲", [], profile="national", speed=1.0, minutes=None, inputs={})
+    specs = aps.table_downloads(analysis, state_key="k-test", lang="zh", stem="s",
+                                scenario_json=aps.scenario_geojson(sc), scenario_name="甲")
+    assert [s.key for s in specs] == ["dl_xlsx", "dl_csv", "dl_gpkg", "dl_scenario", "dl_shp"]
+    assert specs[3].file_name == "甲.geojson" and json.loads(specs[3].make())["name"] == "甲"
+    csv = specs[1].make()
+    assert ("csv", "k-test", "zh") in dl._CACHE and specs[1].make() is csv  # the second click is a hit
+    en = aps.table_downloads(analysis, state_key="k-test", lang="en", stem="s", scenario_json=b"{}",
+                             scenario_name="x")[1].make()
+    assert en != csv  # the language is part of the key
+    pdf, png = aps.print_downloads(analysis, state_key="k-test", lang="zh", stem="s", facility_type="day_care")
+    assert (pdf.file_name, png.mime) == ("s_day_care_A4.pdf", "image/png")
+
+
+def _tabs_index(at) -> int:
+    from streamlit.testing.v1.element_tree import Tab
+
+    return next(i for i, node in at.main.children.items()
+                if any(isinstance(c, Tab) for c in getattr(node, "children", {}).values()))
+
+
+def test_tabs_keep_their_place_after_saving_a_scenario_or_an_edit(app):
+    """A shifted st.tabs is a new element that opens on its first tab: messages and edits must not
+    move it (this is what sent the planner back to the first tab after 保存/下载 on the 方案 tab)."""
+    where = _tabs_index(app)
+    _run(app.button(key="keep_btn").click())  # a success message at the top
+    assert any("已保存方案" in s.value for s in app.success)
+    assert _tabs_index(app) == where
+    _run(app.button(key="load_scenario_btn").click())  # nothing uploaded: a warning
+    assert app.warning and _tabs_index(app) == where
+    _run(app.button(key="add_coords").click())  # the changes list grows
+    assert app.session_state["edits"] and _tabs_index(app) == where
+    _run(app.button(key="undo_btn").click())
+    assert _tabs_index(app) == where
+    assert len(app.tabs) == 4
+
+
+def test_target_cards_show_full_names_existing_planned_and_policy_marks(analysis):
+    """现状 and 规划 values, full names, 逾期 when the deadline passed unmet, 仅供参考 when informative."""
+    from dataclasses import replace
+
+    from planner.analysis.scenario import score_changes
+
+    cards = aps.target_cards(analysis, analysis, "zh")
+    by_id = {s.target.id: s for s in analysis.scores}
+    assert [c.target_id for c in cards] == [s.target.id for s in analysis.scores]
+    for c in cards:
+        s = by_id[c.target_id]
+        assert c.label == s.target.label("zh")  # the full name, not cut
+        ch = next(x for x in score_changes(analysis, analysis, "zh") if x.target_id == c.target_id)
+        assert c.value == ch.value_text(s.value) and c.existing == ch.value_text(s.value_existing)
+        assert c.delta == ""  # the baseline against itself
+    village = next(c for c in cards if c.target_id == "mutual_aid_village")
+    assert (village.existing, village.value) == ("70.0%", "73.3%")  # the demo's planned site counts in 规划
+    # a target past its deadline and unmet is overdue; an informative one is never judged
+    s = by_id["mutual_aid_village"]
+    overdue = replace(analysis, scores=[replace(x, overdue=True) if x is s else x for x in analysis.scores])
+    card = next(c for c in aps.target_cards(analysis, overdue, "zh") if c.target_id == s.target.id)
+    assert card.overdue and "逾期" in card.badges("zh") and "overdue" in card.badges("en")
+    info_t = replace(s.target, informative=True)
+    info = replace(analysis, scores=[replace(x, target=info_t, met=None) if x is s else x
+                                     for x in analysis.scores])
+    card = next(c for c in aps.target_cards(analysis, info, "zh") if c.target_id == s.target.id)
+    assert card.informative and card.met == "仅供参考" and card.colour == "gray" and card.target == "—"
+
+
+def test_delta_reads_percentage_points_in_chinese(analysis):
+    from planner.analysis.scenario import score_changes
+
+    site = aps.default_site(analysis, "mutual_aid")
+    chain = aps.ModelChain()
+    after = chain.analysis("k", analysis, [aps.add_edit(analysis.model, "mutual_aid", site.x, site.y)])
+    ch = next(c for c in score_changes(analysis, after, "zh") if c.target_id == "mutual_aid_village")
+    d = (ch.after - ch.before) * 100
+    assert aps.delta_text(ch, "zh") == f"{d:+.1f} 个百分点" and aps.delta_text(ch, "en") == f"{d:+.1f} pp"
+    assert "pp" not in aps.delta_text(ch, "zh")
+
+
+def test_profile_heading_names_the_document_status():
+    from planner.io import list_profiles, load_profile
+
+    for name in list_profiles():
+        p = load_profile(name)
+        head = aps.profile_heading(p, "zh")
+        assert head.startswith(p.title("zh"))
+        if p.status == "draft":
+            assert "征求意见稿" in head
+        if p.status == "published":
+            assert head.endswith("已正式发布")
+
+
+def test_app_shows_the_full_target_names_and_existing_values(app, analysis):
+    shown = " ".join(m.value for m in app.markdown).replace("\\", "")
+    for s in analysis.scores:
+        assert s.target.label("zh") in shown  # the full name, as the profile writes it
+    assert any(c.value.startswith("现状 70.0% · 规划 73.3%") for c in app.caption)
+    assert any("通用默认" in c.value for c in app.caption)
+
+
+def test_usual_capacity_defaults_to_the_countys_median(analysis):
+    fac = analysis.model.facilities
+    for t in ("day_care", "mutual_aid", "meal_point", "nursing_home"):
+        cap = fac.loc[(fac["type"] == t) & fac["status"].isin(["existing", "planned"]), "capacity"]
+        cap = cap[cap > 0]
+        assert aps.usual_capacity(fac, t) == (float(np.round(np.median(cap))), len(cap))
+    none = fac[fac["type"] != "day_care"]
+    assert aps.usual_capacity(none, "day_care") == (aps.TYPICAL_CAPACITY["day_care"], 0)
+
+
+def test_new_site_capacity_starts_at_the_types_usual_size(app, analysis):
+    fac = analysis.model.facilities
+    mutual = fac.loc[(fac["type"] == "mutual_aid") & (fac["status"] != "candidate"), "capacity"]
+    assert app.number_input(key="capacity").value == float(np.round(np.median(mutual)))
+    _run(app.selectbox(key="ftype@zh").set_value("day_care"))
+    day = fac.loc[(fac["type"] == "day_care") & (fac["status"] != "candidate"), "capacity"]
+    assert app.number_input(key="capacity").value == float(np.round(np.median(day)))
+    app.number_input(key="capacity").set_value(42.0)
+    _run(app)
+    assert app.number_input(key="capacity").value == 42.0  # what the planner typed stays
+    _run(app.button(key="add_coords").click())
+    assert app.session_state["edits"][-1]["capacity"] == 42.0
+
+
+def test_edit_list_names_sites_their_village_and_what_they_add(analysis):
+    model = analysis.model
+    fac = model.facilities
+    cand = fac[(fac["status"] == "candidate") & (fac["type"] == "mutual_aid")].iloc[0]
+    fid = str(cand["facility_id"])
+    village = str(model.units["name"].iloc[int(cand["unit"])])
+    names = aps.facility_names(model)
+    note = {"unit": village, "gain_pop60": 320.4, "gain_units": 2, "unit_kind": "village"}
+    line = aps.edit_label({"op": "status", "facility_id": fid, "status": "planned"}, "zh", names=names,
+                          notes={fid: note})
+    assert str(cand["name"]) in line and village in line and "规划" in line
+    assert "新覆盖60岁以上320人" in line and "2个行政村新达标" in line
+    en = aps.edit_label({"op": "status", "facility_id": fid, "status": "planned"}, "en", names=names,
+                        notes={fid: note})
+    assert "covers 320 more people 60+" in en and "2 more" in en
+    # without names (old sessions) the id is still shown
+    assert fid in aps.edit_label({"op": "remove", "facility_id": fid}, "zh")
+
+
+def test_suggested_sites_are_named_in_the_edit_list(app):
+    if not aps.suggest_available():
+        pytest.skip("site suggestions not installed")
+    _run(app.button(key="suggest_btn").click())
+    edits = app.session_state["edits"]
+    notes = app.session_state["edit_notes"]
+    assert edits and set(notes) == {str(e["facility_id"]) for e in edits}
+    listed = [m.value for m in app.markdown if m.value.startswith("1. ")]
+    assert listed, [m.value for m in app.markdown]
+    text = listed[0].replace("\\", "")
+    assert "状态改为" not in text or "[" in text  # a promoted candidate is named, not only its id
+    assert text.count("新覆盖60岁以上") == len(edits)
+    for e in edits:
+        if e["op"] == "add":
+            assert e["capacity"] and e["capacity"] > 0  # the usual size, not 0
+
+
+# --- uploads on the server -----------------------------------------------------------------------
+
+def test_upload_folder_is_private_written_once_and_removed(tmp_path, monkeypatch):
+    import gc
+    import os
+    import stat
+
+    from planner.io import uploads
+
+    calls = []
+    real = uploads.save_upload
+    monkeypatch.setattr(uploads, "save_upload", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
+    folder = aps.UploadFolder(tmp_path)
+    assert stat.S_IMODE(os.stat(folder.path).st_mode) == 0o700 and folder.path.parent == tmp_path
+    data = "编号,名称,经度,纬度\n1,甲,117.2,29.3\n".encode()
+    p = folder.save(data, "设施.csv", kind="facilities")
+    mtime = p.stat().st_mtime_ns
+    assert folder.save(data, "设施.csv", kind="facilities") == p and p.stat().st_mtime_ns == mtime
+    assert calls == ["设施.csv"]  # checked and written once, not on every rerun
+    assert p.read_bytes() == data and folder.path in p.parents
+    made: list[int] = []
+    assert folder.remember(("columns", str(p)), lambda: made.append(1) or ["名称"]) == ["名称"]
+    assert folder.remember(("columns", str(p)), lambda: made.append(1) or ["x"]) == ["名称"] and made == [1]
+    other = aps.UploadFolder(tmp_path)  # another session: another folder
+    assert other.path != folder.path and not list(other.path.iterdir())
+    path = folder.path
+    del folder
+    gc.collect()
+    assert not path.exists()  # the session's state is gone: so are its uploads
+    other.cleanup()
+    assert not other.path.exists() and not other.alive
+
+
+def test_error_messages_show_no_server_path(tmp_path):
+    from planner._errors import InputError
+
+    folder = aps.UploadFolder(tmp_path)
+    p = folder.path / "abc" / "村界.gpkg"
+    err = InputError("not a GeoPackage", path=p, hint="export it again")
+    for lang in ("zh", "en"):
+        text = aps.error_text(err, lang)
+        assert "村界.gpkg" in text and str(tmp_path) not in text and "/" not in text.split("村界.gpkg")[0]
+    text = aps.error_text(FileNotFoundError(2, "No such file", str(p)), "zh")
+    assert "村界.gpkg" in text and str(tmp_path) not in text
+    assert aps.hide_paths("步行速度 1.0 m/s，见 https://example.org/a/b") == "步行速度 1.0 m/s，见 https://example.org/a/b"
+    folder.cleanup()
+
+
+def test_app_keeps_uploads_in_its_own_folder_and_hides_paths(app):
+    import tempfile
+
+    folder = app.session_state["_uploads"]
+    assert Path(tempfile.gettempdir()) in folder.path.parents or folder.path.parent == Path(tempfile.gettempdir())
+    app.file_uploader(key="up_b").upload("村界.gpkg", b"this is not a geopackage", "application/octet-stream")
+    _run(app)
+    _run(app)  # a rerun does not write it again
+    files = [p for p in folder.path.rglob("*") if p.is_file()]
+    assert len(files) <= 1
+    assert app.error and all(str(folder.path) not in e.value and "/tmp" not in e.value for e in app.error)
+    folder.cleanup()
+
+
+def test_targets_table_has_full_names_and_chinese_changes(analysis):
+    site = aps.default_site(analysis, "mutual_aid")
+    after = aps.ModelChain().analysis("k", analysis, [aps.add_edit(analysis.model, "mutual_aid", site.x, site.y)])
+    tab = aps.targets_table(analysis, after, "zh")
+    assert list(tab["指标"]) == [s.target.label("zh") for s in after.scores]
+    row = tab.set_index("指标").loc[next(s.target.label("zh") for s in after.scores
+                                       if s.target.id == "mutual_aid_village")]
+    assert row["编辑前"] == "73.3%" and row["变化"].endswith(" 个百分点") and row["现状（仅现有设施）"] == "70.0%"
+    assert not tab.astype(str).apply(lambda col: col.str.contains("pp")).any().any()
+    assert "With planned facilities" in aps.targets_table(analysis, after, "en").columns

@@ -81,17 +81,33 @@ def test_xlsx_round_trip(analysis, tmp_path):
 
     ws = wb["指标汇总"]
     header = [c.value for c in ws[1]]
+    assert {"层级", "期限", "现状(仅现有设施)", "规划(含规划设施)", "逾期", "依据文件", "原文", "依据类别"} <= set(header)
+    assert "指标编号" not in header and "现状值" not in header
     col = {h: i for i, h in enumerate(header)}
     rows = list(ws.iter_rows(min_row=2))
     assert len(rows) == len(analysis.scores)
+    ids = {s.target.id for s in analysis.scores}
     for row, s in zip(rows, analysis.scores, strict=True):
-        assert row[col["指标"]].value == s.target.label_zh
-        assert row[col["现状值"]].value == pytest.approx(s.value)
-        assert row[col["是否达标"]].value == ("是" if s.met else "否")
-        assert row[col["单元数"]].value == s.n_units
-        expect = "0" if s.target.measure == "count" else "0.0%"
-        assert row[col["现状值"]].number_format == expect
-        assert row[col["目标值"]].number_format == expect
+        t = s.target
+        assert row[col["指标"]].value == t.label_zh
+        # 现状 is existing facilities only, 规划 adds the planned ones (two different numbers)
+        assert row[col["现状(仅现有设施)"]].value == pytest.approx(s.value_existing)
+        assert row[col["规划(含规划设施)"]].value == pytest.approx(s.value)
+        assert row[col["规划是否达标"]].value == ("是" if s.met else "否")
+        assert row[col["考核对象数"]].value == s.n_units
+        assert row[col["原文"]].value == t.citation.quote
+        assert row[col["依据文件"]].value == t.citation.file
+        expect = "0.0%" if t.is_share else "#,##0.##"
+        for h in ("现状(仅现有设施)", "规划(含规划设施)", "目标值"):
+            assert row[col[h]].number_format == expect
+        # Chinese throughout: no internal id, no English status word
+        assert not {c.value for c in row} & ids
+        assert row[col["依据类别"]].value not in ("published", "draft", "standard", "reading")
+        assert row[col["层级"]].value and row[col["层级"]].value.isascii() is False
+    ws = wb["街道乡镇"]
+    header = [c.value for c in ws[1]]
+    assert not [h for h in header if h.isascii()], header
+    assert f"{analysis.model.profile.targets[0].label_zh}(达标比例)" in header
 
     items = [r[0] for r in wb["假设与来源"].iter_rows(min_row=2, values_only=True)]
     assert "步行速度" in items and "标准配置" in items
@@ -256,3 +272,25 @@ def test_write_analysis_bundle_still_complete(analysis, tmp_path):
     for key in ("coverage", "xlsx", "csv", "targets_csv", "service_areas", "summary"):
         assert paths[key].exists(), key
     assert json.loads(paths["summary"].read_text(encoding="utf-8"))["gap_units"] == int(analysis.units["gap"].sum())
+
+
+def test_assumptions_sheet_says_the_plan_is_a_draft(demo_inputs, tmp_path):
+    """A draft plan is named as a draft on the assumptions sheet, each target with its deadline and source."""
+    from openpyxl import load_workbook
+
+    from planner.analysis.result import analyse
+
+    a = analyse(*demo_inputs, profile="jingdezhen")
+    wb = load_workbook(write_report_xlsx(a, tmp_path / "j.xlsx"))
+    rows = {r[0]: r for r in wb["假设与来源"].iter_rows(min_row=2, values_only=True)}
+    prof = a.model.profile
+    assert prof.is_draft
+    assert rows["文件状态"][1] == prof.status_text("zh") and "征求意见稿" in rows["文件状态"][1]
+    assert rows["依据文件"][1] == prof.document("zh")
+    for t in prof.targets:
+        row = rows[f"指标：{t.label_zh}"]
+        assert t.citation.quote in row[2] and t.citation.file in row[2]
+        if t.deadline:
+            assert f"{t.deadline}年底" in row[1]
+    # no server folders in a deliverable
+    assert not [r for r in rows.values() if any(isinstance(v, str) and "/work/" in v for v in r)]

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from planner._errors import InputError, PlannerWarning
+from planner._errors import InputError, PlannerError, PlannerWarning
 from planner.demo.county import demo_paths
 from planner.outputs import printmap
 from planner.outputs.printmap import (
@@ -130,14 +130,92 @@ def test_pdf_a3_portrait_renders_with_chinese(analysis, context, tmp_path):
         assert "东门社区" in text
 
 
-def test_no_cjk_font_falls_back_to_english(analysis, tmp_path, monkeypatch):
+def test_no_cjk_font_is_an_error_never_english(analysis, monkeypatch):
     monkeypatch.setattr(printmap, "find_cjk_font", lambda: None)
-    printmap._warn_no_font.cache_clear()
-    with pytest.warns(PlannerWarning, match="fonts-wqy-microhei"):
-        fig = gap_map_figure(analysis, service_areas=False)
-    title = [t.get_text() for t in fig.texts][0]
-    assert title.isascii() and "walking coverage" in title
-    printmap._warn_no_font.cache_clear()
+    with pytest.raises(PlannerError, match="CJK") as err:
+        gap_map_figure(analysis, service_areas=False)
+    assert err.value.code == "no_cjk_font" and "mplfonts" in str(err.value)
+    # an English map needs no CJK font
+    fig = gap_map_figure(analysis, service_areas=False, lang="en")
+    assert [t.get_text() for t in fig.texts][0].isascii()
+
+
+def test_shipped_font_is_noto_cjk_and_draws_chinese(monkeypatch):
+    """The font comes from the mplfonts dependency (OFL Noto Sans CJK SC), before any system font."""
+    from matplotlib import font_manager
+
+    path = printmap.packaged_cjk_font()
+    assert path is not None and path.name == "NotoSansCJKsc-Regular.otf"
+    monkeypatch.delenv("PLANNER_CJK_FONT", raising=False)
+    find_cjk_font.cache_clear()
+    try:
+        name = find_cjk_font()
+    finally:
+        find_cjk_font.cache_clear()
+    assert name == font_manager.FontProperties(fname=str(path)).get_name() == "Noto Sans CJK SC"
+    chinese = _render_text("示例县缺口", name)
+    notdef = _render_text("\ue000\ue001\ue002\ue003\ue004", name)
+    assert not np.array_equal(chinese, notdef)
+
+
+def test_village_type_frames_the_villages(analysis):
+    """A type scored on villages is printed at the villages' extent, not the county's with its town."""
+    u = analysis.units
+    fig = gap_map_figure(analysis, facility_type="mutual_aid", service_areas=False)
+    ax = fig.axes[0]
+    x0, x1 = ax.get_xlim()
+    geo = analysis.model.units.geometry
+    villages = geo[(u["kind"] == "village").to_numpy()].total_bounds
+    every = geo.total_bounds
+    # the frame holds every village and is fitted to them (5 % padding, paper aspect)
+    assert x0 <= villages[0] and x1 >= villages[2]
+    vw, fw = villages[2] - villages[0], x1 - x0
+    assert fw <= vw * 1.6  # not a whole-county frame padded far beyond the villages
+    lax = fig.axes[1]
+    legends = [lax.get_legend(), *[a for a in lax.artists if hasattr(a, "get_texts")]]
+    labels = [t.get_text().replace("\n", "") for lg in legends for t in lg.get_texts()]
+    assert any("只考核行政村" in t and t.startswith("社区") for t in labels), labels
+    assert not any("其他单元" in t for t in labels)
+    # the communities (the town) lie inside the villages' ring here, so the frame is the county's too
+    assert every[0] >= x0 - 1
+
+
+def test_english_legend_fits_the_page(analysis, tmp_path):
+    """Every legend label ends inside the page (long English labels are wrapped)."""
+    fig = gap_map_figure(analysis, service_areas=True, lang="en",
+                         context=context_layers(demo_paths().boundaries))
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    width = fig.bbox.width
+    legends = [a.get_legend() for a in fig.axes if a.get_legend() is not None]
+    legends += [c for a in fig.axes for c in a.artists if hasattr(c, "get_texts")]
+    texts = [t for lg in legends for t in lg.get_texts()]
+    assert texts
+    for t in texts:
+        assert t.get_window_extent(renderer).x1 <= width - 5, t.get_text()
+
+
+def test_footer_names_profile_status_existing_planned_and_overdue(demo_inputs):
+    """The footer says the plan is a draft and gives 现状/规划 per target, with 逾期 once past the deadline."""
+    import datetime
+
+    from planner.analysis.result import analyse
+
+    units, fac, net = demo_inputs
+    a = analyse(units, fac, net, profile="jingdezhen", today=datetime.date(2026, 12, 5))
+    fig = gap_map_figure(a, facility_type="day_care", service_areas=False)
+    footer = " ".join(t.get_text() for t in fig.texts[1:])
+    assert "征求意见稿" in footer
+    day = next(s for s in a.scores if s.target.id == "day_care_community")
+    assert f"现状 {day.value_existing:.1%}" in footer and f"规划 {day.value:.1%}" in footer
+    assert ("已逾期" in footer) == any(s.overdue for s in a.scores if "day_care" in s.target.facility_types
+                                        and not s.target.informative)
+    early = analyse(units, fac, net, profile="jingdezhen", today=datetime.date(2024, 1, 1))
+    footer = " ".join(t.get_text() for t in gap_map_figure(early, service_areas=False).texts[1:])
+    assert "已逾期" not in footer
 
 
 def test_font_from_environment(monkeypatch):

@@ -69,6 +69,11 @@ def test_report_by_street(analysis, tmp_path):
     with open(tmp_path / "index.csv", encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert [r["区域"] for r in rows] == list(index["district"])
+    # people read index.csv: shares as percentages with one decimal, status in Chinese
+    share_col = next(k for k in rows[0] if k.endswith("步行覆盖率(60岁以上)"))
+    for r, (_, ref) in zip(rows, index.iterrows(), strict=True):
+        assert r[share_col] == f"{ref[share_col_key(index)]:.1%}"
+        assert r["状态"] == "完成"
     p = _Links()
     p.feed((tmp_path / "index.html").read_text(encoding="utf-8"))
     assert set(p.links) == set(index["map_png"]) | set(index["xlsx"])
@@ -130,3 +135,8 @@ def test_parallel_workers_give_the_same_index(analysis, tmp_path):
     two = run_report(analysis, tmp_path / "b", "township", settings=FAST, progress=False, workers=2)
     assert one.drop(columns=["error"]).equals(two.drop(columns=["error"]))
     assert ((tmp_path / "a" / "index.csv").read_bytes() == (tmp_path / "b" / "index.csv").read_bytes())
+
+
+def share_col_key(index):
+    """The index's ``share_<type>`` column."""
+    return next(c for c in index.columns if c.startswith("share_"))

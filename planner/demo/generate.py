@@ -858,8 +858,41 @@ def _make_facilities(rng: np.random.Generator, fr: _Frame, units: _Units, seats:
     for u in no_ma:
         if u != planned_ma:
             add("MA", f"{cname[u]}互助养老候选点", "mutual_aid", 15, nan, "candidate", u)
-    return pd.DataFrame(rows, columns=["facility_id", "name", "type", "capacity", "nursing_beds",
-                                       "status", "x", "y"])
+    table = pd.DataFrame(rows, columns=["facility_id", "name", "type", "capacity", "nursing_beds",
+                                        "status", "x", "y"])
+    return _institution_attributes(table)
+
+
+# level of each type's facilities, for the plans' level-specific targets (县级, 乡镇级, 社区/村级)
+_TYPE_LEVEL = {"day_care": "社区级", "street_centre": "街道级", "embedded_home": "社区级",
+               "mutual_aid": "村级", "meal_point": "社区级", "nursing_home": "乡镇级"}
+_OPERATORS = ("公办", "公建民营", "民办")
+
+
+def _institution_attributes(table: pd.DataFrame) -> pd.DataFrame:
+    """Level, disability care, grade and operator columns (deterministic; no random draws).
+
+    The county welfare centre is the county-level institution mainly caring for the disabled
+    (graded 二级); the township home is graded 一级; street centres in townships are 乡镇级;
+    community and village facilities cycle through the three kinds of operator.
+    """
+    out = table.copy()
+    name = out["name"].astype(str)
+    ftype = out["type"].to_numpy()
+    level = out["type"].map(_TYPE_LEVEL).to_numpy(dtype=object)
+    county_home = (ftype == "nursing_home") & name.str.endswith("社会福利中心").to_numpy()
+    level[county_home] = "县级"
+    level[(ftype == "street_centre") & name.str.contains("镇|乡").to_numpy()] = "乡镇级"
+    out["level"] = level
+    out["disability_care"] = np.where(county_home, "是", "否")
+    grade = np.full(len(out), "", dtype=object)
+    grade[county_home] = "二级"
+    grade[(ftype == "nursing_home") & ~county_home] = "一级"
+    out["grade"] = grade
+    order = np.arange(len(out))
+    out["operator"] = [_OPERATORS[i % 3] if t in ("day_care", "mutual_aid", "meal_point", "embedded_home")
+                       else "公办" for i, t in zip(order, ftype, strict=True)]
+    return out
 
 
 
@@ -995,7 +1028,7 @@ street network are invented; do not use them for any real decision.
 | file | content |
 |---|---|
 | `boundaries/demo_county.gpkg` | layers `units` ({(units.kind == "community").sum()} 社区 + {(units.kind == "village").sum()} 行政村: code, name, kind, street, street_code, population, pop60, urban_rural_class), `streets` (3 街道, 2 镇, 1 乡), `county` (示例县, `{COUNTY_CODE}000000`), `water` (the river {RIVER_NAME}, for maps) |
-| `facilities/demo_facilities.gpkg` | layer `facilities`: facility_id, name, type, capacity, nursing_beds, status, point geometry |
+| `facilities/demo_facilities.gpkg` | layer `facilities`: facility_id, name, type, capacity, nursing_beds, status, level, disability_care, grade, operator, point geometry |
 | `facilities/demo_facilities.csv` | the same facilities as a table with longitude/latitude (WGS-84), UTF-8 with BOM (opens in Excel) |
 | `network/demo_county.osm` | OSM XML 0.6 walking network: {n_nodes} nodes, {n_ways} ways (highway = residential / tertiary / unclassified / footway / path / track); the river is a `waterway=river` way and is crossed only by the 5 ways tagged `bridge=yes` |
 
@@ -1011,6 +1044,8 @@ must detour to the nearest bridge. `candidate` sites sit in these gaps.
 
 `capacity` is places (day care, mutual aid, meal points) or beds (homes,
 centres); `nursing_beds` (护理型床位) is empty where it does not apply.
+`level` (县级/乡镇级/街道级/社区级/村级), `disability_care` (以失能照护为主: 是/否), `grade`
+(等级) and `operator` (公办/公建民营/民办) serve the plans' level, grading and operator targets.
 
 ## Facilities
 

@@ -159,7 +159,10 @@ def test_network_is_connected(demo):
 
 def test_facilities(demo):
     f = demo.facilities
-    assert list(f.columns) == [*FACILITY_COLUMNS, "geometry"]
+    # the plans' level, grading and operator targets read these optional columns (issue 13)
+    assert list(f.columns) == [*FACILITY_COLUMNS, "level", "disability_care", "grade", "operator", "geometry"]
+    homes = f[f["type"] == "nursing_home"]
+    assert (homes["level"] == "县级").sum() == 1 and (homes["disability_care"] == "是").sum() == 1
     assert f.crs.to_epsg() == 4326 and (f.geom_type == "Point").all()
     assert f.facility_id.is_unique and f["name"].is_unique
     assert set(f["type"]) == set(FACILITY_TYPES) and set(f.status) <= set(FACILITY_STATUSES)
@@ -226,7 +229,8 @@ def test_shipped_data_match_generator(demo):
     raw = paths["facilities_csv"].read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     csv = pd.read_csv(io.StringIO(raw.decode("utf-8-sig")), dtype={"facility_id": str})
-    assert list(csv.columns) == [*FACILITY_COLUMNS, "longitude", "latitude"]
+    assert list(csv.columns) == [*FACILITY_COLUMNS, "level", "disability_care", "grade", "operator",
+                                 "longitude", "latitude"]
     assert np.allclose(csv.longitude, demo.facilities.geometry.x, atol=1e-9)
     assert np.allclose(csv.latitude, demo.facilities.geometry.y, atol=1e-9)
     assert "示例数据，非真实" in paths["readme"].read_text(encoding="utf-8")

@@ -187,7 +187,10 @@ def run(url: str, clicks: int) -> dict:
             page.wait_for_function(
                 "(k) => document.body.innerText.includes('NEW-MUTU-' + String(k).padStart(3, '0'))",
                 arg=k + 1, timeout=600_000)
-            while n_symbols(page) != before + 1:
+            deadline = time.monotonic() + 600
+            while n_symbols(page) < before + 1:  # the new symbol is drawn (bounded wait)
+                if time.monotonic() > deadline:
+                    raise TimeoutError("the new facility's symbol did not appear on the map")
                 page.wait_for_timeout(30)
             res["click_map"].append(time.perf_counter() - t)
             wait_idle(page)

@@ -17,6 +17,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
+from planner._errors import PlannerError
+
 CHUNK = 1 << 20  # bytes read at a time when hashing files
 
 
@@ -118,3 +120,36 @@ class UnionFind:
             return False
         self.parent[max(ra, rb)] = min(ra, rb)
         return True
+
+
+def dask_client(scheduler):
+    """A Dask client for ``scheduler`` (an address or a client) and whether the caller owns it.
+
+    Parameters
+    ----------
+    scheduler : str or dask.distributed.Client
+        A scheduler address (``tcp://host:8786``) or a client already made.
+
+    Returns
+    -------
+    tuple
+        The client, and ``True`` when it was made here (the caller closes it).
+
+    Raises
+    ------
+    PlannerError
+        Dask distributed is not installed, or the scheduler cannot be reached.
+    """
+    try:
+        from dask.distributed import Client
+    except ImportError as exc:
+        raise PlannerError("--scheduler needs Dask distributed, which is not installed",
+                           hint='pip install "eldercare-planner[province]"') from exc
+    if isinstance(scheduler, Client):
+        return scheduler, False
+    try:
+        return Client(scheduler, timeout="20s"), True
+    except (OSError, TimeoutError) as exc:
+        raise PlannerError(f"cannot reach the Dask scheduler at {scheduler!r} ({exc})",
+                           hint="start it with `dask scheduler` (and workers with `dask worker ADDRESS`), "
+                                "or drop --scheduler to run on this machine") from exc

@@ -35,8 +35,8 @@ import scipy.sparse as sp
 import shapely
 from scipy.sparse.csgraph import connected_components
 
-from planner._errors import InputError, NetworkError, PlannerError
-from planner._util import atomic_write_bytes
+from planner._errors import InputError, NetworkError
+from planner._util import atomic_write_bytes, dask_client
 from planner.engine.network import NetworkReport, WalkNetwork
 from planner.outputs.report import District, ReportSettings, render_district, write_index
 from planner.outputs.writers import safe_stem
@@ -339,22 +339,6 @@ def _failed(part: CountyPart, exc: BaseException) -> dict:
             "error": f"{type(exc).__name__}: {exc}", "_seconds": np.nan}
 
 
-def _dask_client(scheduler):
-    try:
-        from dask.distributed import Client
-    except ImportError as exc:
-        raise PlannerError("--scheduler needs Dask distributed, which is not installed",
-                           hint='pip install "eldercare-planner[province]"') from exc
-    if isinstance(scheduler, Client):
-        return scheduler, False
-    try:
-        return Client(scheduler, timeout="20s"), True
-    except (OSError, TimeoutError) as exc:
-        raise PlannerError(f"cannot reach the Dask scheduler at {scheduler!r} ({exc})",
-                           hint="start it with `dask scheduler` (and workers with `dask worker ADDRESS`), "
-                                "or drop --scheduler to run on this machine") from exc
-
-
 def run_province(
     units: gpd.GeoDataFrame,
     facilities: gpd.GeoDataFrame,
@@ -424,7 +408,7 @@ def run_province(
         if scheduler is not None:
             from dask.distributed import as_completed as dask_completed
 
-            client, own = _dask_client(scheduler)
+            client, own = dask_client(scheduler)
             try:
                 # the parts go to the workers as data, not inside the task graph
                 data = client.scatter(parts)

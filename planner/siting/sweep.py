@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from planner._errors import InputError, PlannerError
+from planner._util import dask_client
 
 COLUMNS = ["profile", "speed", "minutes", "metres", "target_id", "label_en", "measure", "value", "target",
            "met", "n_units", "n_met"]
@@ -41,23 +42,6 @@ def _task(units: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame, network, profil
                          "target": float(t.min_count) if t.measure == "count" else float(t.share),
                          "met": sc.met, "n_units": sc.n_units, "n_met": sc.n_met})
     return rows
-
-
-def _dask_client(scheduler):
-    """A Dask client for ``scheduler`` (an address or a client) and whether we own it."""
-    try:
-        from dask.distributed import Client
-    except ImportError as exc:
-        raise PlannerError("--scheduler needs Dask distributed, which is not installed",
-                           hint='pip install "eldercare-planner[province]"') from exc
-    if isinstance(scheduler, Client):
-        return scheduler, False
-    try:
-        return Client(scheduler, timeout="20s"), True
-    except (OSError, TimeoutError) as exc:
-        raise PlannerError(f"cannot reach the Dask scheduler at {scheduler!r} ({exc})",
-                           hint="start it with `dask scheduler` and `dask worker ADDRESS`, "
-                                "or drop --scheduler to run on this machine") from exc
 
 
 def sweep(units: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame, network, *, speeds: Sequence[float],
@@ -99,7 +83,7 @@ def sweep(units: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame, network, *, spe
         raise InputError("speeds and minutes must be positive numbers", hint="e.g. --speeds 0.8,1.0,1.2")
     tasks = [(p, s) for p in profiles for s in speeds]
     if scheduler is not None:
-        client, own = _dask_client(scheduler)
+        client, own = dask_client(scheduler)
         try:
             futs = [client.submit(_task, units, facilities, network, p, s, minutes, pure=False)
                     for p, s in tasks]

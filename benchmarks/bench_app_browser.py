@@ -215,6 +215,10 @@ def report_users(runs: list[dict], args: argparse.Namespace) -> None:
     print(f"  click (add) -> figures: median {med(figures):.2f} s, worst {max(figures):.2f} s "
           f"({sum(x <= 3.0 for x in figures)}/{len(figures)} within 3 s)")
     print(f"  click (add) -> new map: median {med(maps):.2f} s, worst {max(maps):.2f} s")
+    server = [x for r in runs for x in r["click_server"]]
+    if server:
+        print(f"  the app's own figure (edit -> figures, server): median {med(server):.2f} s, "
+              f"worst {max(server):.2f} s ({sum(x <= 3.0 for x in server)}/{len(server)} within 3 s)")
 
 
 def main() -> None:

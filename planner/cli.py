@@ -98,7 +98,7 @@ def _demo_or_given(given: dict[str, object | None], needed: tuple[str, ...]) -> 
 def _load_inputs(boundaries: Path | None, facilities: Path | None, network: Path | None, coord_system: str,
                  stage: Callable[[str], None], place: str | None = None, *,
                  columns: list[str] | None = None, population: Path | None = None,
-                 road_options: dict | None = None) -> tuple:
+                 road_options: dict | None = None, other_inputs: dict | None = None) -> tuple:
     """Read and check the inputs (the demo county's when none is given at all).
 
     Returns units, facilities, network, the paths ``(b, f, n)`` and the validation report.
@@ -109,7 +109,8 @@ def _load_inputs(boundaries: Path | None, facilities: Path | None, network: Path
     with hint_style("cli"):
         mapping = parse_column_options(columns)
         got = _demo_or_given({"boundaries": boundaries, "facilities": facilities,
-                              "network": network or place, "population": population},
+                              "network": network or place, "population": population,
+                              **(other_inputs or {})},
                              ("boundaries", "facilities", "network"))
         demo = got["demo"]
         b, f = got["boundaries"], got["facilities"]
@@ -165,6 +166,8 @@ def analyse(
     population: Annotated[Path | None, typer.Option(help="population table (CSV/XLSX: 12-digit code, total, 60+, optionally 80+) joined to the boundaries")] = None,
     snap_tolerance: SnapTolerance = 1.0,
     road_classes: RoadClasses = None,
+    buildings: Annotated[Path | None, typer.Option(help="residential buildings (points or polygons; a population, households or floor-area column optional): each unit's people are placed on them")] = None,
+    population_raster: Annotated[Path | None, typer.Option("--population-raster", help="GeoTIFF of people per cell (e.g. WorldPop 100 m): each unit's people are spread over its cells")] = None,
     lang: Annotated[str, typer.Option(help="zh or en (table headers)")] = DEFAULT_LANG,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
@@ -185,12 +188,13 @@ def analyse(
     stage = _Stages(quiet)
     try:
         walks = _minutes_list(minutes)
-        with output_run(out, "analyse", [boundaries, facilities, network, home, population]) as tmp:
-            units, fac, net, paths, report = _load_inputs(boundaries, facilities, network, coord_system,
-                                                          stage, place, columns=columns,
-                                                          population=population,
-                                                          road_options=_road_options(snap_tolerance,
-                                                                                     road_classes))
+        with output_run(out, "analyse", [boundaries, facilities, network, home, population, buildings,
+                                         population_raster]) as tmp:
+            units, fac, net, paths, report = _load_inputs(
+                boundaries, facilities, network, coord_system, stage, place, columns=columns,
+                population=population, road_options=_road_options(snap_tolerance, road_classes),
+                other_inputs={"buildings": buildings, "population-raster": population_raster})
+            homes_layer = _demand_layer(buildings, population_raster, units, stage)
             home_table = _read_home(home)
             warnings = report.warning_texts(lang, exclude=MODEL_REPORTED)
             if merge_duplicates:
@@ -201,13 +205,31 @@ def analyse(
                 stage(f"merged {len(merged)} groups of duplicate facilities")
             stage("snapping and walking times")
             result = run(units, fac, net, profile=profile, speed=speed, home=home_table, weight=weight,
-                         input_warnings=warnings)
+                         input_warnings=warnings, buildings=homes_layer)
             stage("writing results")
             write_analysis(result, tmp, lang=lang, minutes=walks)
     except PlannerError as exc:
         _fail(exc)
     stage(f"done: {out}")
     _print_summary(result, lang)
+
+
+def _demand_layer(buildings: Path | None, raster: Path | None, units, stage: Callable[[str], None]):
+    """Where people live, when given: a buildings layer or a population raster's cells (else None)."""
+    if buildings is not None and raster is not None:
+        raise PlannerError("give --buildings or --population-raster, not both",
+                           hint="one of them places each unit's people")
+    if buildings is not None:
+        from planner.io import read_layer
+
+        stage(f"buildings: {buildings}")
+        return read_layer(buildings)
+    if raster is not None:
+        from planner.io.raster import read_population_raster
+
+        stage(f"population raster: {raster}")
+        return read_population_raster(raster, units)
+    return None
 
 
 def _read_home(path: Path | None) -> pd.DataFrame | None:

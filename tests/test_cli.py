@@ -249,3 +249,31 @@ def test_own_column_names_and_a_population_table(analysed, tmp_path):
         assert got.keys() == demo_values.keys()
         for k, v in demo_values.items():
             assert got[k] == pytest.approx(v, nan_ok=True), k
+
+
+def test_population_raster_places_the_people(analysed, tmp_path):
+    """--population-raster: each unit's people on the raster's cells changes coverage, and the
+    run names the raster it read; a raster given without the other inputs is refused."""
+    rasterio = pytest.importorskip("rasterio")
+    from rasterio.transform import from_origin
+
+    d = demo_paths()
+    units = gpd.read_file(d.boundaries, layer="units").to_crs(4326)
+    x0, y0, x1, y1 = units.total_bounds
+    size = 0.001
+    ny, nx = int((y1 - y0) / size) + 2, int((x1 - x0) / size) + 2
+    # people only on every fourth column of cells: each unit's elderly sit on a few north-south
+    # lines instead of along all its streets
+    values = np.zeros((ny, nx), dtype="float32")
+    values[:, ::4] = 10.0
+    path = tmp_path / "pop.tif"
+    with rasterio.open(path, "w", driver="GTiff", width=nx, height=ny, count=1, dtype="float32",
+                       crs="EPSG:4326", transform=from_origin(x0, y1, size, size)) as dst:
+        dst.write(values, 1)
+    r = run("analyse", "--boundaries", str(d.boundaries), "--facilities", str(d.facilities), "--network",
+            str(d.network), "--population-raster", str(path), "--out", str(tmp_path / "o"))
+    assert r.returncode == 0, r.stderr
+    assert "pop.tif" in r.stderr
+    assert _values(tmp_path / "o") != _values(analysed[0])
+    alone = run("analyse", "--population-raster", str(path), "--out", str(tmp_path / "x"), "-q")
+    assert alone.returncode == 2 and "--boundaries" in alone.stderr

@@ -611,3 +611,20 @@ TEXT.update({
     "fix.app_inputs_missing": ("边界、设施和路网三项一起上传后再点“载入”",
                                "upload boundaries, facilities and network together, then load"),
 })
+
+TEXT.update({
+    "err.raster_not_tiff": ("人口栅格必须是GeoTIFF文件(.tif)", "a population raster must be a GeoTIFF (.tif)"),
+    "fix.raster_not_tiff": ("在QGIS中另存为GeoTIFF", "save it as GeoTIFF in QGIS"),
+    "err.raster_no_crs": ("人口栅格没有坐标系", "the population raster has no coordinate system"),
+    "fix.raster_no_crs": ("在QGIS中为栅格指定坐标系后另存", "assign its coordinate system in QGIS and save it again"),
+    "err.raster_outside": ("人口栅格不覆盖研究区域(或区域内没有人口)",
+                           "the population raster does not cover the study area (or holds no people there)"),
+    "fix.raster_outside": ("使用覆盖本县的栅格(如WorldPop中国100米数据)",
+                           "use a raster covering the county (e.g. WorldPop China 100 m)"),
+    "err.raster_too_large": ("人口栅格在研究区内有 {cells:,} 个像元，超过上限 {limit:,}",
+                             "the population raster has {cells:,} cells over the study area, above the limit of {limit:,}"),
+    "fix.raster_too_large": ("先在QGIS中裁剪到本县或重采样到100米", "clip it to the county or resample it to 100 m in QGIS first"),
+    "err.raster_unreadable": ("无法读取人口栅格({detail})", "cannot read the population raster ({detail})"),
+    "fix.raster_unreadable": ("检查文件是否完整，或在QGIS中另存为GeoTIFF",
+                              "check that the file is complete, or save it as GeoTIFF in QGIS"),
+})

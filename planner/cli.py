@@ -620,11 +620,12 @@ def sweep(
     coord_system: Annotated[str, typer.Option(help="coordinates of CSV/XLSX facilities: wgs84, cgcs2000, gcj02, bd09")] = "wgs84",
     workers: Annotated[int, typer.Option(help="(profile, speed) runs in parallel on this machine")] = 1,
     scheduler: Annotated[str | None, typer.Option(help="run on this Dask scheduler, e.g. tcp://10.0.0.5:8786")] = None,
+    scenarios: Annotated[list[Path] | None, typer.Option("--scenario", help="a scenario file saved by the app (repeatable); the baseline is always included")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
-    """Every target over walking speeds × catchment minutes × profiles: one long table.
+    """Every target over walking speeds × catchment minutes × profiles × scenarios: one long table.
 
-    Columns: profile, speed, minutes, metres, target_id, label_en, measure,
+    Columns: profile, scenario, speed, minutes, metres, target_id, label_en, measure,
     value, target, met, n_units, n_met (the demo county by default).
     """
     from planner.siting.cli_methods import run_sweep
@@ -635,7 +636,7 @@ def sweep(
         units, fac, net, paths = loaded[:4]
         n = run_sweep(units, fac, net, out, speeds=speeds, minutes=_minutes_list(minutes),
                       profiles=[p.strip() for p in profiles.split(",") if p.strip()], workers=workers,
-                      scheduler=scheduler, inputs=paths, progress=stage)
+                      scheduler=scheduler, inputs=paths, progress=stage, scenarios=scenarios or ())
     except PlannerError as exc:
         _fail(exc)
     stage(f"wrote {out} ({n} rows)")

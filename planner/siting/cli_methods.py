@@ -125,7 +125,8 @@ def run_matrix(network: str | Path, origins: str | Path, destinations: str | Pat
 
 def run_sweep(units, facilities, network, out: str | Path, *, speeds: str | Sequence[float],
               minutes: Sequence[float], profiles: Sequence[str], workers: int = 1, scheduler=None,
-              inputs: Sequence[str | Path | None] = (), progress: Callable[[str], None] = _noop) -> int:
+              inputs: Sequence[str | Path | None] = (), progress: Callable[[str], None] = _noop,
+              scenarios: Sequence[str | Path] = ()) -> int:
     """Run :func:`planner.siting.sweep.sweep` and write its long table.
 
     Returns
@@ -143,8 +144,14 @@ def run_sweep(units, facilities, network, out: str | Path, *, speeds: str | Sequ
         raise InputError("--profiles needs at least one profile", hint="e.g. national")
     progress(f"{len(profiles)} profile(s) × {len(sp_)} speed(s) × {len(minutes)} catchment(s)"
              + (f" on Dask {scheduler}" if scheduler else f", {workers} worker(s)"))
+    from planner.analysis.scenario import read_scenario
+
+    scen = {}
+    for path in scenarios:
+        s = read_scenario(path)
+        scen[s.name or Path(path).stem] = tuple(s.edits)
     table = sweep(units, facilities, network, speeds=sp_, minutes=list(minutes), profiles=list(profiles),
-                  workers=workers, scheduler=scheduler)
+                  workers=workers, scheduler=scheduler, scenarios=scen)
     table["value"] = np.round(table["value"].astype(float), 6)
     write_table(table, out)
     return len(table)

@@ -145,3 +145,29 @@ def test_cli_sweep_equals_one_model_per_combination(tmp_path, demo_inputs):
             assert got[k] == pytest.approx(v, abs=1e-6)
     r = run("sweep", "--speeds", "fast", "--out", out, "-q")
     assert r.exit_code == 2 and "--speeds" in r.output
+
+
+def test_cli_sweep_with_a_scenario_equals_the_edited_model(tmp_path, demo_inputs):
+    """--scenario adds rows for the scenario: equal to scoring the baseline model with its edits."""
+    from planner import build_model, load_profile, score_profile
+    from planner.analysis.scenario import Edit, Scenario, apply_edits
+
+    units, fac, net = demo_inputs
+    cand = fac[(fac["type"] == "mutual_aid") & (fac["status"] == "candidate")]["facility_id"].iloc[:3]
+    scen = Scenario(name="三个互助点", edits=tuple(Edit(op="status", facility_id=str(f), status="planned")
+                                                 for f in cand))
+    path = scen.save(tmp_path / "plan.geojson")
+    out = tmp_path / "sweep.csv"
+    r = run("sweep", "--speeds", "1.0", "--minutes", "15", "--scenario", path, "--out", out, "-q")
+    assert r.exit_code == 0, r.output
+    t = pd.read_csv(out, encoding="utf-8-sig")
+    assert set(t["scenario"]) == {"baseline", "三个互助点"}
+    prof = load_profile("national").with_minutes(15)
+    edited = apply_edits(build_model(units, fac, net, profile=prof, speed=1.0), scen.edits)
+    ref = {sc.target.id: sc.value for sc in score_profile(edited)}
+    got = t[t["scenario"] == "三个互助点"].set_index("target_id")["value"]
+    base = t[t["scenario"] == "baseline"].set_index("target_id")["value"]
+    for k, v in ref.items():
+        if np.isfinite(v):
+            assert got[k] == pytest.approx(v, abs=1e-6)
+    assert got["mutual_aid_village"] > base["mutual_aid_village"]  # three more villages served

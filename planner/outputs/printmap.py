@@ -281,7 +281,7 @@ def gap_map_figure(
     orientation : {'landscape', 'portrait'}
         Page orientation.
     lang : {'zh', 'en'}
-        ``zh`` falls back to ``en`` (warned) when no CJK font is installed.
+        ``zh`` needs a CJK font (the packaged Noto Sans CJK SC); without one an error, never English.
     units_mask : array of bool, optional
         Units to map (one street/township); the others are drawn in grey.
     title : str, optional
@@ -632,7 +632,7 @@ def print_gap_map(
     orientation : {'landscape', 'portrait'}
         Page orientation.
     lang : {'zh', 'en'}
-        ``zh`` falls back to ``en`` (warned) when no CJK font is installed.
+        ``zh`` needs a CJK font (the packaged Noto Sans CJK SC); without one an error, never English.
     units_mask : array of bool, optional
         Units to map (one street/township); the others are drawn in grey.
     title : str, optional

@@ -30,6 +30,7 @@ from planner.analysis.scenario import (
     read_scenario,
     score_changes,
 )
+from planner.app.mapframe import RETURNED_OBJECTS, instant_clicks
 from planner.engine import WalkNetwork, load_network
 from planner.io import guess_columns, list_profiles, load_profile
 from planner.outputs.html import offline_assets
@@ -464,11 +465,10 @@ def map_panel() -> None:
     view = aps.kept_view(ss["map_view"], ds.key)
     with st.spinner(tr("app.map_drawing", lang)):
         parts = coverage_map_parts(analysis, selected=ss["selected"], **map_kwargs)
-        fmap = keep_view(offline_assets(parts.base), view, basemap)
+        fmap = instant_clicks(keep_view(offline_assets(parts.base), view, basemap))
     out = st_folium(fmap, key=map_key, height=600, use_container_width=True,
                     feature_group_to_add=parts.shown_layers, layer_control=parts.control,
-                    returned_objects=["last_clicked", "last_object_clicked",
-                                      "last_object_clicked_tooltip", "zoom", "center"])
+                    returned_objects=list(RETURNED_OBJECTS))
     out = out or {}
     ss["map_view"] = aps.view_state(ss["map_view"], out, basemap=basemap, data_key=ds.key)
     if parts.network_segments_hidden:

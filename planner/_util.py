@@ -11,10 +11,14 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pyproj
 import scipy.sparse as sp
+import shapely
 from scipy.sparse.csgraph import connected_components
 
 from planner._errors import PlannerError
@@ -64,6 +68,72 @@ def sha256_file(path: str | Path, *, extra: bytes = b"") -> str:
             h.update(chunk)
     h.update(extra)
     return h.hexdigest()
+
+
+@lru_cache(maxsize=64)
+def transformer(source: str, target: str) -> pyproj.Transformer:
+    """A lon/lat-ordered (``always_xy``) transformer between two CRSs, made once per pair.
+
+    pyproj remakes a transformer in every new thread (tens of milliseconds for
+    a CRS-to-CRS search), and Streamlit runs every rerun in a new thread.  The
+    operation found once is therefore kept as its PROJ pipeline, which remakes
+    in a fraction of a millisecond; it is used only when it gives the same
+    coordinates as the search on points spread over the CRSs' area of use.
+    """
+    made = pyproj.Transformer.from_crs(source, target, always_xy=True)
+    try:
+        fast = pyproj.Transformer.from_pipeline(made.definition)
+        lon, lat = _probe_lonlat(source, target)
+        x, y = transformer_uncached("EPSG:4326", source).transform(lon, lat)
+        a, b = np.asarray(made.transform(x, y)), np.asarray(fast.transform(x, y))
+        if np.all(np.isfinite(a)) and np.allclose(a, b, rtol=0, atol=1e-9 * max(1.0, float(np.abs(a).max()))):
+            return fast
+    except (pyproj.exceptions.ProjError, ValueError, TypeError):
+        pass
+    return made
+
+
+def transformer_uncached(source: str, target: str) -> pyproj.Transformer:
+    """A lon/lat-ordered transformer made afresh (see :func:`transformer`)."""
+    return pyproj.Transformer.from_crs(source, target, always_xy=True)
+
+
+def reproject(frame: Any, crs: Any) -> Any:
+    """``frame.to_crs(crs)`` for a GeoDataFrame or GeoSeries, with the kept transformer.
+
+    Same coordinates as geopandas (the same PROJ operation, see
+    :func:`transformer`), without its per-thread search of tens of milliseconds:
+    what the app reprojects on every rerun goes through here.
+    """
+    target = pyproj.CRS.from_user_input(crs)
+    if frame.crs is None:
+        raise ValueError("cannot reproject data without a CRS")
+    if frame.crs.equals(target):
+        return frame.copy()
+    tf = transformer(frame.crs.to_wkt(), target.to_wkt())
+
+    def _xy(coords: np.ndarray) -> np.ndarray:
+        x, y = tf.transform(coords[:, 0], coords[:, 1])
+        return np.column_stack([x, y])
+
+    geoms = shapely.transform(np.asarray(frame.geometry.values, dtype=object), _xy)
+    out = frame.copy()
+    if hasattr(out, "set_geometry"):  # a GeoDataFrame: keep its geometry column's name
+        out[out.geometry.name] = geoms
+        return out.set_crs(target, allow_override=True)
+    return type(frame)(geoms, index=frame.index, crs=target, name=frame.name)
+
+
+def _probe_lonlat(*crss: str) -> tuple[np.ndarray, np.ndarray]:
+    """Lon/lat points inside the area of use of every CRS given (centre and inner corners)."""
+    w, s, e, n = -180.0, -90.0, 180.0, 90.0
+    for c in crss:
+        area = pyproj.CRS.from_user_input(c).area_of_use
+        if area is not None:
+            w, s, e, n = max(w, area.west), max(s, area.south), min(e, area.east), min(n, area.north)
+    fx = np.array([0.5, 0.2, 0.8, 0.2, 0.8])
+    fy = np.array([0.5, 0.2, 0.2, 0.8, 0.8])
+    return w + fx * (e - w), s + fy * (n - s)
 
 
 def cache_dir() -> Path:

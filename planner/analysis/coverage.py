@@ -14,6 +14,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from planner._util import reproject
 from planner.engine.model import Model
 from planner.engine.travel import to_metres
 from planner.io.profiles import Profile, Target
@@ -399,7 +400,7 @@ def gap_table(model: Model, profile: Profile | None = None) -> gpd.GeoDataFrame:
     table["gap_reason_zh"] = [tr("analysis.reason_sep", "zh").join(r) for r in rz]
     table["gap_reason_en"] = [tr("analysis.reason_sep", "en").join(r) for r in re_]
     out = gpd.GeoDataFrame(table, geometry=units.geometry.values, crs=units.crs)
-    return out.to_crs("EPSG:4326")
+    return reproject(out, "EPSG:4326")
 
 
 def district_summary(model: Model, profile: Profile | None = None) -> pd.DataFrame:

@@ -17,6 +17,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from planner._util import reproject
 from planner.analysis.coverage import (
     TargetScore,
     district_summary,
@@ -45,17 +46,27 @@ class Analysis:
         Per-unit coverage and gaps (WGS-84), see :func:`planner.analysis.coverage.gap_table`.
     scores : list of TargetScore
     districts : DataFrame
-        Target values per street/township.
+        Target values per street/township (computed on first use: only the
+        exports read it, and the app's rerun after an edit need not pay for it).
     """
 
     model: Model
     units: gpd.GeoDataFrame
     scores: list[TargetScore]
-    districts: pd.DataFrame
     # how the targets were scored (household table, judging day, demand weight), reused by scores_over
     scoring: dict = field(default_factory=dict, compare=False)
     # derived values the outputs read, computed once per analysis
     _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    @property
+    def districts(self) -> pd.DataFrame:
+        """Target values per street/township (rows) and target (columns).
+
+        See :func:`planner.analysis.coverage.district_summary`; computed once, on first use.
+        """
+        if "districts" not in self._cache:
+            self._cache["districts"] = district_summary(self.model)
+        return self._cache["districts"]
 
     def coverage_share(self, facility_types: str | Sequence[str], minutes: float | None = None) -> np.ndarray:
         """Share of each unit's 60+ population within ``minutes`` of a facility of ``facility_types``.
@@ -249,8 +260,7 @@ def analysis_of(model: Model, *, home: pd.DataFrame | None = None, today: dateti
     """
     scoring: dict[str, Any] = {"home": home, "today": today, "weight": weight}
     return Analysis(model=model, units=gap_table(model),
-                    scores=score_profile(model, home=home, today=today, weight=weight),
-                    districts=district_summary(model), scoring=scoring)
+                    scores=score_profile(model, home=home, today=today, weight=weight), scoring=scoring)
 
 
 def share_within(model: Model, facility_types: Sequence[str], minutes: float) -> np.ndarray:
@@ -364,4 +374,4 @@ def service_area_frame(model: Model, polygons: dict, minutes: Iterable[float], *
     gdf = gpd.GeoDataFrame(rows, geometry=geoms, crs=model.network.crs) if rows else gpd.GeoDataFrame(
         {"facility_type": [], "type_zh": [], "minutes": [], "metres": [], "area_km2": []},
         geometry=[], crs=model.network.crs)
-    return gdf.to_crs(crs) if crs else gdf
+    return reproject(gdf, crs) if crs else gdf

@@ -13,6 +13,7 @@ import geopandas as gpd
 import numpy as np
 
 from planner._errors import InputError
+from planner._util import reproject
 from planner.io.crs import normalise_coord_system, to_wgs84, wgs84_to_bd09, wgs84_to_gcj02
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ def facility_lonlat(model: Model, facility_id: str, coord_system: str = "wgs84")
     row = fac.loc[fac["facility_id"].astype(str) == str(facility_id)]
     if not len(row):
         raise InputError(f"there is no facility {facility_id!r}")
-    pt = gpd.GeoSeries([row.geometry.iloc[0]], crs=fac.crs).to_crs("EPSG:4326").iloc[0]
+    pt = reproject(gpd.GeoSeries([row.geometry.iloc[0]], crs=fac.crs), "EPSG:4326").iloc[0]
     return lonlat_as(pt.x, pt.y, coord_system)
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import shapely
 
 from planner._errors import InputError
+from planner._util import reproject
 from planner.analysis.scenario import Edit, Scenario
 from planner.app.coords import lonlat_in
 from planner.app.state import next_facility_id
@@ -268,4 +269,4 @@ def default_site(analysis: Analysis, facility_type: str) -> shapely.Point:
     w = dem["w60"].to_numpy(float) + 1e-9
     cx, cy = np.average(x, weights=w), np.average(y, weights=w)
     k = int(np.argmin((x - cx) ** 2 + (y - cy) ** 2))
-    return gpd.GeoSeries([dem.geometry.iloc[k]], crs=dem.crs).to_crs("EPSG:4326").iloc[0]
+    return reproject(gpd.GeoSeries([dem.geometry.iloc[k]], crs=dem.crs), "EPSG:4326").iloc[0]

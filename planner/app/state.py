@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from planner._errors import InputError, PlannerError
-from planner._util import atomic_write_bytes, sha256_bytes, sha256_file
+from planner._util import atomic_write_bytes, reproject, sha256_bytes, sha256_file
 from planner.analysis.scenario import Edit, apply_edit
 from planner.app.views import places_column
 from planner.io import uploads
@@ -330,7 +330,7 @@ def check_overlap(units: gpd.GeoDataFrame, network: WalkNetwork) -> str | None:
     if not len(units) or network.n_nodes == 0:
         return None
     lon, lat = network.lonlat()
-    x0, y0, x1, y1 = units.to_crs("EPSG:4326").total_bounds
+    x0, y0, x1, y1 = reproject(units, "EPSG:4326").total_bounds
     inside = (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
     if inside.mean() > 0 or shapely.box(x0, y0, x1, y1).intersects(
             shapely.box(lon.min(), lat.min(), lon.max(), lat.max())):

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from planner._util import reproject
 from planner.io.crs import gcj02_to_wgs84, wgs84_to_gcj02
 from planner.outputs.html import LEAFLET_DIR, offline_assets
 from planner.outputs.style import (
@@ -317,7 +318,7 @@ def _shift_geoms(geoms: np.ndarray) -> np.ndarray:
 
 def to_display(gdf: gpd.GeoDataFrame, basemap: str = "none") -> gpd.GeoDataFrame:
     """The layer in WGS-84, shifted to GCJ-02 when the basemap needs it."""
-    out = gdf.to_crs("EPSG:4326") if gdf.crs is not None and not gdf.crs.equals("EPSG:4326") else gdf.copy()
+    out = reproject(gdf, "EPSG:4326") if gdf.crs is not None else gdf.copy()
     if basemap in GCJ02_BASEMAPS and len(out):
         out = out.set_geometry(_shift_geoms(out.geometry.values), crs="EPSG:4326")
     return out
@@ -480,7 +481,7 @@ def display_geometries(geoms: Sequence[Any] | np.ndarray, tolerance: float, *,
 def _for_display(gdf: gpd.GeoDataFrame, basemap: str, tolerance: float | None,
                  hole_pixels: float = 0.0) -> gpd.GeoDataFrame:
     """The layer in WGS-84, simplified and rounded for drawing, then shifted for the basemap."""
-    out = gdf.to_crs("EPSG:4326") if gdf.crs is not None and not gdf.crs.equals("EPSG:4326") else gdf.copy()
+    out = reproject(gdf, "EPSG:4326") if gdf.crs is not None else gdf.copy()
     if len(out) and tolerance is not None:
         out = out.set_geometry(display_geometries(out.geometry.values, tolerance, hole_pixels=hole_pixels),
                                crs="EPSG:4326")
@@ -615,7 +616,7 @@ def network_lines(network: WalkNetwork, *, max_segments: int = MAX_NETWORK_SEGME
     if network.n_edges > max_segments or network.n_edges == 0:
         return None
     geom = shapely.multilinestrings(list(network.segments))
-    return gpd.GeoDataFrame(geometry=[geom], crs=network.crs).to_crs("EPSG:4326")
+    return reproject(gpd.GeoDataFrame(geometry=[geom], crs=network.crs), "EPSG:4326")
 
 
 _NETWORK_JSON: dict[tuple[int, bool], tuple[WalkNetwork, dict | None]] = {}
@@ -849,7 +850,7 @@ def coverage_map_parts(
                              subdomains="01234567", max_zoom=18, control=False).add_to(m)
 
     # about a pixel at the county-fit zoom: finer detail is invisible there and costs megabytes
-    units_wgs = units.to_crs("EPSG:4326") if units.crs is not None else units
+    units_wgs = reproject(units, "EPSG:4326") if units.crs is not None else units
     tol = display_tolerance(units_wgs.total_bounds) if simplify is None else float(simplify)
 
     # context: the walking network (offline substitute for a basemap)
@@ -919,7 +920,7 @@ def coverage_map_parts(
     if "street" in model.units.columns and model.units["street"].notna().any():
         st = gpd.GeoDataFrame({"street": model.units["street"].fillna("").to_numpy()},
                               geometry=model.units.geometry.values, crs=model.units.crs)
-        st = st.dissolve("street").reset_index().to_crs("EPSG:4326")
+        st = reproject(st.dissolve("street").reset_index(), "EPSG:4326")
         st["geometry"] = st.geometry.boundary
         fg = folium.FeatureGroup(name=text("streets_layer", lang), show=True)
         folium.GeoJson(_for_display(st, basemap, tol).to_json(), style_function=lambda _: {

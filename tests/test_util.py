@@ -1,0 +1,50 @@
+"""The shared helpers of planner._util that the app relies on for speed: same results as the reference."""
+
+from __future__ import annotations
+
+import threading
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+
+from planner._util import reproject, transformer
+
+# a few CRS pairs the planner meets: WGS-84 and CGCS2000 to Gauss–Krüger, UTM and web mercator
+PAIRS = [("EPSG:4326", "EPSG:4547"), ("EPSG:4547", "EPSG:4326"), ("EPSG:4326", "EPSG:32650"),
+         ("EPSG:4490", "EPSG:4547"), ("EPSG:4326", "EPSG:3857")]
+
+
+@pytest.mark.parametrize(("src", "dst"), PAIRS)
+def test_reproject_equals_geopandas(src: str, dst: str) -> None:
+    rng = np.random.default_rng(7)
+    lon, lat = 113.5 + rng.random(50), 29.0 + rng.random(50)
+    pts = gpd.GeoDataFrame({"k": np.arange(50)}, geometry=shapely.points(lon, lat), crs="EPSG:4326").to_crs(src)
+    polys = pts.copy()
+    polys["geometry"] = pts.buffer(0.01 if pts.crs.is_geographic else 500.0)
+    for frame in (pts, polys, polys.geometry):
+        ours, ref = reproject(frame, dst), frame.to_crs(dst)
+        assert ours.crs == ref.crs
+        got, want = shapely.get_coordinates(ours.geometry.values), shapely.get_coordinates(ref.geometry.values)
+        np.testing.assert_allclose(got, want, rtol=0, atol=1e-9 * max(1.0, np.abs(want).max()))
+        assert list(ours.index) == list(ref.index)
+    assert list(reproject(pts, dst).columns) == list(pts.columns)
+    assert pts.crs.to_string() == src  # the input is not changed
+
+
+def test_transformer_is_the_same_operation_in_a_new_thread() -> None:
+    # Streamlit runs each rerun in a new thread: the kept transformer must give the same numbers there
+    t = transformer("EPSG:4326", "EPSG:4547")
+    ref = gpd.GeoSeries(shapely.points([116.1, 117.3], [29.2, 30.1]), crs="EPSG:4326").to_crs("EPSG:4547")
+    out: list = []
+    th = threading.Thread(target=lambda: out.append(t.transform([116.1, 117.3], [29.2, 30.1])))
+    th.start()
+    th.join()
+    np.testing.assert_allclose(np.column_stack(out[0]), shapely.get_coordinates(ref.values), atol=1e-6)
+    assert transformer("EPSG:4326", "EPSG:4547") is t
+
+
+def test_reproject_refuses_data_without_crs() -> None:
+    with pytest.raises(ValueError, match="without a CRS"):
+        reproject(gpd.GeoDataFrame(geometry=[shapely.Point(0, 0)]), "EPSG:4326")

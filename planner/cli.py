@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 import typer
 
-from planner._errors import PlannerError
+from planner._errors import InputError, PlannerError
+from planner.engine.network import DEFAULT_CLIP_BUFFER
 from planner.settings import DEFAULT_DPI, DEFAULT_LANG, DEFAULT_MAX_SNAP, DEFAULT_MINUTES
 from planner.text import lookup, tr
 from planner.text.vocabulary import LIST_SEPARATORS
@@ -40,9 +41,36 @@ RoadClasses = Annotated[Path | None, typer.Option(
     "--road-classes", help="road centre-line layers: a TOML table of walkable road classes (see planner/data/road_classes.toml)")]
 
 
+NetworkBuffer = Annotated[float, typer.Option(
+    "--network-buffer", help="a large .osm.pbf is clipped to the study area (the boundaries', else the "
+    "facilities', points' or demand's extent) plus these metres before it is read; 0 reads the whole file")]
+CrsOption = Annotated[list[str] | None, typer.Option(
+    "--crs", help="coordinate system of a layer without one (or with a wrong one): INPUT=EPSG:CODE, e.g. "
+    "boundaries=EPSG:4548 (INPUT: boundaries, facilities, points, network, demand, candidates), or a bare "
+    "EPSG:CODE for the boundaries, facilities and points (repeatable)")]
+LayerOption = Annotated[list[str] | None, typer.Option(
+    "--layer", help="layer of a GeoPackage or dataset inside a zip: INPUT=NAME, e.g. boundaries=villages "
+    "(repeatable; a bare NAME applies to every input)")]
+EncodingOption = Annotated[list[str] | None, typer.Option(
+    "--encoding", help="attribute encoding of a shapefile: INPUT=ENCODING or a bare one, e.g. gbk (repeatable)")]
+
+
 def _road_options(tolerance: float, classes: Path | None) -> dict:
     """Keyword arguments of planner.io.roads.read_road_network from the command line."""
     return {"tolerance": tolerance, "road_classes": classes}
+
+
+def _read_options(crs: list[str] | None = None, layer: list[str] | None = None,
+                  encoding: list[str] | None = None, network_buffer: float | None = None) -> dict:
+    """Keyword arguments of planner.io.validate_inputs from --crs, --layer, --encoding, --network-buffer."""
+    from planner.io import hint_style
+    from planner.io.columns import parse_input_options
+
+    with hint_style("cli"):
+        return {"crs": parse_input_options(crs, "crs") or None,
+                "layers": parse_input_options(layer, "layer") or None,
+                "encodings": parse_input_options(encoding, "encoding") or None,
+                "network_buffer": network_buffer}
 
 
 _MINUTES_TEXT = ",".join(f"{m:g}" for m in DEFAULT_MINUTES)  # "5,10,15"
@@ -78,7 +106,6 @@ def _demo_or_given(given: dict[str, object | None], needed: tuple[str, ...]) -> 
     A user's missing input is never filled with the demo county's (that would
     mix their data with synthetic data): it is an error naming what is missing.
     """
-    from planner._errors import InputError
     from planner.demo import demo_paths
 
     if all(v is None for v in given.values()):
@@ -98,7 +125,8 @@ def _demo_or_given(given: dict[str, object | None], needed: tuple[str, ...]) -> 
 def _load_inputs(boundaries: Path | None, facilities: Path | None, network: Path | None, coord_system: str,
                  stage: Callable[[str], None], place: str | None = None, *,
                  columns: list[str] | None = None, population: Path | None = None,
-                 road_options: dict | None = None, other_inputs: dict | None = None) -> tuple:
+                 road_options: dict | None = None, other_inputs: dict | None = None,
+                 read_options: dict | None = None) -> tuple:
     """Read and check the inputs (the demo county's when none is given at all).
 
     Returns units, facilities, network, the paths ``(b, f, n)`` and the validation report.
@@ -122,7 +150,8 @@ def _load_inputs(boundaries: Path | None, facilities: Path | None, network: Path
         # every problem of the inputs at once (planner.io.validate); fatal ones stop here
         report = validate_inputs(b, f, net, coord_system=coord_system, progress=stage,
                                  boundaries_layer="units" if demo is not None else None,
-                                 columns=mapping, population=population, road_options=road_options)
+                                 columns=mapping, population=population, road_options=road_options,
+                                 **(read_options or {}))
         if report.fatal:
             _rows_note(report)
         report.raise_if_fatal()
@@ -168,6 +197,10 @@ def analyse(
     road_classes: RoadClasses = None,
     buildings: Annotated[Path | None, typer.Option(help="residential buildings (points or polygons; a population, households or floor-area column optional): each unit's people are placed on them")] = None,
     population_raster: Annotated[Path | None, typer.Option("--population-raster", help="GeoTIFF of people per cell (e.g. WorldPop 100 m): each unit's people are spread over its cells")] = None,
+    network_buffer: NetworkBuffer = DEFAULT_CLIP_BUFFER,
+    crs: CrsOption = None,
+    layer: LayerOption = None,
+    encoding: EncodingOption = None,
     lang: Annotated[str, typer.Option(help="zh or en (table headers)")] = DEFAULT_LANG,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
@@ -193,7 +226,8 @@ def analyse(
             units, fac, net, paths, report = _load_inputs(
                 boundaries, facilities, network, coord_system, stage, place, columns=columns,
                 population=population, road_options=_road_options(snap_tolerance, road_classes),
-                other_inputs={"buildings": buildings, "population-raster": population_raster})
+                other_inputs={"buildings": buildings, "population-raster": population_raster},
+                read_options=_read_options(crs, layer, encoding, network_buffer))
             homes_layer = _demand_layer(buildings, population_raster, units, stage)
             home_table = _read_home(home)
             warnings = report.warning_texts(lang, exclude=MODEL_REPORTED)
@@ -285,6 +319,10 @@ def travel_times(
     max_minutes: Annotated[float, typer.Option(help="blank beyond this walk")] = 120.0,
     coord_system: Annotated[str, typer.Option(help="coordinates of CSV/XLSX inputs: wgs84, cgcs2000, gcj02, bd09")] = "wgs84",
     columns: Annotated[list[str] | None, typer.Option("--columns", help="your column names, canonical=yours (repeatable), e.g. pop60=pop_60plus; one input only: population.code=YOUR_CODE_COLUMN")] = None,
+    network_buffer: NetworkBuffer = DEFAULT_CLIP_BUFFER,
+    crs: CrsOption = None,
+    layer: LayerOption = None,
+    encoding: EncodingOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Walking minutes from each point to the nearest facility of each type.
@@ -311,7 +349,8 @@ def travel_times(
             # the same input checks as `planner analyse` (fatal ones stop; the rest are printed)
             report = validate_inputs(None, got["facilities"], got["network"], points=points,
                                      coord_system=coord_system, progress=stage,
-                                     columns=parse_column_options(columns))
+                                     columns=parse_column_options(columns),
+                                     **_read_options(crs, layer, encoding, network_buffer))
         _rows_note(report)
         report.raise_if_fatal()
         net, fac, pts = report.network, report.facilities, report.points
@@ -353,6 +392,10 @@ def validate(
     population: Annotated[Path | None, typer.Option(help="population table (CSV/XLSX: 12-digit code, total, 60+, optionally 80+) joined to the boundaries")] = None,
     snap_tolerance: SnapTolerance = 1.0,
     road_classes: RoadClasses = None,
+    network_buffer: NetworkBuffer = DEFAULT_CLIP_BUFFER,
+    crs: CrsOption = None,
+    layer: LayerOption = None,
+    encoding: EncodingOption = None,
     lang: Annotated[str, typer.Option(help="zh or en")] = DEFAULT_LANG,
 ) -> None:
     """Check the inputs and list every problem with its rows and the fix.
@@ -375,7 +418,8 @@ def validate(
                                   coord_system=coord_system, max_snap=max_snap,
                                   boundaries_layer="units" if demo else None,
                                   columns=parse_column_options(columns), population=population,
-                                  road_options=_road_options(snap_tolerance, road_classes))
+                                  road_options=_road_options(snap_tolerance, road_classes),
+                                  **_read_options(crs, layer, encoding, network_buffer))
         typer.echo(rep.to_text(lang))
         _rows_note(rep, err=False)
         if report is not None:
@@ -408,10 +452,20 @@ def suggest(
     population: Annotated[Path | None, typer.Option(help="population table (CSV/XLSX: 12-digit code, total, 60+, optionally 80+) joined to the boundaries")] = None,
     snap_tolerance: SnapTolerance = 1.0,
     road_classes: RoadClasses = None,
+    network_buffer: NetworkBuffer = DEFAULT_CLIP_BUFFER,
+    crs: CrsOption = None,
+    layer: LayerOption = None,
+    encoding: EncodingOption = None,
     lang: Annotated[str, typer.Option(help="zh or en (table headers)")] = DEFAULT_LANG,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Suggest new sites of a type, existing ones kept (the demo county by default).
+
+    Without --boundaries, --demand and --network suffice (--facilities
+    optional): the study area is then the demand points' convex hull plus
+    500 m, taken as one unit whose 60+ population is the demand weight on the
+    points; sites are chosen for the demand weight (or walks, with pmedian
+    and pcenter) and only the profile's population targets are scored.
 
     Writes suggestions.csv (candidate id, order chosen, demand gained, why),
     suggestions.gpkg and summary.json (covered before/after, share, target
@@ -419,7 +473,7 @@ def suggest(
     its own folder: a folder of ``planner analyse`` results is refused).
     """
     from planner.engine import build_model
-    from planner.io import hint_style, parse_column_options, read_points
+    from planner.io import hint_style, parse_column_options
     from planner.io.columns import columns_for
     from planner.outputs.rundir import output_run
     from planner.outputs.suggestion import write_suggestion
@@ -428,27 +482,83 @@ def suggest(
 
     stage = _Stages(quiet)
     try:
+        read_opts = _read_options(crs, layer, encoding, network_buffer)
         with output_run(out, "suggest", [boundaries, facilities, network, candidates, demand]) as tmp:
-            loaded = _load_inputs(boundaries, facilities, network, coord_system, stage,
-                                  columns=columns, population=population,
-                                  road_options=_road_options(snap_tolerance, road_classes))
-            units, fac, net, paths = loaded[:4]
             with hint_style("cli"):
-                cols = columns_for(parse_column_options(columns), "points", POINT_ALIASES) or None
-                cand = read_points(candidates, coord_system=coord_system, columns=cols) if candidates else None
-                dem = read_points(demand, coord_system=coord_system, columns=cols) if demand else None
-            stage("snapping and walking times")
-            model = build_model(units, fac, net, profile=profile, speed=speed)
-            stage("candidate coverage and optimisation")
-            result = suggest_sites(model, facility_type, count=count, target=target, minutes=minutes,
-                                   candidates=cand, demand=dem, objective=objective, method=method,
-                                   capacitated=capacitated, time_limit=time_limit)
+                mapping = parse_column_options(columns)
+                cols = columns_for(mapping, "points", POINT_ALIASES) or None
+                cand = _read_points(candidates, "candidates", coord_system, cols, read_opts)
+                dem = _read_points(demand, "demand", coord_system, cols, read_opts)
+            options = dict(count=count, target=target, minutes=minutes, candidates=cand, objective=objective,
+                           method=method, capacitated=capacitated, time_limit=time_limit)
+            if boundaries is None and dem is not None:
+                result = _suggest_for_demand(dem, facilities, network, facility_type, profile, speed, options,
+                                             coord_system, mapping, _road_options(snap_tolerance, road_classes),
+                                             read_opts, lang, stage)
+            else:
+                if boundaries is None and any(v is not None for v in (facilities, network, candidates,
+                                                                      population)):
+                    raise InputError("give --boundaries or --demand: suggestions need units to score or "
+                                     "weighted demand points", code="suggest_nothing",
+                                     hint="pass --boundaries (with --facilities and --network), or --demand "
+                                          "with --network")
+                loaded = _load_inputs(boundaries, facilities, network, coord_system, stage,
+                                      columns=columns, population=population,
+                                      road_options=_road_options(snap_tolerance, road_classes),
+                                      read_options=read_opts)
+                units, fac, net, paths = loaded[:4]
+                stage("snapping and walking times")
+                model = build_model(units, fac, net, profile=profile, speed=speed)
+                stage("candidate coverage and optimisation")
+                result = suggest_sites(model, facility_type, demand=dem, **options)
             write_suggestion(result, tmp, lang=lang)
     except PlannerError as exc:
         _fail(exc)
     stage(f"done: {out}")
     for line in result.report_lines(lang):
         typer.echo(line)
+
+
+def _read_points(path: Path | None, kind: str, coord_system: str, columns: dict | None, read_opts: dict):
+    """Points of ``--demand``/``--candidates`` (or None), with that input's --crs/--layer/--encoding."""
+    if path is None:
+        return None
+    from planner.io import read_points
+    from planner.io.problems import reading_input
+
+    def opt(name: str) -> str | None:
+        given = read_opts.get(name) or {}
+        return given.get(kind, given.get("*"))
+
+    with reading_input(kind):
+        return read_points(path, coord_system=coord_system, columns=columns, crs=opt("crs"),
+                           layer=opt("layers"), encoding=opt("encodings"))
+
+
+def _suggest_for_demand(dem, facilities: Path | None, network: Path | None, facility_type: str, profile: str,
+                        speed: float | None, options: dict, coord_system: str, mapping: dict,
+                        road_options: dict, read_opts: dict, lang: str, stage: _Stages):
+    """``planner suggest --demand`` without boundaries: the demand points' area as one unit."""
+    from planner.io import hint_style, validate_inputs
+    from planner.siting.demand_area import DEMAND_AREA_BUFFER, demand_area, suggest_for_demand
+
+    if network is None:
+        given = ", ".join(f"--{k}" for k, v in (("demand", dem), ("facilities", facilities)) if v is not None)
+        raise InputError(f"missing --network (given: {given}); the demo county is used only when no input "
+                         "is given at all", code="inputs_missing", hint="pass --network too",
+                         params={"missing": "--network", "given": given})
+    area = demand_area(dem, lang=lang)
+    stage(tr("cli.demand_only", "en", buffer=DEMAND_AREA_BUFFER))
+    with hint_style("cli"):
+        report = validate_inputs(area, facilities, network, coord_system=coord_system, progress=stage,
+                                 columns=mapping, road_options=road_options, **read_opts)
+    if report.fatal:
+        _rows_note(report)
+    report.raise_if_fatal()
+    stage(report.network.report.summary())
+    stage("snapping, walking times and optimisation")
+    return suggest_for_demand(dem, report.facilities, report.network, facility_type, area=area,
+                              profile=profile, speed=speed, **options)
 
 
 @app.command()
@@ -473,6 +583,12 @@ def report(
     buffer_m: Annotated[float, typer.Option("--buffer-m", help="with --by county over several counties: metres of facilities and streets kept around each county")] = 2000.0,
     columns: Annotated[list[str] | None, typer.Option("--columns", help="your column names, canonical=yours (repeatable), e.g. pop60=pop_60plus; one input only: population.code=YOUR_CODE_COLUMN")] = None,
     population: Annotated[Path | None, typer.Option(help="population table (CSV/XLSX: 12-digit code, total, 60+, optionally 80+) joined to the boundaries")] = None,
+    snap_tolerance: SnapTolerance = 1.0,
+    road_classes: RoadClasses = None,
+    network_buffer: NetworkBuffer = DEFAULT_CLIP_BUFFER,
+    crs: CrsOption = None,
+    layer: LayerOption = None,
+    encoding: EncodingOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """One gap map and one table per street/township (or the county), plus index.html/index.csv.
@@ -495,7 +611,9 @@ def report(
         with output_run(out, "report", [boundaries, facilities, network]) as tmp:
             index = _report_into(tmp, by, boundaries, facilities, network, profile, speed, facility_type,
                                  minutes, fmts, paper, orientation, dpi, coord_system, lang, workers,
-                                 scheduler, buffer_m, stage, quiet, columns, population)
+                                 scheduler, buffer_m, stage, quiet, columns, population,
+                                 road_options=_road_options(snap_tolerance, road_classes),
+                                 read_options=_read_options(crs, layer, encoding, network_buffer))
             if (index["status"] == "failed").all() and len(index):
                 # nothing to show: the previous results stay
                 raise PlannerError("every district failed; the previous results in --out are kept",
@@ -521,14 +639,15 @@ def _report_into(out: Path, by: str, boundaries: Path | None, facilities: Path |
                  fmts: tuple[str, ...], paper: str, orientation: str, dpi: int, coord_system: str, lang: str,
                  workers: int, scheduler: str | None, buffer_m: float, stage: _Stages,
                  quiet: bool, columns: list[str] | None = None,
-                 population: Path | None = None) -> pd.DataFrame:
+                 population: Path | None = None, road_options: dict | None = None,
+                 read_options: dict | None = None) -> pd.DataFrame:
     """The work of ``planner report`` into the folder ``out``; returns the index."""
     from planner.analysis import analyse as run
     from planner.outputs.printmap import context_layers
     from planner.outputs.report import ReportSettings, run_report
 
     loaded = _load_inputs(boundaries, facilities, network, coord_system, stage, columns=columns,
-                          population=population)
+                          population=population, road_options=road_options, read_options=read_options)
     units, fac, net, paths = loaded[:4]
     ctx = context_layers(paths[0])
     county = str(ctx["county"]["name"].iloc[0]) if "county" in ctx and "name" in ctx["county"] else ""

@@ -15,11 +15,13 @@ read back from there next time.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
+import warnings
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -29,8 +31,15 @@ import pyproj
 import scipy.sparse as sp
 import shapely
 
-from planner._errors import NetworkError, warn
-from planner._util import atomic_path, cache_dir, component_labels, sha256_bytes, sha256_file
+from planner._errors import NetworkError, PlannerWarning, warn
+from planner._util import (
+    atomic_path,
+    cache_dir,
+    component_labels,
+    sha256_bytes,
+    sha256_file,
+    transformer,
+)
 from planner.engine.chains import (
     CHAIN_ARRAYS,
     ChainGraph,
@@ -56,6 +65,10 @@ WALKABLE_HIGHWAYS = frozenset({
 })
 _NO_FOOT = frozenset({"no", "private"})
 MIN_EDGE_LENGTH = 1e-3  # metres: scipy reads a zero weight as "no edge"
+DEFAULT_CLIP_BUFFER = 2000.0
+"""Metres of street kept around the study area when a ``.osm.pbf`` is clipped (beyond a 15-minute walk)."""
+PBF_SUFFIXES = (".osm.pbf", ".pbf")
+ROAD_LAYER_SUFFIXES = (".gpkg", ".geojson", ".json", ".shp", ".zip")
 
 
 @dataclass(frozen=True)
@@ -69,11 +82,22 @@ class NetworkReport:
     dropped_edges: int = 0
     n_components: int = 1
     from_cache: bool = False
+    clip: tuple[float, float, float, float] | None = None
+    """The lon/lat box a large extract was clipped to (``None``: the whole file was read)."""
+    ways_kept: int = -1
+    """Walkable ways with a stretch inside :attr:`clip` (-1: not counted)."""
+    ways_total: int = -1
+    """Walkable ways in the whole file (-1: not counted)."""
 
     def summary(self, lang: str = "en") -> str:
-        """One line for logs and the app."""
-        return tr("engine.network_summary", lang, n_nodes=self.n_nodes, n_edges=self.n_edges,
+        """One line for logs and the app (with what clipping kept, when the file was clipped)."""
+        text = tr("engine.network_summary", lang, n_nodes=self.n_nodes, n_edges=self.n_edges,
                   pieces=self.n_components - 1, dropped=self.dropped_nodes)
+        if self.clip is not None:
+            text += tr("engine.network_clipped", lang, box=", ".join(f"{v:.4f}" for v in self.clip))
+            if self.ways_total >= 0:
+                text += tr("engine.network_clipped_ways", lang, kept=self.ways_kept, total=self.ways_total)
+        return text
 
 
 @dataclass(frozen=True, eq=False)
@@ -144,12 +168,12 @@ class WalkNetwork:
     @cached_property
     def transformer_to_lonlat(self) -> pyproj.Transformer:
         """Projected CRS → WGS-84 lon/lat."""
-        return pyproj.Transformer.from_crs(self.crs, "EPSG:4326", always_xy=True)
+        return transformer(self.crs, "EPSG:4326")
 
     @cached_property
     def transformer_from_lonlat(self) -> pyproj.Transformer:
         """WGS-84 lon/lat → projected CRS."""
-        return pyproj.Transformer.from_crs("EPSG:4326", self.crs, always_xy=True)
+        return transformer("EPSG:4326", self.crs)
 
     def project(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """WGS-84 lon/lat (degrees) → network x/y (metres)."""
@@ -515,32 +539,52 @@ def read_graphml(path: str | Path, *, crs=None, largest_component: bool = True) 
 
 
 def save_network(net: WalkNetwork, path: str | Path, *, with_chains: bool = True,
-                 source_key: str = "") -> Path:
+                 source_key: str = "", issued: tuple[PlannerWarning, ...] = ()) -> Path:
     """Write the project's compact cache format (``.npz``), atomically, with a digest.
 
     With ``with_chains`` the junction graph (:attr:`WalkNetwork.chains`) is
     stored too, so it is not rebuilt on first use after loading (1.2 s at 1 M
     nodes); it is built now if it was not yet.  ``source_key`` (the source
     file's digest, CRS and cache version) is stored and checked on load, and
-    so is a SHA-256 of every array (:func:`read_npz`).
+    so is a SHA-256 of every array (:func:`read_npz`).  ``issued``: the
+    warnings reading the source gave (e.g. what noding a road layer changed),
+    stored so a load from the cache repeats them.
     """
     path = Path(path)
-    extra = {}
+    extra: dict[str, np.ndarray] = {}
     if with_chains:
         g = net.chains
         extra = {f"chains_{k}": getattr(g, k) for k in CHAIN_ARRAYS}
         extra.update(chains_csr_data=g.csr.data, chains_csr_indices=g.csr.indices,
                      chains_csr_indptr=g.csr.indptr)
-    arrays = dict(
+    arrays: dict[str, Any] = dict(
         version=np.array(CACHE_VERSION), crs=np.array(net.crs), node_id=net.node_id,
         x=net.x, y=net.y, u=net.u, v=net.v, length=net.length,
         report=np.array([net.report.n_components, net.report.dropped_nodes, net.report.dropped_edges]),
         source=np.array(net.report.source), source_key=np.array(source_key), **extra,
     )
+    rep = net.report
+    if rep.clip is not None:
+        arrays["clip"] = np.array([*rep.clip, rep.ways_kept, rep.ways_total], dtype=float)
+    if issued:
+        arrays["issued"] = np.array(json.dumps([_warning_record(w) for w in issued], ensure_ascii=False,
+                                               default=str))
     # a unique temporary name: two processes building the same cache must not write one file
     with atomic_path(path) as tmp, open(tmp, "wb") as fh:
         np.savez(fh, digest=np.array(_digest(arrays)), **arrays)
     return path
+
+
+def _warning_record(w: PlannerWarning) -> dict[str, Any]:
+    return {"message": w.message, "code": w.code, "rows": list(w.rows), "params": w.params,
+            "hint": w.hint, "path": w.path}
+
+
+def _reissue(stored: str) -> None:
+    """Issue again the warnings stored with a cache (reading from the cache says what reading the source said)."""
+    for rec in json.loads(stored):
+        warnings.warn(PlannerWarning(rec["message"], code=rec["code"], rows=rec["rows"], params=rec["params"],
+                                     hint=rec["hint"], path=rec["path"]), stacklevel=3)
 
 
 def _digest(arrays: Mapping[str, np.ndarray]) -> str:
@@ -583,13 +627,19 @@ def read_npz(path: str | Path, *, source_key: str | None = None) -> WalkNetwork:
                 raise NetworkError("network cache was built from another source", path=path,
                                    code="cache_source")
             rep = z["report"]
+            clip = z["clip"].tolist() if "clip" in z.files else None
             report = NetworkReport(str(z["source"]), int(z["x"].shape[0]), int(z["u"].shape[0]),
-                                   int(rep[1]), int(rep[2]), int(rep[0]), from_cache=True)
+                                   int(rep[1]), int(rep[2]), int(rep[0]), from_cache=True,
+                                   clip=tuple(clip[:4]) if clip else None,
+                                   ways_kept=int(clip[4]) if clip else -1,
+                                   ways_total=int(clip[5]) if clip else -1)
             net = WalkNetwork(str(z["crs"]), z["node_id"], z["x"], z["y"], z["u"], z["v"],
                               z["length"], report)
             _check_lengths(net)
             if "chains_csr_indptr" in z.files:
                 _attach_chains(net, _stored_chains(z, net.n_nodes))
+            if "issued" in z.files:
+                net.__dict__["_issued"] = str(z["issued"])  # repeated by load_network on a cache hit
             return net
     except NetworkError as exc:
         exc.path = exc.path or str(path)
@@ -611,32 +661,77 @@ def _attach_chains(net: WalkNetwork, chains: ChainGraph) -> WalkNetwork:
     return net
 
 
-def _cache_key(path: Path, crs) -> str:
-    return sha256_file(path, extra=f"|{crs}|{CACHE_VERSION}".encode())[:24]
+def _cache_key(path: Path, crs, extra: str = "") -> str:
+    return sha256_file(path, extra=f"|{crs}|{CACHE_VERSION}{extra}".encode())[:24]
+
+
+def area_bounds(area: Any) -> tuple[float, float, float, float] | None:
+    """The study area's WGS-84 (minlon, minlat, maxlon, maxlat), from bounds or a layer.
+
+    Parameters
+    ----------
+    area : tuple, GeoDataFrame, GeoSeries or None
+        Four lon/lat bounds, or a layer with a CRS (converted to WGS-84).
+
+    Examples
+    --------
+    >>> area_bounds((117.0, 29.0, 117.1, 29.1))
+    (117.0, 29.0, 117.1, 29.1)
+    >>> area_bounds(None) is None
+    True
+    """
+    if area is None:
+        return None
+    if hasattr(area, "total_bounds"):
+        if len(area) == 0:
+            return None
+        if area.crs is not None:
+            area = area.to_crs("EPSG:4326")
+        area = area.total_bounds
+    box = tuple(float(v) for v in area)
+    if len(box) != 4 or not all(np.isfinite(box)) or box[0] > box[2] or box[1] > box[3]:
+        raise NetworkError(f"the study area must be (minlon, minlat, maxlon, maxlat), got {area!r}")
+    return (box[0], box[1], box[2], box[3])
 
 
 def load_network(path: str | Path, *, crs=None, use_cache: bool = True,
-                 road_options: Mapping[str, Any] | None = None) -> WalkNetwork:
+                 road_options: Mapping[str, Any] | None = None, area: Any = None,
+                 buffer_m: float = DEFAULT_CLIP_BUFFER) -> WalkNetwork:
     """Load a walking network from a file, with an on-disk cache.
 
     Parameters
     ----------
     path : str or Path
-        ``.osm.pbf``, ``.osm`` (XML), ``.graphml`` (osmnx) or ``.npz`` (this
+        ``.osm.pbf``, ``.osm`` (XML), ``.graphml`` (osmnx), road centre lines
+        (``.shp``, zipped ``.zip``, ``.gpkg``, ``.geojson``) or ``.npz`` (this
         project's cache format).
     crs : optional
         Metric CRS to work in; chosen automatically when omitted.
     use_cache : bool
         Read and write the cache in :func:`cache_dir` (keyed by the file's
-        content), so the slow parse happens once per file.
+        content and how it is read), so the slow parse happens once per file.
     road_options : mapping, optional
         For road centre-line layers (.shp, .zip, .gpkg, .geojson): keyword
         arguments of :func:`planner.io.roads.read_road_network`, e.g.
-        ``{"tolerance": 2.0, "road_classes": "classes.toml"}``.
+        ``{"tolerance": 2.0, "road_classes": "classes.toml"}``.  Such layers
+        are noded once and cached; the cache key covers every file of a
+        shapefile (.shp, .shx, .dbf, .prj, .cpg), these options, the road-class
+        table and the code version (:func:`planner.io.roads.road_cache_key`).
+    area : tuple or GeoDataFrame, optional
+        The study area (lon/lat bounds, or a layer such as the boundaries).
+        A ``.osm.pbf`` is then clipped to its bounding box plus ``buffer_m``
+        before it is parsed (:func:`planner.io.roads.read_osm_pbf_area`), so a
+        provincial extract used for one county needs little memory.  Other
+        kinds of network are read whole.
+    buffer_m : float
+        Metres added around ``area`` (default 2 km, beyond a 15-minute walk);
+        0 or less reads the whole file.
 
     Returns
     -------
     WalkNetwork
+        ``report.from_cache`` tells whether the cache was used;
+        ``report.clip`` the box a ``.osm.pbf`` was clipped to.
 
     Raises
     ------
@@ -660,45 +755,80 @@ def load_network(path: str | Path, *, crs=None, use_cache: bool = True,
         return read_npz(path)
     if path.stat().st_size == 0:
         raise NetworkError("the network file is empty", path=path)
-    if name.endswith((".gpkg", ".geojson", ".json", ".shp", ".zip")):
-        # road centre lines (survey, master plan): noded by planner.io.roads; not cached
-        # (a shapefile's content is spread over several files)
-        from planner.io.roads import read_road_network
+    key: str | None = None
+    if name.endswith(ROAD_LAYER_SUFFIXES):
+        # road centre lines (survey, master plan): noded by planner.io.roads, cached like the others
+        from planner.io.roads import read_road_network, road_cache_key
 
-        return read_road_network(path, crs=crs, **dict(road_options or {}))
-    if name.endswith((".osm.pbf", ".pbf")):
-        reader = read_osm_pbf
-    elif name.endswith((".osm", ".xml")):
-        reader = read_osm_xml
-    elif name.endswith(".graphml"):
-        reader = read_graphml
+        opts = dict(road_options or {})
+        if use_cache:
+            key = road_cache_key(path, crs=crs, **opts)
+
+        def build() -> WalkNetwork:
+            return read_road_network(path, crs=crs, **opts)
+    elif name.endswith(PBF_SUFFIXES):
+        bounds = area_bounds(area)
+        if bounds is not None and buffer_m > 0:
+            from planner.io.roads import area_bbox, read_osm_pbf_area
+
+            b = [round(v, 6) for v in area_bbox(bounds, buffer_m)]
+            box = (b[0], b[1], b[2], b[3])
+            # the clip box is part of the key: another study area never reuses this cache
+            key = _cache_key(path, crs, f"|clip|{box}") if use_cache else None
+
+            def build() -> WalkNetwork:
+                return read_osm_pbf_area(path, box, buffer_m=0.0, crs=crs)
+        else:
+            key = _cache_key(path, crs) if use_cache else None
+
+            def build() -> WalkNetwork:
+                return read_osm_pbf(path, crs=crs)
+    elif name.endswith((".osm", ".xml", ".graphml")):
+        reader = read_graphml if name.endswith(".graphml") else read_osm_xml
+        key = _cache_key(path, crs) if use_cache else None
+
+        def build() -> WalkNetwork:
+            return reader(path, crs=crs)
     else:
         raise NetworkError(f"unsupported network file type {path.suffix!r}", path=path,
                            hint=f"use one of {', '.join(NETWORK_SUFFIXES)}")
-    cached = None
-    if use_cache:
-        key = _cache_key(path, crs)
-        cached = cache_dir() / "networks" / f"{key}.npz"
-        if cached.is_file():
-            try:
-                net = read_npz(cached, source_key=key)
-                out = WalkNetwork(net.crs, net.node_id, net.x, net.y, net.u, net.v, net.length,
-                                  NetworkReport(str(path), net.n_nodes, net.n_edges,
-                                                net.report.dropped_nodes, net.report.dropped_edges,
-                                                net.report.n_components, from_cache=True))
-                if "chains" in net.__dict__:
-                    _attach_chains(out, net.chains)
-                return out
-            except NetworkError as exc:
-                # never trust a damaged or changed cache: say so, delete it, rebuild from the source
-                warn(f"network cache {cached.name} was not used ({exc.message}); rebuilt from {path.name}",
-                     code="cache_rebuilt", params={"cache": cached.name, "source": path.name},
-                     stacklevel=2)
-                cached.unlink(missing_ok=True)
-    net = reader(path, crs=crs)
+    return _through_cache(path, key, build)
+
+
+def _through_cache(path: Path, key: str | None, build) -> WalkNetwork:
+    """The network from the cache file named ``key`` when it is sound, else ``build()`` and cache it.
+
+    Warnings issued while building (e.g. what noding changed) are stored
+    with the cache and issued again when it is used.
+    """
+    cached = None if key is None else cache_dir() / "networks" / f"{key}.npz"
+    if cached is not None and cached.is_file():
+        try:
+            net = read_npz(cached, source_key=key)
+            out = WalkNetwork(net.crs, net.node_id, net.x, net.y, net.u, net.v, net.length,
+                              replace(net.report, source=str(path), from_cache=True))
+            if "chains" in net.__dict__:
+                _attach_chains(out, net.chains)
+            if "_issued" in net.__dict__:
+                _reissue(net.__dict__["_issued"])
+            return out
+        except NetworkError as exc:
+            # never trust a damaged or changed cache: say so, delete it, rebuild from the source
+            warn(f"network cache {cached.name} was not used ({exc.message}); rebuilt from {path.name}",
+                 code="cache_rebuilt", params={"cache": cached.name, "source": path.name},
+                 stacklevel=3)
+            cached.unlink(missing_ok=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", PlannerWarning)
+        net = build()
+    issued = []
+    for w in caught:  # pass every warning on, as if not caught
+        if isinstance(w.message, PlannerWarning):
+            issued.append(w.message)
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     if cached is not None:
         try:
-            save_network(net, cached, source_key=key)
+            save_network(net, cached, source_key=str(key), issued=tuple(issued))
         except OSError as exc:  # a read-only home must not stop the analysis
             log.warning("could not write network cache %s: %s", cached, exc)
     return net

@@ -35,6 +35,7 @@ __all__ = [
     "numeric_column",
     "columns_for",
     "parse_column_options",
+    "parse_input_options",
     "to_number",
     "vocabulary_lookup",
 ]
@@ -268,6 +269,52 @@ def columns_for(mapping: Mapping[str, str], kind: str, aliases: Mapping[str, Seq
     out = {k: v for k, v in mapping.items() if "." not in k and k in aliases}
     prefix = f"{kind}."
     out.update({k[len(prefix):]: v for k, v in mapping.items() if k.startswith(prefix)})
+    return out
+
+
+OPTION_INPUTS = ("boundaries", "facilities", "points", "network", "demand", "candidates")
+"""Inputs an option such as ``--layer boundaries=units`` may be addressed to."""
+
+
+def parse_input_options(options: Iterable[str] | None, option: str) -> dict[str, str]:
+    """Parse repeated per-input options (``--layer boundaries=units``, ``--crs EPSG:4548``).
+
+    Parameters
+    ----------
+    options : iterable of str
+        Each ``input=value`` (an input of :data:`OPTION_INPUTS`) or a bare
+        ``value`` for every input (key ``"*"``).
+    option : str
+        The option's name, for messages (``"layer"``).
+
+    Returns
+    -------
+    dict
+        Input (or ``"*"``) -> value.
+
+    Raises
+    ------
+    InputError
+        ``input_option_invalid`` for an empty value or one input given twice.
+
+    Examples
+    --------
+    >>> parse_input_options(["boundaries=units", "gbk"], "layer")
+    {'boundaries': 'units', '*': 'gbk'}
+    >>> parse_input_options(["EPSG:4548"], "crs")  # a colon is part of the value
+    {'*': 'EPSG:4548'}
+    """
+    out: dict[str, str] = {}
+    for item in options or ():
+        text = unicodedata.normalize("NFC", str(item)).strip()
+        key, sep, value = text.partition("=")
+        if not sep or key.strip().lower() not in OPTION_INPUTS:
+            key, value = "*", text
+        key, value = key.strip().lower(), value.strip().strip("'\"")
+        if not value or (key in out and out[key] != value):
+            raise problem("input_option_invalid", None, option=f"--{option}", value=text,
+                          inputs=", ".join(OPTION_INPUTS))
+        out[key] = value
     return out
 
 

@@ -18,7 +18,7 @@ import numpy as np
 import pyproj
 
 from planner._errors import CRSError
-from planner.io.problems import problem, problem_of, warn_problem
+from planner.io.problems import arg_params, problem, problem_of, warn_problem
 from planner.schema import COORD_SYSTEMS
 
 if TYPE_CHECKING:
@@ -424,12 +424,12 @@ def set_layer_crs(gdf: gpd.GeoDataFrame, crs: Any, name: str) -> gpd.GeoDataFram
         try:
             given = gpd.GeoSeries([], crs=crs).crs
         except Exception as exc:
-            raise problem_of(CRSError, "crs_invalid", name, (), crs=crs) from exc
+            raise problem_of(CRSError, "crs_invalid", name, (), crs=crs, **arg_params(crs=crs)) from exc
         if gdf.crs is not None and not gdf.crs.equals(given):
-            warn_problem("crs_overridden", name, file_crs=gdf.crs.to_string(), crs=crs)
+            warn_problem("crs_overridden", name, file_crs=gdf.crs.to_string(), crs=crs, **arg_params(crs=crs))
         return gdf.set_crs(given, allow_override=True)
     if gdf.crs is None:
-        raise problem_of(CRSError, "crs_missing", name)
+        raise problem_of(CRSError, "crs_missing", name, (), **arg_params(crs="EPSG:4490"))
     return gdf
 
 
@@ -452,10 +452,11 @@ def layer_to_wgs84(gdf: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
             max(abs(minx), abs(maxx)) > 180.5 or max(abs(miny), abs(maxy)) > 90.5
         ):
             raise problem_of(CRSError, "crs_looks_projected", name, (), minx=minx, miny=miny, maxx=maxx,
-                          maxy=maxy, crs=src.to_string())
+                             maxy=maxy, crs=src.to_string(), **arg_params(crs="EPSG:4548"))
     if src.to_epsg() in (4326, 4490):
         return gdf.set_crs(4326, allow_override=True)
     try:
         return gdf.to_crs(4326)
     except Exception as exc:
-        raise problem_of(CRSError, "crs_convert_failed", name, (), crs=src.to_string(), detail=str(exc)) from exc
+        raise problem_of(CRSError, "crs_convert_failed", name, (), crs=src.to_string(), detail=str(exc),
+                         **arg_params(crs="EPSG:...")) from exc

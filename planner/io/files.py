@@ -23,7 +23,8 @@ import pyogrio
 import shapely
 
 from planner._errors import InputError
-from planner.io.problems import per_lang, problem, values_listed, warn_problem
+from planner.io.problems import arg_params, per_lang, problem, values_listed, warn_problem
+from planner.text import lookup
 
 __all__ = [
     "MAX_TEXT_BYTES",
@@ -307,12 +308,18 @@ def _zip_member(p: Path, layer: str | None) -> tuple[str, str | None, bool]:
             chosen, inner_layer = stems[layer], None
         else:
             raise problem("zip_many_datasets", p.name, **values_listed(datasets),
-                          **values_listed(stems, "stems"))
+                          **values_listed(stems, "stems"), **arg_params(layer=_name_placeholder()))
     elif layer is not None and PurePosixPath(chosen).stem == layer:
         inner_layer = None
     cpg = str(PurePosixPath(chosen).with_suffix(".cpg")).lower()
     has_cpg = any(n.lower() == cpg for n in names)
     return f"/vsizip/{p.resolve().as_posix()}/{chosen}", inner_layer, has_cpg
+
+
+def _name_placeholder() -> tuple[str, str]:
+    """"NAME" in both languages, for option hints (``layer='名称'`` / ``layer='NAME'``)."""
+    zh, en = lookup("io.name_placeholder") or ("NAME", "NAME")
+    return zh, en
 
 
 def _check_members(p: Path, members: Sequence[str]) -> None:
@@ -414,7 +421,7 @@ def _fix_encoding(gdf: gpd.GeoDataFrame, source: str, name: str, kwargs: dict[st
         fixed = _redecode(gdf, enc)
         if fixed is not None:
             return fixed
-    warn_problem("text_garbled", name)
+    warn_problem("text_garbled", name, **arg_params(encoding="..."))
     return gdf
 
 
@@ -449,7 +456,7 @@ def _read_file(source: str, name: str, **kwargs: Any) -> gpd.GeoDataFrame:
     except (InputError, KeyboardInterrupt):
         raise
     except UnicodeDecodeError as exc:
-        raise problem("text_undecodable", name, detail=str(exc)) from exc
+        raise problem("text_undecodable", name, detail=str(exc), **arg_params(encoding="gbk")) from exc
     except Exception as exc:  # pyogrio/GDAL raise many types
         raise problem("layer_unreadable", name, detail=f"{type(exc).__name__}: {exc}") from exc
 
@@ -500,7 +507,8 @@ def read_layer(
             raise problem("no_layer", p.name, layer=layer, **values_listed(layers, "layers"))
     elif layer is None and len(layers) > 1:
         layer = layers[0]
-        warn_problem("several_layers", p.name, n=len(layers), layer=layer, **values_listed(layers, "layers"))
+        warn_problem("several_layers", p.name, n=len(layers), layer=layer, **values_listed(layers, "layers"),
+                     **arg_params(layer=_name_placeholder()))
     kwargs: dict[str, Any] = {}
     if layer is not None:
         kwargs["layer"] = layer

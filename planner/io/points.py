@@ -33,6 +33,7 @@ from planner.io.columns import (
     to_number,
     vocabulary_lookup,
 )
+from planner.io.degrees import dms_column
 from planner.io.files import (
     SUPPORTED_LAYER_SUFFIXES,
     SUPPORTED_SUFFIXES,
@@ -42,6 +43,7 @@ from planner.io.files import (
     unsupported_type,
 )
 from planner.io.problems import (
+    arg_params,
     at_rows,
     column_label,
     columns_option,
@@ -115,6 +117,23 @@ def _decimal_commas(series: pd.Series, name: str) -> pd.Series:
     return texts.where(~comma, texts.map(lambda v: v.replace(",", ".") if isinstance(v, str) else v))
 
 
+def _dms(series: pd.Series, name: str, axis: str) -> pd.Series:
+    """Degrees-minutes-seconds cells (``116°23'29.5"E``, ``116度23分29.5秒``) as decimal degrees, with a warning.
+
+    Impossible ones (minutes ≥ 60, ...) are refused naming their rows
+    (:mod:`planner.io.degrees`).
+    """
+    values, converted, invalid = dms_column(series, axis)
+    if invalid.any():
+        rows, at = at_rows(np.flatnonzero(invalid), "row")
+        raise problem("dms_invalid", name, rows, **at, column=series.name)
+    if converted.any():
+        rows, at = at_rows(np.flatnonzero(converted), "row")
+        warn_problem("dms_converted", name, rows, **at, column=series.name, n=int(converted.sum()),
+                     example=str(series.iloc[int(np.flatnonzero(converted)[0])]).strip())
+    return values
+
+
 def _table_points(
     df: pd.DataFrame,
     found: dict[str, str],
@@ -126,12 +145,12 @@ def _table_points(
     if not {"longitude", "latitude"} <= found.keys():
         address = [c for c in df.columns if normalise_column_name(c) in _ADDRESS_NAMES]
         if address:
-            raise problem("addresses_only", name, column=address[0])
+            raise problem("addresses_only", name, column=address[0], **arg_params(coord_system="gcj02"))
     for key in ("longitude", "latitude"):
         if key not in found:
             raise missing_column_error(name, key, FACILITY_ALIASES[key], df.columns)
-    lon = to_number(_decimal_commas(df[found["longitude"]], name))
-    lat = to_number(_decimal_commas(df[found["latitude"]], name))
+    lon = to_number(_decimal_commas(_dms(df[found["longitude"]], name, "longitude"), name))
+    lat = to_number(_decimal_commas(_dms(df[found["latitude"]], name, "latitude"), name))
     bad = lon.isna() | lat.isna()
     if bad.any():
         rows, at = at_rows(np.flatnonzero(bad.to_numpy()), "row")
@@ -149,7 +168,7 @@ def _table_points(
     out_range = (lon.abs() > 180) | (lat.abs() > 90)
     if out_range.any():
         rows, at = at_rows(np.flatnonzero(out_range.to_numpy()), "row")
-        raise problem("coords_out_of_range", name, rows, **at)
+        raise problem("coords_out_of_range", name, rows, **at, **arg_params(crs="EPSG:..."))
     x, y = _crs.to_wgs84(lon.to_numpy(), lat.to_numpy(), system)
     return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(x, y), crs="EPSG:4326")
 

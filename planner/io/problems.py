@@ -22,12 +22,15 @@ from planner.text import lookup, tr
 __all__ = [
     "HINT_STYLES",
     "MAX_LISTED",
+    "arg_params",
     "at_rows",
     "column_label",
     "columns_option",
     "get_hint_style",
     "hint_style",
+    "option_text",
     "per_lang",
+    "reading_input",
     "problem",
     "set_hint_style",
     "values_listed",
@@ -98,6 +101,67 @@ def columns_option(pairs: Sequence[tuple[str, str | None]]) -> dict[str, str]:
         else:
             out[f"set@{lang}"] = "columns={" + ", ".join(f"{k!r}: {v!r}" for k, v in items) + "}"
     return out
+
+_INPUT_KIND: ContextVar[str | None] = ContextVar("planner_input_kind", default=None)
+PER_INPUT_OPTIONS = ("crs", "layer", "encoding")
+"""Command-line options given per input (``--layer boundaries=units``); a bare value applies to every input."""
+
+
+@contextlib.contextmanager
+def reading_input(kind: str) -> Iterator[None]:
+    """Name the input being read (``boundaries``, ``facilities``, ``points``, ``network``) for option hints."""
+    token = _INPUT_KIND.set(kind)
+    try:
+        yield
+    finally:
+        _INPUT_KIND.reset(token)
+
+
+def option_text(name: str, value: str) -> str:
+    """How to give option ``name`` the value ``value`` where the user is.
+
+    On the command line (hint style ``'cli'``) the option, addressed to the
+    input being read when it is one of :data:`PER_INPUT_OPTIONS`; in Python
+    the keyword argument.
+
+    Examples
+    --------
+    >>> option_text("crs", "EPSG:4490")
+    "crs='EPSG:4490'"
+    >>> with hint_style("cli"), reading_input("boundaries"):
+    ...     option_text("layer", "NAME"), option_text("coord_system", "gcj02")
+    ('--layer boundaries=NAME', '--coord-system gcj02')
+    """
+    if get_hint_style() != "cli":
+        return f"{name}={value!r}"
+    kind = _INPUT_KIND.get()
+    if name in PER_INPUT_OPTIONS and kind:
+        value = f"{kind}={value}"
+    return f"--{name.replace('_', '-')} {value}"
+
+
+def arg_params(**values: Any) -> dict[str, str]:
+    """Params ``<name>_arg``: each option with its example value, worded by :func:`option_text`.
+
+    A value given as a ``(zh, en)`` pair (``layer=("名称", "NAME")``) is worded
+    per language (params ``<name>_arg@zh`` / ``<name>_arg@en``).
+
+    Examples
+    --------
+    >>> arg_params(crs="EPSG:4490")
+    {'crs_arg': "crs='EPSG:4490'"}
+    >>> with hint_style("cli"):
+    ...     arg_params(layer=("名称", "NAME"))["layer_arg@en"]
+    '--layer NAME'
+    """
+    out = {}
+    for k, v in values.items():
+        if isinstance(v, tuple):
+            out[f"{k}_arg@zh"], out[f"{k}_arg@en"] = option_text(k, v[0]), option_text(k, v[1])
+        else:
+            out[f"{k}_arg"] = option_text(k, v)
+    return out
+
 
 MAX_LISTED = 10
 """Rows or values named in one message; the rest are counted."""

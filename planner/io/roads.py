@@ -18,6 +18,9 @@ Recognised columns (names matched ignoring case, spaces and underscores; see
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import logging
 import math
 import tomllib
@@ -39,7 +42,7 @@ from planner.engine.noding import DEFAULT_TOLERANCE, NodingReport, node_lines
 from planner.io.columns import guess_columns, normalise_column_name
 from planner.io.crs import local_metric_crs_for, set_layer_crs
 from planner.io.files import SUPPORTED_LAYER_SUFFIXES, read_layer
-from planner.io.problems import at_rows, problem_of, values_listed, warn_problem
+from planner.io.problems import arg_params, at_rows, problem_of, values_listed, warn_problem
 from planner.text import tr
 from planner.text.roads import NO_WORDS, ROAD_COLUMN_ALIASES
 
@@ -52,6 +55,7 @@ __all__ = [
     "network_from_roads",
     "read_road_network",
     "read_roads",
+    "road_cache_key",
     "road_columns",
     "road_levels",
     "walkable_roads",
@@ -63,6 +67,11 @@ ROAD_SUFFIXES = SUPPORTED_LAYER_SUFFIXES
 """File suffixes read as road line layers (GeoPackage, GeoJSON, Shapefile, zipped Shapefile)."""
 
 _NO = frozenset(normalise_column_name(w) for w in NO_WORDS)
+
+ROAD_CACHE_VERSION = 1
+"""Raise when noding, the level rules or the class rules change: cached road networks are then rebuilt."""
+SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qpj")
+"""The files of one shapefile that change what is read (geometry, attributes, CRS, encoding)."""
 
 
 # ---------------------------------------------------------------------------
@@ -336,7 +345,7 @@ def network_from_roads(
     """
     name = Path(source).name
     if roads.crs is None:
-        raise problem_of(NetworkError, "crs_missing", name)
+        raise problem_of(NetworkError, "crs_missing", name, (), **arg_params(crs="EPSG:4490"))
     found = road_columns(roads, columns)
     keep = walkable_roads(roads, found, load_road_classes(road_classes), name)
     levels = road_levels(roads, found)[keep]
@@ -398,6 +407,67 @@ def read_road_network(
     return net
 
 
+def road_source_files(path: str | Path) -> list[Path]:
+    """The files a road layer is read from: a shapefile's .shp/.shx/.dbf/.prj/.cpg (any case), else the file.
+
+    Examples
+    --------
+    >>> road_source_files("no/such/roads.gpkg")
+    [PosixPath('no/such/roads.gpkg')]
+    """
+    p = Path(path)
+    if p.suffix.lower() != ".shp":
+        return [p]
+    parts = {f.suffix.lower(): f for f in sorted(p.parent.glob(f"{p.stem}.*"))
+             if f.suffix.lower() in SHAPEFILE_PARTS and f.is_file()}
+    parts[".shp"] = p
+    return [parts[k] for k in sorted(parts)]
+
+
+def road_cache_key(path: str | Path, *, crs: Any = None, tolerance: float = DEFAULT_TOLERANCE,
+                   road_classes: str | Path | Mapping[str, bool] | RoadClasses | None = None,
+                   columns: Mapping[str, str] | None = None, layer: str | None = None,
+                   encoding: str | None = None, layer_crs: Any = None,
+                   largest_component: bool = True) -> str:
+    """The network-cache key of a road layer read with :func:`read_road_network` and these options.
+
+    It covers the bytes of every file of the layer (each part of a shapefile),
+    the noding tolerance, the resolved road-class table (the default one with
+    the user's entries over it, so editing the table's file misses the
+    cache), the recognised column names and yes/no words of the level
+    rules, every option, and the code version (:data:`ROAD_CACHE_VERSION`,
+    the network cache version and the package version).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "roads.geojson"
+    >>> _ = f.write_text('{"type": "FeatureCollection", "features": []}')
+    >>> road_cache_key(f) == road_cache_key(f, tolerance=1.0), road_cache_key(f) == road_cache_key(f, tolerance=2)
+    (True, False)
+    """
+    from planner import __version__
+    from planner.engine.network import CACHE_VERSION
+
+    table = load_road_classes(road_classes)
+    h = hashlib.sha256()
+    for f in road_source_files(path):
+        h.update(f"{f.suffix.lower()}|{f.stat().st_size}|".encode())
+        with open(f, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    settings = {
+        "versions": [ROAD_CACHE_VERSION, CACHE_VERSION, __version__],
+        "crs": str(crs), "tolerance": float(tolerance),
+        "classes": sorted(table.walkable.items()), "classes_default": table.default,
+        "aliases": {k: list(v) for k, v in sorted(ROAD_COLUMN_ALIASES.items())}, "no_words": sorted(_NO),
+        "columns": sorted((columns or {}).items()), "layer": layer, "encoding": encoding,
+        "layer_crs": str(layer_crs), "largest_component": bool(largest_component),
+    }
+    h.update(json.dumps(settings, ensure_ascii=False, sort_keys=True).encode())
+    return "roads-" + h.hexdigest()[:24]
+
+
 # ---------------------------------------------------------------------------
 # large OpenStreetMap extracts, clipped to the study area before parsing
 
@@ -417,7 +487,7 @@ def area_bbox(bounds: tuple[float, float, float, float], buffer_m: float = 2000.
 
 
 def _pbf_area_pyosmium(path: Path, bbox: list[float]) -> tuple[np.ndarray, ...]:
-    """Node ids, lon, lat and segment ends of the walkable ways inside ``bbox``.
+    """Node ids, lon, lat and segment ends of the walkable ways inside ``bbox``, and ``[kept, total]`` ways.
 
     One pass: libosmium keeps the node locations (in C++) and hands Python
     only the ways tagged ``highway``; each is cut to its stretches inside the
@@ -435,12 +505,15 @@ def _pbf_area_pyosmium(path: Path, bbox: list[float]) -> tuple[np.ndarray, ...]:
     fp = (osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY).with_locations()
           .with_filter(EntityFilter(osmium.osm.WAY)).with_filter(KeyFilter("highway")))
     keys = ("highway", "foot", "access", "area")
+    total = kept = 0
     for w in fp:
         if not isinstance(w, osmium.osm.Way):  # the filter passes ways only; this tells mypy
             continue
         tags = w.tags
         if not _walkable({k: tags.get(k) or "" for k in keys}):
             continue
+        total += 1
+        before = len(us)
         prev = None
         for r in w.nodes:
             loc = r.location
@@ -453,9 +526,11 @@ def _pbf_area_pyosmium(path: Path, bbox: list[float]) -> tuple[np.ndarray, ...]:
                     us.append(prev)
                     vs.append(here)
             prev = here
+        kept += len(us) > before
     ids = np.fromiter(where.keys(), dtype=np.int64, count=len(where))
     xy = np.array(list(where.values()), dtype=float).reshape(-1, 2)
-    return ids, xy[:, 0], xy[:, 1], np.array(us, dtype=np.int64), np.array(vs, dtype=np.int64)
+    return (ids, xy[:, 0], xy[:, 1], np.array(us, dtype=np.int64), np.array(vs, dtype=np.int64),
+            np.array([kept, total]))
 
 
 def read_osm_pbf_area(path: str | Path, bounds: tuple[float, float, float, float], *,
@@ -496,9 +571,13 @@ def read_osm_pbf_area(path: str | Path, bounds: tuple[float, float, float, float
             reader = "pyrosm"
     try:
         if reader == "pyosmium":
-            ids, lon, lat, u, v = _pbf_area_pyosmium(path, bbox)
-            return network_from_arrays(ids, lon, lat, u, v, crs=crs, source=str(path),
-                                       largest_component=largest_component)
+            ids, lon, lat, u, v, ways = _pbf_area_pyosmium(path, bbox)
+            if u.size == 0:
+                raise NetworkError("no walkable ways in the study area", path=path,
+                                   hint="check the extract covers the study area")
+            net = network_from_arrays(ids, lon, lat, u, v, crs=crs, source=str(path),
+                                      largest_component=largest_component)
+            return _clipped(net, bbox, int(ways[0]), int(ways[1]))
         import pyrosm
 
         nodes, edges = pyrosm.OSM(str(path), bounding_box=bbox).get_network(network_type="walking",
@@ -511,6 +590,15 @@ def read_osm_pbf_area(path: str | Path, bounds: tuple[float, float, float, float
     if edges is None or len(edges) == 0:
         raise NetworkError("no walkable ways in the study area", path=path,
                            hint="check the extract covers the study area")
-    return network_from_arrays(nodes["id"].to_numpy(), nodes["lon"].to_numpy(), nodes["lat"].to_numpy(),
-                               edges["u"].to_numpy(), edges["v"].to_numpy(), crs=crs, source=str(path),
-                               largest_component=largest_component)
+    net = network_from_arrays(nodes["id"].to_numpy(), nodes["lon"].to_numpy(), nodes["lat"].to_numpy(),
+                              edges["u"].to_numpy(), edges["v"].to_numpy(), crs=crs, source=str(path),
+                              largest_component=largest_component)
+    return _clipped(net, bbox)
+
+
+def _clipped(net: WalkNetwork, bbox: list[float], kept: int = -1, total: int = -1) -> WalkNetwork:
+    """``net`` with its report saying the box it was clipped to and how many ways were kept."""
+    report = dataclasses.replace(net.report, clip=(bbox[0], bbox[1], bbox[2], bbox[3]), ways_kept=kept,
+                                 ways_total=total)
+    log.info("%s", report.summary())
+    return WalkNetwork(net.crs, net.node_id, net.x, net.y, net.u, net.v, net.length, report)

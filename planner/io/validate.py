@@ -37,7 +37,7 @@ import shapely
 
 from planner._errors import InputError, NetworkError, PlannerError, PlannerWarning, catalogue_text
 from planner._util import UnionFind
-from planner.io.problems import problem_of
+from planner.io.problems import arg_params, problem_of, reading_input
 from planner.settings import DEFAULT_MAX_SNAP
 from planner.text import lookup, tr
 
@@ -244,7 +244,7 @@ def _file_name(source: Any, default: str) -> str:
 def _read(kind: str, reader: Callable[..., Any], source: Any, issues: list[Issue], **kwargs: Any):
     """Run a reader; record its error or warnings as issues. Returns the data or None."""
     name = _file_name(source, kind)
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, reading_input(kind):
         warnings.simplefilter("always", PlannerWarning)
         try:
             data = reader(source, **kwargs)
@@ -328,7 +328,8 @@ def _check_offset(net, pts: gpd.GeoDataFrame, name: str, coord_system: str) -> I
     if best is None:
         return None
     system, after, lo, hi = best
-    return _issue(name, "warning", (), f"{system}_suspected", lo=lo, hi=hi, before=before, after=after)
+    return _issue(name, "warning", (), f"{system}_suspected", lo=lo, hi=hi, before=before, after=after,
+                  **arg_params(coord_system=system))
 
 
 def _fatal(cls: type[PlannerError], code: str, file: str, **params: Any) -> Issue:
@@ -580,6 +581,19 @@ def merge_duplicates(
     return out, tuple(issues)
 
 
+def _study_area(units: Any, facilities: Any, points: Any) -> tuple[float, float, float, float] | None:
+    """The study area's lon/lat bounds: the boundaries', else those of the facilities and points (or None)."""
+    frames = [f for f in ((units,) if units is not None and len(units) else (facilities, points))
+              if f is not None and len(f)]
+    if not frames:
+        return None
+    boxes = np.array([f.to_crs("EPSG:4326").total_bounds for f in frames])
+    if not np.isfinite(boxes).all():
+        return None
+    return (float(boxes[:, 0].min()), float(boxes[:, 1].min()), float(boxes[:, 2].max()),
+            float(boxes[:, 3].max()))
+
+
 # --------------------------------------------------------------------------
 # the report
 
@@ -594,11 +608,14 @@ def validate_inputs(
     max_snap: float = DEFAULT_MAX_SNAP,
     boundaries_layer: str | None = None,
     facilities_layer: str | None = None,
-    crs: str | None = None,
+    crs: str | Mapping[str, str] | None = None,
     progress: Callable[[str], None] | None = None,
     columns: Mapping[str, str] | None = None,
     population: Any = None,
     road_options: Mapping[str, Any] | None = None,
+    network_buffer: float | None = None,
+    layers: Mapping[str, str] | None = None,
+    encodings: Mapping[str, str] | None = None,
 ) -> ValidationReport:
     """Check every input and list every problem with its rows and fix.
 
@@ -616,8 +633,12 @@ def validate_inputs(
         Metres from a street beyond which points and units are reported.
     boundaries_layer, facilities_layer : str, optional
         Layers inside GeoPackages.
-    crs : str, optional
-        Coordinate system for layers without one (e.g. ``'EPSG:4490'``).
+    crs : str or mapping, optional
+        Coordinate system for layers without one (e.g. ``'EPSG:4490'``), or
+        one per input (``{"boundaries": "EPSG:4548"}``; key ``"*"``: every
+        input), as parsed from ``--crs`` by
+        :func:`planner.io.columns.parse_input_options`.  For a road layer as
+        the network it is the layer's CRS.
     progress : callable, optional
         Called with a line of text before each slow step.
     columns : mapping, optional
@@ -631,6 +652,14 @@ def validate_inputs(
     road_options : mapping, optional
         For a road centre-line layer as the network: keyword arguments of
         :func:`planner.io.roads.read_road_network` (``tolerance``, ``road_classes``).
+    network_buffer : float, optional
+        Metres around the study area a ``.osm.pbf`` network is clipped to
+        before parsing (default 2 km, :data:`planner.engine.network.DEFAULT_CLIP_BUFFER`;
+        0 reads the whole file).  The study area is the boundaries' extent,
+        else that of the facilities and points given.
+    layers, encodings : mapping, optional
+        Layer (of a GeoPackage or zip) and attribute encoding per input, keyed
+        as ``crs`` (``--layer boundaries=units``, ``--encoding gbk``).
 
     Returns
     -------
@@ -638,13 +667,25 @@ def validate_inputs(
         Never raises for a bad input: call
         :meth:`ValidationReport.raise_if_fatal` to stop on fatal problems.
     """
-    from planner.engine.network import WalkNetwork, load_network
+    from planner.engine.network import DEFAULT_CLIP_BUFFER, WalkNetwork, load_network
     from planner.io.boundaries import read_boundaries
     from planner.io.columns import columns_for
     from planner.io.points import read_facilities, read_points
     from planner.schema import BOUNDARY_ALIASES, FACILITY_ALIASES, POINT_ALIASES, POPULATION_ALIASES
 
     mapping = dict(columns or {})
+    per_input = {"crs": crs if isinstance(crs, Mapping) else {"*": crs},
+                 "layer": dict(layers or {}), "encoding": dict(encodings or {})}
+
+    def opt(name: str, kind: str, default: Any = None) -> Any:
+        given = per_input[name]
+        return given.get(kind, given.get("*", default))
+
+    network_opts = dict(road_options or {})
+    for name, key in (("layer", "layer"), ("encoding", "encoding"), ("crs", "layer_crs")):
+        # only when addressed to the network: a bare --crs is meant for the point and boundary layers
+        if per_input[name].get("network") is not None:
+            network_opts.setdefault(key, per_input[name]["network"])
 
     say = progress or (lambda _text: None)
     issues: list[Issue] = []
@@ -652,23 +693,27 @@ def validate_inputs(
     if boundaries is not None:
         say(f"boundaries: {boundaries if not isinstance(boundaries, gpd.GeoDataFrame) else 'data'}")
         units = boundaries if isinstance(boundaries, gpd.GeoDataFrame) else _read(
-            "boundaries", read_boundaries, boundaries, issues, layer=boundaries_layer, crs=crs,
+            "boundaries", read_boundaries, boundaries, issues, layer=opt("layer", "boundaries", boundaries_layer),
+            crs=opt("crs", "boundaries"), encoding=opt("encoding", "boundaries"),
             columns=columns_for(mapping, "boundaries", BOUNDARY_ALIASES) or None, population=population,
             population_columns=columns_for(mapping, "population", POPULATION_ALIASES) or None)
     if facilities is not None:
         say(f"facilities: {facilities if not isinstance(facilities, gpd.GeoDataFrame) else 'data'}")
         fac = facilities if isinstance(facilities, gpd.GeoDataFrame) else _read(
-            "facilities", read_facilities, facilities, issues, layer=facilities_layer,
-            coord_system=coord_system, crs=crs,
+            "facilities", read_facilities, facilities, issues, layer=opt("layer", "facilities", facilities_layer),
+            coord_system=coord_system, crs=opt("crs", "facilities"), encoding=opt("encoding", "facilities"),
             columns=columns_for(mapping, "facilities", FACILITY_ALIASES) or None)
     if points is not None:
         pts = points if isinstance(points, gpd.GeoDataFrame) else _read(
-            "points", read_points, points, issues, coord_system=coord_system, crs=crs,
+            "points", read_points, points, issues, coord_system=coord_system, crs=opt("crs", "points"),
+            layer=opt("layer", "points"), encoding=opt("encoding", "points"),
             columns=columns_for(mapping, "points", POINT_ALIASES) or None)
     if network is not None:
         say(f"network: {network if not isinstance(network, WalkNetwork) else 'data'}")
         net = network if isinstance(network, WalkNetwork) else _read(
-            "network", load_network, network, issues, road_options=road_options)
+            "network", load_network, network, issues, road_options=network_opts or None,
+            area=_study_area(units, fac, pts),
+            buffer_m=DEFAULT_CLIP_BUFFER if network_buffer is None else network_buffer)
 
     bname = _file_name(boundaries, "boundaries")
     fname = _file_name(facilities, "facilities")

@@ -18,4 +18,21 @@ TEXT: dict[str, tuple[str, str]] = {
                            "missing {missing} (given: {given}); the demo county is used only when no "
                            "input is given at all"),
     "fix.inputs_missing": ("请同时提供 {missing}", "pass {missing} too"),
+    "siting.demand_area": ("需求点所在范围", "area of the demand points"),
+    "cli.demand_only": ("未给出边界：研究区为需求点的凸包外扩 {buffer:g} 米，作为一个单元；只评价人口类指标",
+                        "no boundaries: the study area is the demand points' convex hull plus {buffer:g} m, "
+                        "one unit; only population targets are scored"),
+    "err.demand_no_weight": ("需求点缺少权重(人数)列，或权重全为零", "demand points need a weight column"),
+    "fix.demand_no_weight": ("CSV 需包含 id、经度、纬度、权重(weight/人数)列",
+                             "CSV: id, longitude, latitude, weight"),
+    "err.demand_empty": ("没有需求点", "no demand points"),
+    "fix.demand_empty": ("至少提供一个需求点", "give at least one point"),
+    "err.demand_units_objective": ("按单元达标的目标需要边界数据", "the units objective needs boundaries"),
+    "fix.demand_units_objective": ("使用人口目标(给出 --demand 时的默认目标)",
+                                   "use the population objective (the default with --demand)"),
+    "err.suggest_nothing": ("缺少 --boundaries 或 --demand：选址需要边界(按单元计分)或带权重的需求点",
+                            "give --boundaries or --demand: suggestions need units to score or weighted "
+                            "demand points"),
+    "fix.suggest_nothing": ("给出 --boundaries(及 --facilities、--network)，或 --demand 与 --network",
+                            "pass --boundaries (with --facilities and --network), or --demand with --network"),
 }

@@ -8,6 +8,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "walking network: {n_nodes:,} nodes, {n_edges:,} segments; "
         "dropped {pieces} disconnected pieces ({dropped:,} nodes)",
     ),
+    "engine.network_clipped": (
+        "；大文件已按研究区范围(含缓冲)裁剪后读取，经纬度范围 {box}",
+        "; the extract was clipped to the study area (with its buffer) before parsing, lon/lat box {box}",
+    ),
+    "engine.network_clipped_ways": (
+        "，保留可步行道路 {kept:,} 条(全文件共 {total:,} 条)",
+        ", keeping {kept:,} of the file's {total:,} walkable ways",
+    ),
     "engine.far_facilities": (
         "{n} 个设施距最近的步行道路超过 {max_snap:.0f} 米(步行从最近的道路算起,已标出):{names}",
         "{n} facilities are more than {max_snap:.0f} m from any walkable street "

@@ -9,6 +9,12 @@ are the pieces those messages are made of (row lists, column names).
 
 from __future__ import annotations
 
+HEMISPHERE_WORDS: dict[str, tuple[str, ...] | str] = {
+    "north": ("北纬", "北"), "south": ("南纬", "南"), "east": ("东经", "东"), "west": ("西经", "西"),
+    "degree": "度", "minute": "分", "second": "秒",
+}
+"""Words of degrees-minutes-seconds coordinates (:mod:`planner.io.degrees`): hemispheres and unit marks."""
+
 # pieces of messages
 PIECES: dict[str, tuple[str, str]] = {
     "io.at.row": ("第 {rows} 行", "row {rows}"),
@@ -47,17 +53,33 @@ FILES: dict[str, tuple[str, str]] = {
     "fix.zip_no_dataset": ("将 .shp 与其 .shx、.dbf、.prj 一起压缩",
                            "zip the .shp together with its .shx, .dbf and .prj"),
     "err.zip_many_datasets": ("压缩包中有多个数据集：{values}", "zip contains several datasets: {values}"),
-    "fix.zip_many_datasets": ("用 layer='名称' 指定其中之一：{stems}", "pass layer='NAME' with one of {stems}"),
-    "err.text_garbled": ("文本属性无法按UTF-8/GBK/GB18030解码，可能乱码；请添加.cpg文件或指定编码",
+    "io.name_placeholder": ("名称", "NAME"),
+    "err.dms_converted": ("列 {column!r} 中 {n} 个坐标为度分秒格式(如 {example})，已换算为十进制度数：{at}",
+                          "{n} coordinate(s) in column {column!r} are in degrees-minutes-seconds (e.g. "
+                          "{example}); converted to decimal degrees at {at}"),
+    "fix.dms_converted": ("核对这些点的位置；导出时可改用十进制度数，如 116.3915",
+                          "check these points; export decimal degrees (e.g. 116.3915) to silence this"),
+    "err.dms_invalid": ("列 {column!r} 中的度分秒坐标不可能成立(分或秒不小于60、度数超限、半球字母与列不符等)：{at}",
+                        "impossible degrees-minutes-seconds in column {column!r} (minutes or seconds of 60 or "
+                        "more, degrees out of range, a hemisphere of the other axis...) at {at}"),
+    "fix.dms_invalid": ("改正这些单元格，如 116°23'29.5\"E 或 39°54'27\"N(分、秒须小于60)",
+                        "correct these cells, e.g. 116°23'29.5\"E or 39°54'27\"N (minutes and seconds below 60)"),
+    "err.input_option_invalid": ("{option} {value!r} 无法识别(或同一输入给了两个不同的值)",
+                                 "{option} {value!r} is not understood (or one input was given two values)"),
+    "fix.input_option_invalid": ("写成 输入=值(输入为 {inputs} 之一)，或只写值表示所有输入，如 {option} boundaries=units",
+                                 "write INPUT=VALUE (INPUT one of {inputs}), or a bare value for every input, "
+                                 "e.g. {option} boundaries=units"),
+    "fix.zip_many_datasets": ("用 {layer_arg} 指定其中之一：{stems}", "pass {layer_arg} with one of {stems}"),
+    "err.text_garbled": ("文本属性无法按UTF-8/GBK/GB18030解码，可能乱码；请添加.cpg文件或指定编码 {encoding_arg}",
                          "text attributes could not be decoded as UTF-8, GBK or GB18030 and may be "
-                         "garbled; add a .cpg file or pass encoding='...'."),
+                         "garbled; add a .cpg file or pass {encoding_arg}."),
     "err.rings_closed": ("多边形边界首尾不闭合，已在 {n} 个要素处自动闭合，请在QGIS中核对",
                          "polygon rings that do not close (首尾不闭合) were closed at {n} feature(s); "
                          "check the boundaries in QGIS."),
     "err.text_undecodable": ("属性文本无法解码({detail})", "attribute text could not be decoded ({detail})"),
-    "fix.text_undecodable": ("指定正确的编码，如 encoding='gbk' 或 'utf-8'(GDAL名称如 'ISO-8859-1'、'CP936')，"
+    "fix.text_undecodable": ("指定正确的编码，如 {encoding_arg} 或 'utf-8'(GDAL名称如 'ISO-8859-1'、'CP936')，"
                              "或添加 .cpg 文件",
-                             "pass the right encoding, e.g. encoding='gbk' or 'utf-8' (GDAL names such as "
+                             "pass the right encoding, e.g. {encoding_arg} or 'utf-8' (GDAL names such as "
                              "'ISO-8859-1', 'CP936'), or add a .cpg file"),
     "err.layer_unreadable": ("无法作为GIS图层读取({detail})", "could not be read as a GIS layer ({detail})"),
     "fix.layer_unreadable": ("检查文件能否在QGIS中打开；Shapefile需要 .shx、.dbf 和 .prj 与 .shp 放在一起(或一起压缩)",
@@ -69,8 +91,8 @@ FILES: dict[str, tuple[str, str]] = {
                              "next to the .shp (or zip them all together)"),
     "err.no_layer": ("没有图层 {layer!r}", "has no layer {layer!r}"),
     "fix.no_layer": ("可用的图层：{layers}", "available layers: {layers}"),
-    "err.several_layers": ("文件包含 {n} 个图层({layers})，已读取 {layer!r}；可用 layer='名称' 指定其他图层",
-                           "has {n} layers ({layers}); reading {layer!r}. Pass layer='NAME' to choose another."),
+    "err.several_layers": ("文件包含 {n} 个图层({layers})，已读取 {layer!r}；可用 {layer_arg} 指定其他图层",
+                           "has {n} layers ({layers}); reading {layer!r}. Pass {layer_arg} to choose another."),
     "err.csv_encoding": ("文本编码既不是UTF-8也不是GBK/GB18030", "text is neither UTF-8 nor GBK/GB18030"),
     "fix.csv_encoding": ("在Excel/WPS中另存为“CSV UTF-8”", "save the CSV as 'CSV UTF-8' in Excel/WPS"),
     "err.no_rows": ("文件中没有数据行", "contains no rows"),
@@ -181,9 +203,9 @@ POINTS: dict[str, tuple[str, str]] = {
                            "use existing/现有, planned/规划 or candidate/候选"),
     "err.addresses_only": ("只有地址(列 {column!r})，没有经纬度列，请先进行地址解析(地理编码)",
                            "has addresses (column {column!r}) but no longitude/latitude (经度/纬度) columns"),
-    "fix.addresses_only": ("先对地址进行批量地理编码(如高德/百度)，增加“经度/纬度”列，并指定 coord_system='gcj02'(高德)或 'bd09'(百度)",
+    "fix.addresses_only": ("先对地址进行批量地理编码(如高德/百度)，增加“经度/纬度”列，并指定 {coord_system_arg}(高德)或 'bd09'(百度)",
                            "geocode the addresses first (e.g. Amap/Baidu batch geocoding), add the "
-                           "经度/纬度 columns and pass coord_system='gcj02' (Amap) or 'bd09' (Baidu)"),
+                           "经度/纬度 columns and pass {coord_system_arg} (Amap) or 'bd09' (Baidu)"),
     "err.coords_not_numeric": ("经纬度缺失或不是数字：{at}", "missing or non-numeric longitude/latitude (经度/纬度) at {at}"),
     "fix.coords_not_numeric": ("填写十进制度数，如 116.397 和 39.909(行号从表头下一行起算)",
                                "fill in decimal degrees such as 116.397 and 39.909 (rows counted from the first "
@@ -198,8 +220,8 @@ POINTS: dict[str, tuple[str, str]] = {
                                  "the layer's x/y axes are exchanged; fix the .prj / axis order and export again"),
     "err.coords_out_of_range": ("坐标超出范围(经度-180~180，纬度-90~90)：{at}",
                                 "coordinates out of range (longitude -180..180, latitude -90..90) at {at}"),
-    "fix.coords_out_of_range": ("填写十进制度数；如为投影坐标x/y(米)，请指定 crs='EPSG:...'",
-                                "give decimal degrees; for projected x/y (metres) pass crs='EPSG:...'"),
+    "fix.coords_out_of_range": ("填写十进制度数；如为投影坐标x/y(米)，请指定 {crs_arg}",
+                                "give decimal degrees; for projected x/y (metres) pass {crs_arg}"),
     "err.point_no_geometry": ("缺少几何图形：{at}", "has no geometry at {at}"),
     "fix.point_no_geometry": ("放置该点或删除该行", "place the point or delete the row"),
     "err.multipoint_several": ("多点要素包含多个点：{at}", "MultiPoint features with several points at {at}"),
@@ -225,23 +247,23 @@ CRS: dict[str, tuple[str, str]] = {
     "fix.layer_no_crs": ("先设置坐标系，如 gdf.set_crs('EPSG:4326')", "set one first, e.g. gdf.set_crs('EPSG:4326')"),
     "err.no_geometry_to_centre": ("图层没有可用于确定投影中心的几何图形",
                                   "the layer has no geometry to centre a projection on"),
-    "err.crs_invalid": ("crs={crs!r} 不是可识别的坐标系", "crs={crs!r} is not a coordinate system pyproj understands"),
+    "err.crs_invalid": ("{crs_arg} 不是可识别的坐标系", "{crs_arg} is not a coordinate system pyproj understands"),
     "fix.crs_invalid": ("使用EPSG代码，如 'EPSG:4490' 或 'EPSG:4548'", "use an EPSG code such as 'EPSG:4490' or 'EPSG:4548'"),
-    "err.crs_overridden": ("文件自带坐标系({file_crs})与指定的不同，已按指定坐标系 crs={crs!r} 处理",
-                           "the file says {file_crs}; using crs={crs!r} as you asked."),
+    "err.crs_overridden": ("文件自带坐标系({file_crs})与指定的不同，已按指定坐标系 {crs_arg} 处理",
+                           "the file says {file_crs}; using {crs_arg} as you asked."),
     "err.crs_missing": ("缺少坐标系(.prj文件缺失？)", "has no coordinate system (.prj missing?)"),
-    "fix.crs_missing": ("指定 crs='EPSG:4490' 或正确的坐标系(如CGCS2000高斯-克吕格中央经线117°E为 'EPSG:4548')，或补充 .prj 文件",
-                        "pass crs='EPSG:4490' or the right one (e.g. 'EPSG:4548' for CGCS2000 Gauss-Krüger CM "
+    "fix.crs_missing": ("指定 {crs_arg} 或正确的坐标系(如CGCS2000高斯-克吕格中央经线117°E为 'EPSG:4548')，或补充 .prj 文件",
+                        "pass {crs_arg} or the right one (e.g. 'EPSG:4548' for CGCS2000 Gauss-Krüger CM "
                         "117E), or add the .prj file"),
     "err.crs_looks_projected": ("坐标像是投影坐标(米；范围 {minx:.0f}, {miny:.0f}, {maxx:.0f}, {maxy:.0f})，"
                                 "但坐标系 {crs} 是经纬度",
                                 "coordinates look projected (bounds {minx:.0f}, {miny:.0f}, {maxx:.0f}, {maxy:.0f}) "
                                 "but the coordinate system {crs} is in degrees"),
-    "fix.crs_looks_projected": ("指定真实的投影坐标系，如 crs='EPSG:4548'(CGCS2000 3度带高斯-克吕格，中央经线117°E)",
-                                "pass the real projected crs, e.g. crs='EPSG:4548' (CGCS2000 3-degree "
+    "fix.crs_looks_projected": ("指定真实的投影坐标系，如 {crs_arg}(CGCS2000 3度带高斯-克吕格，中央经线117°E)",
+                                "pass the real projected crs, e.g. {crs_arg} (CGCS2000 3-degree "
                                 "Gauss-Krüger CM 117E)"),
     "err.crs_convert_failed": ("无法从 {crs} 转换为WGS-84({detail})", "could not convert from {crs} to WGS-84 ({detail})"),
-    "fix.crs_convert_failed": ("检查 .prj 文件或指定 crs='EPSG:...'", "check the .prj or pass crs='EPSG:...'"),
+    "fix.crs_convert_failed": ("检查 .prj 文件或指定 {crs_arg}", "check the .prj or pass {crs_arg}"),
 }
 
 TEXT: dict[str, tuple[str, str]] = {**PIECES, **FILES, **COLUMNS, **BOUNDARIES, **POINTS, **CRS}
@@ -285,14 +307,14 @@ VALIDATE: dict[str, tuple[str, str]] = {
                             "GCJ-02 (Amap/Tencent) suspected: the points sit a consistent {lo:,.0f}–{hi:,.0f} m off "
                             "the streets (median {before:,.0f} m from a street; {after:,.0f} m once converted from "
                             "gcj02)"),
-    "fix.gcj02_suspected": ("按GCJ-02换算：命令行加 --coord-system gcj02，或在应用中选择“GCJ-02(高德、腾讯)”",
-                            "pass coord_system='gcj02' (command line: --coord-system gcj02)"),
+    "fix.gcj02_suspected": ("按GCJ-02换算：指定 {coord_system_arg}，或在应用中选择“GCJ-02(高德、腾讯)”",
+                            "pass {coord_system_arg} (in the app: GCJ-02 (Amap, Tencent))"),
     "err.bd09_suspected": ("疑似BD-09(百度坐标)：各点一致地偏离道路约{lo:,.0f}–{hi:,.0f}米(到道路距离中位数"
                            "{before:,.0f}米；按bd09换算后为{after:,.0f}米)",
                            "BD-09 (Baidu) suspected: the points sit a consistent {lo:,.0f}–{hi:,.0f} m off the "
                            "streets (median {before:,.0f} m from a street; {after:,.0f} m once converted from bd09)"),
-    "fix.bd09_suspected": ("按BD-09换算：命令行加 --coord-system bd09，或在应用中选择“BD-09(百度)”",
-                           "pass coord_system='bd09' (command line: --coord-system bd09)"),
+    "fix.bd09_suspected": ("按BD-09换算：指定 {coord_system_arg}，或在应用中选择“BD-09(百度)”",
+                           "pass {coord_system_arg} (in the app: BD-09 (Baidu))"),
     "err.facility_far": ("第 {listed} 行：{n}个设施距最近可步行道路超过{max_snap:,.0f}米(最远{farthest:,.0f}米)，"
                          "步行从最近道路起算并标记{names}",
                          "rows {listed}: {n} facilities are more than {max_snap:,.0f} m from any walkable street "

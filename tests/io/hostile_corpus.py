@@ -374,7 +374,7 @@ case("unit_names_with_script", "boundaries", "ok")(
     lambda d: (write_units(d, "units", units_frame(name=["<script>x</script>社区", "a", "b", "c"])), {}))
 case("full_width_digits", "facilities", "ok")(
     lambda d: (write_text(d, "fac.csv", FAC_HEAD + "甲,日间照料中心,１１７．２,２９．３\n"), {}))
-case("dms_coordinates", "facilities", "error", "coords_not_numeric")(
+case("dms_coordinates", "facilities", "warning", "dms_converted")(
     lambda d: (write_text(d, "fac.csv", FAC_HEAD + "甲,日间照料中心,117°12′,29°18′\n"), {}))
 
 # --- checks that used to let bad data through (issue 14, item 8)

@@ -15,6 +15,7 @@ from planner._errors import CRSError, InputError, NetworkError
 from planner.demo import demo_paths
 from planner.engine.network import network_from_arrays
 from planner.io.crs import wgs84_to_gcj02
+from planner.io.problems import hint_style
 from planner.io.validate import (
     Issue,
     ValidationReport,
@@ -85,9 +86,14 @@ def test_gcj02_shift_is_suspected_and_not_for_true_positions():
     gcj = [i for i in rep.issues if i.code == "gcj02_suspected"]
     assert len(gcj) == 1 and gcj[0].severity == "warning"
     assert "coord_system='gcj02'" in gcj[0].fix
-    # the fix reads in Chinese for Chinese reports, with the same command-line switch
-    assert "--coord-system gcj02" in gcj[0].fix_text("zh") and "高德" in gcj[0].fix_text("zh")
+    # the fix reads in Chinese for Chinese reports, naming the same Python argument
+    assert "coord_system='gcj02'" in gcj[0].fix_text("zh") and "高德" in gcj[0].fix_text("zh")
     assert gcj[0].fix_text("en") == gcj[0].fix
+    # on the command line it names the option instead
+    with hint_style("cli"):
+        cli = [i for i in validate_inputs(facilities=shifted, network=sparse).issues if i.code == "gcj02_suspected"]
+    assert "--coord-system gcj02" in cli[0].fix and "--coord-system gcj02" in cli[0].fix_text("zh")
+    assert "coord_system=" not in cli[0].fix
     assert "GCJ-02" in gcj[0].message_zh and "高德" in gcj[0].message_zh
     # declared as GCJ-02 already: no suspicion
     assert "gcj02_suspected" not in validate_inputs(facilities=shifted, network=sparse,

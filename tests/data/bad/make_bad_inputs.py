@@ -216,8 +216,11 @@ def facilities() -> None:
     rng.loc[2, "longitude"] = "217.2"
     _csv(case("f02_lon_out_of_range.csv", "facilities", "InputError", "out of range"), rng)
     txt = small.copy()
-    txt.loc[4, "longitude"] = "东经117度12分"
+    txt.loc[4, "longitude"] = "待定"
     _csv(case("f03_text_in_coordinates.csv", "facilities", "InputError", "non-numeric"), txt)
+    dms = small.copy()  # degrees-minutes-seconds: converted with a warning naming the row
+    dms.loc[4, "longitude"] = "东经117度12分"
+    _csv(case("f03b_dms_coordinates.csv", "facilities", "warning", "degrees-minutes-seconds"), dms)
     addr = small.drop(columns=["longitude", "latitude"]).copy()
     addr["地址"] = [f"示例县城关镇{i + 1}号" for i in range(len(addr))]
     _csv(case("f04_addresses_only.csv", "facilities", "InputError", "has addresses"), addr)

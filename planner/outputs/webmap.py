@@ -18,7 +18,7 @@ import json
 import math
 import re
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -168,6 +168,17 @@ _SHAPES = {
 }
 
 
+def html_text(value: object) -> str:
+    """``value`` as text inside HTML that folium builds: escaped, and its braces as entities.
+
+    branca renders a map's script a second time as a Jinja template, so a name
+    holding ``{{ … }}`` or ``{% … %}`` would be run on the server (a unit named
+    ``{{ 7*7 }}`` became "49").  As HTML entities the braces show as typed and
+    Jinja sees none.
+    """
+    return html.escape(str(value)).replace("{", "&#123;").replace("}", "&#125;")
+
+
 def symbol_svg(facility_type: str, status: str = "existing", *, size: int = 18,
                selected: bool = False) -> str:
     """Inline SVG of a facility's symbol.
@@ -239,31 +250,31 @@ def legend_html(lang: str = "zh", *, facility_types: Iterable[str] | None = None
     -------
     str
     """
-    rows = [f'<div style="font-weight:bold;margin-bottom:2px">{html.escape(coverage_label or text("coverage", lang))}</div>']
+    rows = [f'<div style="font-weight:bold;margin-bottom:2px">{html_text(coverage_label or text("coverage", lang))}</div>']
     for colour, label in (classes if classes is not None else coverage_classes(lang)):
         rows.append(f'<div><span style="display:inline-block;width:14px;height:10px;background:{colour};'
-                    f'border:1px solid #777;margin-right:5px;opacity:.85"></span>{html.escape(label)}</div>')
+                    f'border:1px solid #777;margin-right:5px;opacity:.85"></span>{html_text(label)}</div>')
     if highlight_gaps:
         rows.append(f'<div><span style="display:inline-block;width:12px;height:8px;border:2.5px solid {GAP_COLOUR};'
-                    f'margin-right:5px"></span>{html.escape(text("gap", lang))}</div>')
+                    f'margin-right:5px"></span>{html_text(text("gap", lang))}</div>')
     types = list(facility_types) if facility_types is not None else list(FACILITY_TYPES)
     if types:
-        rows.append(f'<div style="font-weight:bold;margin:4px 0 2px">{html.escape(text("facilities", lang))}</div>')
+        rows.append(f'<div style="font-weight:bold;margin:4px 0 2px">{html_text(text("facilities", lang))}</div>')
         for t in types:
             rows.append(f'<div style="white-space:nowrap">{symbol_svg(t, size=13)} '
-                        f'{html.escape(type_label(t, lang))}</div>')
-        status_row = " ".join(f'{symbol_svg(types[0], s, size=11)} {html.escape(text(s, lang))}'
+                        f'{html_text(type_label(t, lang))}</div>')
+        status_row = " ".join(f'{symbol_svg(types[0], s, size=11)} {html_text(text(s, lang))}'
                               for s in ("existing", "planned", "candidate"))
         rows.append(f'<div style="white-space:nowrap;font-size:10px;color:#444">{status_row}</div>')
     stypes = list(service_types)
     if stypes and service_minutes:
-        rows.append(f'<div style="font-weight:bold;margin:4px 0 2px">{html.escape(text("service_areas", lang))}</div>')
+        rows.append(f'<div style="font-weight:bold;margin:4px 0 2px">{html_text(text("service_areas", lang))}</div>')
         for m in sorted(service_minutes):
             op = service_area_opacity(m)
             rows.append(f'<div><span style="display:inline-block;width:14px;height:10px;background:#444;'
-                        f'opacity:{op + 0.1:.2f};margin-right:5px"></span>{html.escape(text("minutes", lang, m=m))}</div>')
+                        f'opacity:{op + 0.1:.2f};margin-right:5px"></span>{html_text(text("minutes", lang, m=m))}</div>')
     if note:
-        rows.append(f'<div style="margin-top:4px;font-size:10px;color:#666">{html.escape(note)}</div>')
+        rows.append(f'<div style="margin-top:4px;font-size:10px;color:#666">{html_text(note)}</div>')
     summary = text("legend", lang)
     return ('<details class="planner-legend" open style="background:rgba(255,255,255,.92);padding:4px 8px;'
             'border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);font:11px/1.35 sans-serif;'
@@ -577,9 +588,9 @@ def unit_display_frame(analysis: Analysis, coverage_type: str | None = None, lan
 
 def facility_tooltip(row: pd.Series | dict, lang: str = "zh") -> str:
     """Tooltip text of a facility; the id is in square brackets (see :func:`facility_id_from_tooltip`)."""
-    parts = [f"<b>{html.escape(str(row['name']))}</b> [{html.escape(str(row['facility_id']))}]",
-             f"{text('type', lang)}: {html.escape(type_label(row['type'], lang))}",
-             f"{text('status', lang)}: {html.escape(_status_text(str(row['status']), lang))}"]
+    parts = [f"<b>{html_text(str(row['name']))}</b> [{html_text(str(row['facility_id']))}]",
+             f"{text('type', lang)}: {html_text(type_label(row['type'], lang))}",
+             f"{text('status', lang)}: {html_text(_status_text(str(row['status']), lang))}"]
     cap = row.get("capacity")
     if cap is not None and pd.notna(cap):
         parts.append(f"{text('capacity', lang)}: {float(cap):,.0f}")
@@ -725,6 +736,9 @@ def coverage_map(
     height: str | int = "100%",
     places: Sequence[float] | None = None,
     places_type: str | None = None,
+    context: Mapping[str, gpd.GeoDataFrame] | None = None,
+    search: Sequence[Mapping[str, Any]] | None = None,
+    tools: bool = True,
 ) -> folium.Map:
     """The coverage map of an analysis as a folium map (self-contained, works offline).
 
@@ -775,6 +789,16 @@ def coverage_map(
         tooltips show it.
     places_type : str, optional
         Facility type the places are of (for the legend).
+    context : mapping, optional
+        Water and roads drawn as on the printed map
+        (:func:`planner.outputs.printmap.context_layers` of the boundaries file).
+    search : sequence of mapping, optional
+        What the search box finds (default: the units and facilities of
+        ``analysis``, :func:`planner.outputs.maptools.search_index`).
+    tools : bool
+        Add the map tools (:func:`planner.outputs.maptools.add_map_tools`:
+        metric scale, fullscreen, measuring, search, unit names by zoom,
+        collapsible legend); False keeps the plain legend.
 
     Returns
     -------
@@ -786,7 +810,8 @@ def coverage_map(
         analysis, lang=lang, facility_types=facility_types, minutes=minutes, service_areas=service_areas,
         basemap=basemap, coverage_type=coverage_type, highlight_gaps=highlight_gaps,
         show_candidates=show_candidates, selected=selected, network=network, tianditu_key=tianditu_key,
-        simplify=simplify, height=height, places=places, places_type=places_type)
+        simplify=simplify, height=height, places=places, places_type=places_type, context=context,
+        search=search, tools=tools)
     m = parts.base
     for fg in parts.layers:
         fg.add_to(m)
@@ -812,6 +837,9 @@ def coverage_map_parts(
     height: str | int = "100%",
     places: Sequence[float] | None = None,
     places_type: str | None = None,
+    context: Mapping[str, gpd.GeoDataFrame] | None = None,
+    search: Sequence[Mapping[str, Any]] | None = None,
+    tools: bool = True,
 ) -> MapParts:
     """The coverage map as a base map and the layers an edit changes (see :class:`MapParts`).
 
@@ -830,7 +858,7 @@ def coverage_map_parts(
     disp = unit_display_frame(analysis, coverage_type, lang)
 
     # fractional zoom so the county fills the map when fitted
-    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, height=height,
+    m = folium.Map(tiles=None, control_scale=not tools, prefer_canvas=False, height=height,
                    zoom_control=True, zoom_snap=0.25, zoom_delta=0.5)
     if basemap == "none":
         _macro("{{ this._parent.get_name() }}.getContainer().style.background = '"
@@ -891,7 +919,7 @@ def coverage_map_parts(
     u["code"] = u["code"].fillna("").astype(str)
     # names and codes are text, never markup: folium's tooltips insert the values as HTML
     for col in ("name", "code", "t_nearest", "t_gap", "t_kind"):
-        u[col] = [html.escape(str(v)) for v in u[col].fillna("")]
+        u[col] = [html_text(str(v)) for v in u[col].fillna("")]
     u = u.drop(columns=["gap_reason_zh", "gap_reason_en"])
     u["gap"] = u["gap"].astype(bool)
     u = _for_display(u, basemap, tol)
@@ -903,7 +931,7 @@ def coverage_map_parts(
         aliases.insert(5, text("places", lang))
     fg_units = folium.FeatureGroup(name=text("units_layer", lang), show=True)
     folium.GeoJson(
-        u.to_json(),
+        u[[*fields, "fill", "gap", "geometry"]].to_json(),  # only escaped text and our own values
         name=text("units_layer", lang),
         style_function=lambda f: {
             "fillColor": f["properties"]["fill"], "fillOpacity": 0.55,
@@ -923,7 +951,7 @@ def coverage_map_parts(
         st = reproject(st.dissolve("street").reset_index(), "EPSG:4326")
         st["geometry"] = st.geometry.boundary
         fg = folium.FeatureGroup(name=text("streets_layer", lang), show=True)
-        folium.GeoJson(_for_display(st, basemap, tol).to_json(), style_function=lambda _: {
+        folium.GeoJson(_for_display(st, basemap, tol)[["geometry"]].to_json(), style_function=lambda _: {
             "color": "#333333", "weight": 1.6, "dashArray": "6,4", "opacity": 0.8},
             interactive=False).add_to(fg)
         fg.add_to(m)
@@ -992,10 +1020,18 @@ def coverage_map_parts(
     if places is not None:
         cov_label = text("places_of", lang, type=type_label(places_type or coverage_type or "", lang))
         classes = places_classes(lang)
-    add_legend(m, legend_html(lang, facility_types=present, coverage_label=cov_label,
-                              service_minutes=minutes if sa_types else (), service_types=sa_types,
-                              highlight_gaps=highlight_gaps, classes=classes,
-                              note=text("places_note", lang) if places is not None else None))
+    legend = legend_html(lang, facility_types=present, coverage_label=cov_label,
+                         service_minutes=minutes if sa_types else (), service_types=sa_types,
+                         highlight_gaps=highlight_gaps, classes=classes,
+                         note=text("places_note", lang) if places is not None else None)
+    if tools:
+        from planner.outputs.maptools import add_map_tools, search_index, unit_labels
+
+        add_map_tools(m, lang=lang, basemap=basemap, context=context, legend_html=legend,
+                      legend_position="bottomright", labels=unit_labels(analysis, basemap=basemap),
+                      search_index=search_index(analysis, lang, basemap=basemap) if search is None else search)
+    else:
+        add_legend(m, legend)
     # keep the data clear of the legend (bottom right)
     m.fit_bounds(_bounds(u), padding_top_left=(10, 10), padding_bottom_right=(LEGEND_WIDTH, 10))
     return MapParts(base=m, layers=layers, control=folium.LayerControl(collapsed=True, position="topright"),

@@ -139,7 +139,7 @@ def test_coverage_map_draws_units_facilities_and_legend(analysis):
     n_all = len(analysis.model.facilities)
     assert _n_facilities(html) == n_all  # candidates: a hidden layer
     assert n_shown < n_all
-    assert "planner-legend" in html and _has(html, "60岁以上人口步行覆盖率")
+    assert "L.PlannerTools.legend(" in html and _has(html, "60岁以上人口步行覆盖率")  # the legend control
     assert "L.tileLayer(" not in html  # no tiles: works offline
 
 
@@ -306,10 +306,37 @@ def test_parts_split_the_changing_layers_from_the_base(analysis):
     parts = coverage_map_parts(analysis, facility_types=["mutual_aid"], show_candidates=False)
     base = parts.base.get_root().render()
     assert not any("t_share" in f["properties"] for b in _geojson_blocks(base) for f in b["features"])
-    assert "planner-facility" not in base and "planner-legend" in base
+    assert "planner-facility" not in base and "L.PlannerTools.legend(" in base
     names = [g.layer_name for g in parts.layers]
     assert names[0] == "社区/行政村覆盖" and any("服务范围" in n for n in names)
     assert "候选点位" in names and "候选点位" not in [g.layer_name for g in parts.shown_layers]
     assert parts.network_segments_hidden == 0  # the demo's network is drawn
     full = coverage_map(analysis, facility_types=["mutual_aid"]).get_root().render()
     assert _n_facilities(full) == len(analysis.model.facilities)
+
+
+
+JINJA = "{{ 7*7 }}{% if true %}RAN{{ 6*7 }}{% endif %}"
+
+
+def test_names_never_run_as_templates(demo_inputs):
+    """branca renders the map script a second time as a Jinja template: a unit, street or facility
+    named like a template must reach the page as typed (braces as entities), never evaluated."""
+    from planner import analyse
+
+    units, facilities, network = demo_inputs
+    units = units.copy()
+    facilities = facilities.copy()
+    units.loc[units.index[0], "name"] = "U" + JINJA
+    units.loc[units.index[1], "code"] = "C" + JINJA
+    if "street" in units.columns:
+        units.loc[units.index[:3], "street"] = "S" + JINJA
+    facilities.loc[facilities.index[0], "name"] = "F" + JINJA
+    a = analyse(units, facilities, network)
+    page = coverage_map(a, facility_types=["day_care"]).get_root().render()
+    for evaluated in ("U49", "C49", "F49", "S49", "RAN42"):
+        assert evaluated not in page
+    # what the browser shows (JSON strings read, entities decoded): the names as typed
+    shown = htmllib.unescape(page.replace("\\u0026", "&"))
+    for typed in ("U" + JINJA, "C" + JINJA, "F" + JINJA):
+        assert typed in shown

@@ -27,7 +27,7 @@ COUNTY_CODE = "360999"
 """Fictional 6-digit county code of the demo county (not a real GB/T 2260 code)."""
 DEFAULT_SEED = 2024
 """Seed of the shipped demo county."""
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 """Bump when the generator output changes, so cached copies are regenerated."""
 
 # relative file names inside a data folder

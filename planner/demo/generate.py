@@ -122,6 +122,10 @@ class DemoCounty:
         The walking network (and the river) as OSM XML 0.6 text.
     seed : int
         The seed the county was generated from.
+    roads : geopandas.GeoDataFrame or None
+        The main roads (``class`` ``main``: county roads, the town's main
+        streets and their bridges) and village roads (``minor``) of the
+        network, one row per road name (``name``, ``class``, lines), for maps.
     """
 
     units: gpd.GeoDataFrame
@@ -131,6 +135,7 @@ class DemoCounty:
     facilities: gpd.GeoDataFrame
     osm_xml: str
     seed: int = DEFAULT_SEED
+    roads: gpd.GeoDataFrame | None = None
 
 
 # --- small geometry helpers -------------------------------------------------------
@@ -946,6 +951,23 @@ def _osm_xml(lonlat: np.ndarray, ways: list[tuple[list[int], dict[str, str]]],
     return "\n".join(out) + "\n"
 
 
+_ROAD_CLASSES = {"tertiary": "main", "unclassified": "minor"}
+"""Road class of the map layer ``roads`` by the ways' ``highway`` tag (others are not drawn)."""
+
+
+def _roads(xy: np.ndarray, ways: list[tuple[list[int], dict[str, str]]], origin: np.ndarray) -> gpd.GeoDataFrame:
+    """The network's main and village roads as map lines, one row per (class, name), sorted."""
+    groups: dict[tuple[str, str], list[LineString]] = {}
+    for refs, tags in ways:
+        cls = _ROAD_CLASSES.get(tags.get("highway", ""))
+        if cls:
+            groups.setdefault((cls, tags.get("name", "")), []).append(LineString(xy[refs]))
+    keys = sorted(groups)
+    geoms = [shapely.multilinestrings(shapely.get_parts(shapely.line_merge(shapely.multilinestrings(groups[k]))))
+             for k in keys]
+    return _gdf({"name": [k[1] for k in keys], "class": [k[0] for k in keys]}, geoms, origin)
+
+
 def make_demo_county(seed: int = DEFAULT_SEED) -> DemoCounty:
     """Generate the synthetic demo county 示例县.
 
@@ -1002,7 +1024,7 @@ def make_demo_county(seed: int = DEFAULT_SEED) -> DemoCounty:
     fac_gdf = gpd.GeoDataFrame(fac.drop(columns=["x", "y"]),
                                geometry=gpd.points_from_xy(ll[:, 0], ll[:, 1]), crs=GEO_CRS)
     return DemoCounty(units=unit_gdf, streets=street_gdf, county=county_gdf, water=water_gdf,
-                      facilities=fac_gdf, osm_xml=osm, seed=seed)
+                      facilities=fac_gdf, osm_xml=osm, seed=seed, roads=_roads(xy, ways, origin))
 
 
 def _facility_csv(fac: gpd.GeoDataFrame) -> str:
@@ -1027,7 +1049,7 @@ street network are invented; do not use them for any real decision.
 
 | file | content |
 |---|---|
-| `boundaries/demo_county.gpkg` | layers `units` ({(units.kind == "community").sum()} 社区 + {(units.kind == "village").sum()} 行政村: code, name, kind, street, street_code, population, pop60, urban_rural_class), `streets` (3 街道, 2 镇, 1 乡), `county` (示例县, `{COUNTY_CODE}000000`), `water` (the river {RIVER_NAME}, for maps) |
+| `boundaries/demo_county.gpkg` | layers `units` ({(units.kind == "community").sum()} 社区 + {(units.kind == "village").sum()} 行政村: code, name, kind, street, street_code, population, pop60, urban_rural_class), `streets` (3 街道, 2 镇, 1 乡), `county` (示例县, `{COUNTY_CODE}000000`), `water` (the river {RIVER_NAME}, for maps), `roads` (name, class `main` / `minor`: the main and village roads of the network, for maps) |
 | `facilities/demo_facilities.gpkg` | layer `facilities`: facility_id, name, type, capacity, nursing_beds, status, level, disability_care, grade, operator, point geometry |
 | `facilities/demo_facilities.csv` | the same facilities as a table with longitude/latitude (WGS-84), UTF-8 with BOM (opens in Excel) |
 | `network/demo_county.osm` | OSM XML 0.6 walking network: {n_nodes} nodes, {n_ways} ways (highway = residential / tertiary / unclassified / footway / path / track); the river is a `waterway=river` way and is crossed only by the 5 ways tagged `bridge=yes` |
@@ -1094,8 +1116,10 @@ def _write_all(demo: DemoCounty, out_dir: Path) -> dict[str, Path]:
     paths = {key: out_dir / rel for key, rel in _REL_PATHS.items()}
     for p in paths.values():
         p.parent.mkdir(parents=True, exist_ok=True)
-    _write_gpkg({layer: getattr(demo, layer) for layer in ("units", "streets", "county", "water")},
-                paths["boundaries"])
+    layers = {layer: getattr(demo, layer) for layer in ("units", "streets", "county", "water")}
+    if demo.roads is not None:  # last: the other layers stay as they were
+        layers["roads"] = demo.roads
+    _write_gpkg(layers, paths["boundaries"])
     _write_gpkg({"facilities": demo.facilities}, paths["facilities"])
     paths["facilities_csv"].write_bytes(_facility_csv(demo.facilities).encode("utf-8-sig"))
     paths["network"].write_bytes(demo.osm_xml.encode("utf-8"))

@@ -31,10 +31,12 @@ from planner._util import atomic_path
 from planner.outputs.style import (
     GAP_COLOUR,
     OTHER_UNIT_COLOURS,
+    ROAD_STYLES,
     SYMBOLS,
     WATER_COLOURS,
     coverage_classes,
     coverage_colour,
+    road_styles,
     service_area_opacity,
     symbol,
 )
@@ -176,7 +178,11 @@ def gap_units(analysis: Analysis, facility_type: str) -> np.ndarray:
 
 
 def context_layers(boundaries: str | Path | None) -> dict[str, gpd.GeoDataFrame]:
-    """Optional context from a boundaries GeoPackage: its ``water`` and ``county`` layers, if any."""
+    """Optional context from a boundaries GeoPackage: its ``water``, ``county`` and ``roads`` layers, if any.
+
+    ``roads`` are lines with a ``class`` column (``main``, ``minor``), drawn on
+    the printed and the web map in :data:`planner.outputs.style.ROAD_STYLES`.
+    """
     if boundaries is None:
         return {}
     try:
@@ -184,7 +190,7 @@ def context_layers(boundaries: str | Path | None) -> dict[str, gpd.GeoDataFrame]
 
         names = [str(r[0]) for r in pyogrio.list_layers(boundaries)]
         out: dict[str, gpd.GeoDataFrame] = {}
-        for name in ("water", "county"):
+        for name in ("water", "county", "roads"):
             if name in names:
                 lay = gpd.read_file(boundaries, layer=name, engine="pyogrio")
                 out[name] = lay if lay.crs else lay.set_crs("EPSG:4326")
@@ -369,6 +375,11 @@ def gap_map_figure(
             lay = layer.to_crs(crs) if layer.crs is not None else layer
             if name == "water":
                 lay.plot(ax=ax, facecolor=WATER_COLOURS[0], edgecolor=WATER_COLOURS[1], linewidth=0.4, zorder=1)
+            elif name == "roads" and len(lay):
+                # as on the web map: main roads wider and darker, above the unit colours (zorder 3)
+                styles = road_styles(lay["class"] if "class" in lay.columns else [None] * len(lay))
+                lay.plot(ax=ax, color=[c for c, _ in styles], linewidth=[w / 3 * scale for _, w in styles],
+                         zorder=3.5)
         others = units[~scored]
         if len(others):
             others.plot(ax=ax, facecolor=OTHER_UNIT_COLOURS[0], edgecolor=OTHER_UNIT_COLOURS[1], linewidth=0.4,
@@ -433,6 +444,10 @@ def gap_map_figure(
                                  linestyle="--", label=_tx("service", lang, type=tname, minutes=minutes)))
         if "water" in (context or {}):
             handles.append(Patch(facecolor=WATER_COLOURS[0], edgecolor=WATER_COLOURS[1], label=_tx("water", lang)))
+        if len((context or {}).get("roads", ())):
+            colour, width = ROAD_STYLES["main"]
+            handles.append(Line2D([], [], color=colour, linewidth=width / 3 * scale,  # type: ignore[arg-type]
+                                  label=_tx("roads", lang)))  # a line among the patches
         if len(others):
             handles.append(Patch(facecolor=OTHER_UNIT_COLOURS[0], edgecolor=OTHER_UNIT_COLOURS[1],
                                  label=_other_label(kinds, mask, lang)))

@@ -8,6 +8,7 @@ data-driven) so that two scenarios compare.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +32,13 @@ OTHER_UNIT_COLOURS = ("#f0f0f0", "#bdbdbd")
 
 WATER_COLOURS = ("#a6cee3", "#1f78b4")
 """Fill and edge of water (printed map context)."""
+
+ROAD_STYLES: dict[str, tuple[str, float]] = {"main": ("#6b4e31", 2.6), "minor": ("#9c8a78", 1.3)}
+"""Colour and width (screen pixels; the printed map draws a third as many points) of each road
+class of a ``roads`` context layer (``class`` column), on the web and the printed map."""
+
+DEFAULT_ROAD_STYLE: tuple[str, float] = ROAD_STYLES["minor"]
+"""Colour and width of a road of another (or no) class."""
 
 PLACES_BINS: tuple[float, ...] = (5.0, 10.0, 20.0, 35.0)
 """Places per 1,000 people 60+ within the walk (2SFCA): lower bounds of the classes above "none"."""
@@ -133,3 +141,13 @@ def places_classes(lang: str = "zh") -> list[tuple[str, str]]:
         out.append((colour, label))
     out.append((NO_DATA_COLOUR, tr("map.no_data", lang)))
     return out
+
+
+def road_styles(classes: Iterable[object]) -> list[tuple[str, float]]:
+    """Colour and width (pixels) of each road of a ``roads`` layer, from its ``class`` values.
+
+    Classes of :data:`ROAD_STYLES` (any case) get their style, others and missing ones
+    :data:`DEFAULT_ROAD_STYLE`.
+    """
+    return [ROAD_STYLES.get(str(c).strip().lower(), DEFAULT_ROAD_STYLE) if c is not None else DEFAULT_ROAD_STYLE
+            for c in classes]

@@ -235,7 +235,7 @@ def test_shipped_data_match_generator(demo):
     assert np.allclose(csv.latitude, demo.facilities.geometry.y, atol=1e-9)
     assert "示例数据，非真实" in paths["readme"].read_text(encoding="utf-8")
     layers = set(gpd.list_layers(paths["boundaries"])["name"])
-    assert layers == {"units", "streets", "county", "water"}
+    assert layers == {"units", "streets", "county", "water", "roads"}
 
 
 def test_demo_paths_prefers_repo_data():

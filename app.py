@@ -30,10 +30,11 @@ from planner.analysis.scenario import (
     read_scenario,
     score_changes,
 )
-from planner.app.mapframe import RETURNED_OBJECTS, instant_clicks
+from planner.app.mapframe import RETURNED_OBJECTS, instant_clicks, static_base_url
 from planner.engine import WalkNetwork, load_network
 from planner.io import guess_columns, list_profiles, load_profile
 from planner.outputs.html import offline_assets
+from planner.outputs.maptools import search_index
 from planner.outputs.webmap import (
     BASEMAP_LABELS,
     BASEMAPS,
@@ -108,6 +109,22 @@ def base_analysis(data_key: str, profile: str, speed: float, minutes: float | No
     return analyse(_data.units, _data.facilities, net, profile=prof)
 
 
+@st.cache_data(show_spinner=False, ttl=60)  # a profile file edited on disk shows within a minute
+def profile_heading(name: str, lang: str) -> str:
+    """The heading of a standards profile (reading every profile's TOML on each rerun costs 0.1 s)."""
+    return aps.profile_heading(load_profile(name), lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8, ttl=3600)
+def search_entries(key: str, lang: str, basemap: str, _analysis: Analysis) -> list[dict]:
+    """What the map's search box finds: the units and the facilities of the baseline (``key``: its cache key).
+
+    From the baseline, not the edited analysis, so the base map (which holds the search box) stays
+    the same while the planner edits and is not sent again.
+    """
+    return search_index(_analysis, lang, basemap=basemap)
+
+
 def data() -> aps.DataSet:
     """The inputs in use: an upload of this session, else the demo county."""
     return ss.get("dataset") or demo_data()
@@ -180,7 +197,7 @@ with st.sidebar:
     st.subheader(tr("app.settings", lang))
     profile = st.selectbox(tr("app.profile", lang), profiles,
                            key=lkey("profile", "national" if "national" in profiles else profiles[0]),
-                           format_func=lambda p: aps.profile_heading(load_profile(p), lang))
+                           format_func=lambda p: profile_heading(p, lang))
     speed = float(st.number_input(tr("speed", lang), min_value=0.3, max_value=2.0, value=1.0, step=0.05,
                                   key="speed", help=tr("app.speed_help", lang)))
     own_minutes = not st.checkbox(tr("app.use_profile_minutes", lang), value=True, key="use_profile_minutes")
@@ -451,7 +468,8 @@ map_kwargs = dict(lang=lang, facility_types=sa_types, minutes=sa_minutes or DEFA
                   show_candidates=show_candidates, network=show_network,
                   tianditu_key=tk or None,
                   places=None if places_col is None else places_col.to_numpy(),
-                  places_type=places_type if places_col is not None else None)
+                  places_type=places_type if places_col is not None else None,
+                  context=ds.context, search=search_entries(base_key, lang, basemap, base))
 
 
 @st.fragment
@@ -465,7 +483,7 @@ def map_panel() -> None:
     view = aps.kept_view(ss["map_view"], ds.key)
     with st.spinner(tr("app.map_drawing", lang)):
         parts = coverage_map_parts(analysis, selected=ss["selected"], **map_kwargs)
-        fmap = instant_clicks(keep_view(offline_assets(parts.base), view, basemap))
+        fmap = instant_clicks(keep_view(offline_assets(parts.base, base_url=static_base_url()), view, basemap))
     out = st_folium(fmap, key=map_key, height=600, use_container_width=True,
                     feature_group_to_add=parts.shown_layers, layer_control=parts.control,
                     returned_objects=list(RETURNED_OBJECTS))
@@ -722,8 +740,9 @@ with tab_dl:
     # on_click="ignore": a download starts no rerun, so the page stays as it is.
     stem = tr("app.demo_stem", lang) if ds.is_demo else "coverage"
     state_key = "|".join(chain.key(base_key, ss["edits"]))
-    map_key = repr(sorted((k, v) for k, v in map_kwargs.items()
-                          if v is None or isinstance(v, (str, int, float, bool, list, tuple))))
+    map_key = repr(sorted((k, v) for k, v in map_kwargs.items()  # search/context: fixed by the data
+                          if k not in ("search", "context")
+                          and (v is None or isinstance(v, (str, int, float, bool, list, tuple)))))
     specs = {d.key: d for d in aps.table_downloads(
         analysis, state_key=state_key, lang=lang, stem=stem,
         scenario_json=aps.scenario_geojson(current_scenario()),

@@ -21,8 +21,9 @@ def test_reproject_equals_geopandas(src: str, dst: str) -> None:
     rng = np.random.default_rng(7)
     lon, lat = 113.5 + rng.random(50), 29.0 + rng.random(50)
     pts = gpd.GeoDataFrame({"k": np.arange(50)}, geometry=shapely.points(lon, lat), crs="EPSG:4326").to_crs(src)
-    polys = pts.copy()
-    polys["geometry"] = pts.buffer(0.01 if pts.crs.is_geographic else 500.0)
+    polys = pts.to_crs("EPSG:4547")
+    polys["geometry"] = polys.buffer(500.0)  # 500 m discs, in the source CRS
+    polys = polys.to_crs(src)
     for frame in (pts, polys, polys.geometry):
         ours, ref = reproject(frame, dst), frame.to_crs(dst)
         assert ours.crs == ref.crs

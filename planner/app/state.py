@@ -188,6 +188,9 @@ class DataSet:
         Role → {'name', 'sha256'} of the files (for scenario files).
     is_demo : bool
         Whether these are the built-in demo county's files.
+    context : dict
+        Water and roads for the maps (``water``, ``roads``, ``county`` layers of a
+        boundaries GeoPackage, see :func:`planner.outputs.printmap.context_layers`).
     """
 
     units: gpd.GeoDataFrame
@@ -195,6 +198,7 @@ class DataSet:
     network_path: Path
     inputs: dict = field(default_factory=dict)
     is_demo: bool = False
+    context: dict = field(default_factory=dict, compare=False)
 
     @property
     def key(self) -> str:
@@ -219,7 +223,15 @@ def demo_dataset() -> DataSet:
     inputs = {role: {"name": Path(path).name, "sha256": sha256_file(path)}
               for role, path in (("boundaries", p.boundaries), ("facilities", p.facilities),
                                  ("network", p.network))}
-    return DataSet(units=units, facilities=fac, network_path=Path(p.network), inputs=inputs, is_demo=True)
+    return DataSet(units=units, facilities=fac, network_path=Path(p.network), inputs=inputs, is_demo=True,
+                   context=_context_of(Path(p.boundaries)))
+
+
+def _context_of(boundaries: Path) -> dict:
+    """The map context layers of a boundaries GeoPackage (read only once the file has been checked)."""
+    from planner.outputs.printmap import context_layers
+
+    return context_layers(boundaries) if boundaries.suffix.lower() == ".gpkg" else {}
 
 
 def empty_facilities() -> gpd.GeoDataFrame:
@@ -297,12 +309,14 @@ def read_user_data(current: DataSet, *, boundaries: Path | None = None, faciliti
 
     inputs = dict(current.inputs)
     units, fac, net_path = current.units, current.facilities, current.network_path
+    context = current.context
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if boundaries is not None:
             units = read_boundaries(boundaries, layer=boundary_layer,
                                     columns={k: v for k, v in (boundary_columns or {}).items() if v})
             inputs["boundaries"] = {"name": boundaries.name, "sha256": sha256_file(boundaries)}
+            context = _context_of(boundaries)  # read_boundaries has checked the file
         if facilities is not None:
             fac = read_facilities(facilities, layer=facility_layer, coord_system=coord_system,
                                   columns={k: v for k, v in (facility_columns or {}).items() if v},
@@ -320,7 +334,8 @@ def read_user_data(current: DataSet, *, boundaries: Path | None = None, faciliti
         raise InputError(f"upload the {', '.join(missing)} too: the demo county is not mixed with your data",
                          code="app_inputs_missing", params={"missing@zh": names,
                                                             "missing@en": ", ".join(missing)})
-    return DataSet(units=units, facilities=fac, network_path=Path(net_path), inputs=inputs, is_demo=False)
+    return DataSet(units=units, facilities=fac, network_path=Path(net_path), inputs=inputs, is_demo=False,
+                   context=context)
 
 
 def check_overlap(units: gpd.GeoDataFrame, network: WalkNetwork) -> str | None:
@@ -482,18 +497,41 @@ class ModelChain:
         self._places.clear()
 
 
+@dataclass(frozen=True)
+class _Areas:
+    """One type's service areas for one set of its facilities."""
+
+    dist: np.ndarray  # the type's node distances they were made from
+    frame: gpd.GeoDataFrame  # WGS-84, one row per walk
+    polys: list  # metric polygons, one per walk
+    site_ids: frozenset  # the active facilities of the type
+    network: int  # id of the network
+
+
 class ServiceAreaCache:
-    """Service-area polygons per facility type, reused while that type's distances are unchanged."""
+    """Service-area polygons per facility type, reused while that type's distances are unchanged.
+
+    An added (or promoted) facility only adds its own catchment: the union of
+    the previous areas and the areas walked from the nodes it brought nearer
+    is the new service area (within one grid cell of a rebuild, where the
+    rasters' cells differ), so the planner's click costs a small raster, not a
+    county's.  Removals and moves rebuild the type.
+    """
+
+    GROW_SHARE = 0.25
+    """Above this share of the network's nodes changed, a rebuild is as cheap as growing."""
 
     def __init__(self, max_entries: int = 64):
         self.max_entries = max_entries
-        self._store: OrderedDict[tuple, tuple] = OrderedDict()
+        self._store: OrderedDict[tuple, _Areas] = OrderedDict()
+        self._latest: dict[tuple, tuple] = {}  # (type, walks, speed, network) -> key of the newest entry
 
     def layer(self, model: Model, facility_types: Sequence[str], minutes: Sequence[float]) -> gpd.GeoDataFrame:
         """Polygons of the types (WGS-84), computed only for types whose distances changed.
 
         After an edit only the edited type's distances change, so only its
-        polygons are rebuilt (one raster for all its walks).
+        polygons are made again: grown by the new facility's catchment after
+        an addition, rebuilt (one raster for all walks) otherwise.
 
         Parameters
         ----------
@@ -504,8 +542,6 @@ class ServiceAreaCache:
         minutes : sequence of float
             The walks drawn.
         """
-        from planner.analysis.result import service_area_frame
-
         parts = []
         mins = tuple(sorted(float(m) for m in minutes))
         for t in facility_types:
@@ -514,29 +550,66 @@ class ServiceAreaCache:
                 continue
             key = (t, mins, id(fld.dist), model.speed)
             hit = self._store.get(key)
-            if hit is None or hit[0] is not fld.dist:
-                polys = self._polygons(model, t, mins, fld.dist)
-                hit = (fld.dist, service_area_frame(model, {t: polys}, mins), polys, id(model.network))
+            if hit is None or hit.dist is not fld.dist:
+                family = (t, mins, model.speed, id(model.network))
+                prev = self._store.get(self._latest.get(family, ()))
+                hit = self._grown(model, t, mins, fld.dist, prev) or self._built(model, t, mins, fld.dist)
                 self._store[key] = hit
+                self._latest[family] = key
                 while len(self._store) > self.max_entries:
                     self._store.popitem(last=False)
             self._store.move_to_end(key)
-            parts.append(hit[1])
+            parts.append(hit.frame)
         if not parts:
             return gpd.GeoDataFrame({"facility_type": [], "minutes": [], "metres": []}, geometry=[],
                                     crs="EPSG:4326")
         return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4326")
 
-    def _polygons(self, model: Model, t: str, mins: tuple, dist: np.ndarray) -> list:
-        """Metric polygons of type ``t``, one per walk, from one walking-time raster for all walks.
+    @staticmethod
+    def _site_ids(model: Model, t: str) -> tuple[np.ndarray, frozenset]:
+        pos = np.nonzero(model.type_mask(t))[0]
+        return pos, frozenset(model.facilities["facility_id"].astype(str).to_numpy()[pos].tolist())
 
-        With the grid method (the default) growing an area from the previous
-        one costs as much as rebuilding it, so an edit rebuilds its type once.
-        """
+    def _built(self, model: Model, t: str, mins: tuple, dist: np.ndarray) -> _Areas:
+        """The type's areas from one walking-time raster for all walks."""
+        from planner.analysis.result import service_area_frame
+
+        pos, ids = self._site_ids(model, t)
+        polys = self._polygons(model, mins, dist, model.facility_snap.take(pos))
+        return _Areas(dist, service_area_frame(model, {t: polys}, mins), polys, ids, id(model.network))
+
+    def _grown(self, model: Model, t: str, mins: tuple, dist: np.ndarray, prev: _Areas | None) -> _Areas | None:
+        """The previous areas grown by the catchments of facilities added since (None: rebuild)."""
+        import shapely
+
+        from planner._util import reproject
+
+        if prev is None or prev.network != id(model.network) or prev.dist.shape != dist.shape:
+            return None
+        pos, ids = self._site_ids(model, t)
+        if not prev.site_ids < ids or np.any(dist > prev.dist):  # not a pure addition
+            return None
+        nearer = dist < prev.dist
+        if nearer.mean() > self.GROW_SHARE:
+            return None
+        fid = model.facilities["facility_id"].astype(str).to_numpy()
+        added = pos[[f not in prev.site_ids for f in fid[pos]]]
+        # walks from the nodes the new sites brought nearer (elsewhere the old areas already reach)
+        extra = self._polygons(model, mins, np.where(nearer, dist, np.inf), model.facility_snap.take(added))
+        polys = [shapely.union(a, b) for a, b in zip(prev.polys, extra, strict=True)]
+        extra_wgs = reproject(gpd.GeoSeries(extra, crs=model.network.crs), "EPSG:4326").to_numpy()
+        frame = prev.frame.copy()
+        frame["geometry"] = [shapely.union(a, b) for a, b in zip(prev.frame.geometry.to_numpy(), extra_wgs,
+                                                                 strict=True)]
+        frame["area_km2"] = [p.area / 1e6 for p in polys]
+        return _Areas(dist, frame, polys, ids, id(model.network))
+
+    @staticmethod
+    def _polygons(model: Model, mins: tuple, dist: np.ndarray, sites) -> list:
+        """Metric polygons, one per walk, from one walking-time raster for all walks."""
         from planner.engine.isochrones import service_areas
         from planner.engine.travel import to_metres
 
-        sites = model.facility_snap.take(np.nonzero(model.type_mask(t))[0])
         limits = [float(to_metres(m, model.speed)) for m in mins]
         return service_areas(model.network, dist, limits, sites=sites)
 

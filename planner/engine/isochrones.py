@@ -435,9 +435,12 @@ def _grid_polygons(x: np.ndarray, y: np.ndarray, walk: np.ndarray, limits: list[
                    res: float) -> list:
     """The grid method on one cluster of sample points: one polygon per walk."""
     pad = buffer + 2 * res
-    x0, y0 = float(x.min()) - pad, float(y.min()) - pad
-    w, h = float(x.max()) + pad - x0, float(y.max()) + pad - y0
+    w, h = float(x.max() - x.min()) + 2 * pad, float(y.max() - y.min()) + 2 * pad
     res = max(res, float(np.sqrt(w * h / MAX_CELLS)))
+    # cells on one lattice (multiples of the cell size): rasters of overlapping reaches share their
+    # cells, so an area grown by a new site's reach equals the area rebuilt with it
+    x0, y0 = float(np.floor((x.min() - pad) / res) * res), float(np.floor((y.min() - pad) / res) * res)
+    w, h = float(x.max()) + pad - x0, float(y.max()) + pad - y0
     nx, ny = int(np.ceil(w / res)), int(np.ceil(h / res))
     ix = ((x - x0) / res).astype(np.int64)
     iy = ((y - y0) / res).astype(np.int64)

@@ -117,7 +117,14 @@ def test_click_on_map_adds_facility_and_coverage_changes(page, app_url):
     assert n_polys >= 40  # 44 communities/villages (+ service areas)
     n_markers = frame.locator(".planner-facility").count()
     assert n_markers >= 40  # the demo's existing and planned facilities (candidates hidden)
-    assert frame.locator(".planner-legend").count() == 1
+    assert frame.locator(".planner-legend-box").count() == 1
+    # the map tools, their scripts loaded from the app's own server (not inline on every rerun)
+    assert frame.locator(".leaflet-control-scale-line").count() == 1  # metric only
+    assert frame.locator(".leaflet-control-zoom-fullscreen").count() == 1
+    assert frame.locator(".planner-search").count() == 1
+    srcs = frame.evaluate("() => [...document.scripts].map(s => s.src).filter(Boolean)")
+    assert any("/component/planner.app.mapframe.static/leaflet/leaflet.js" in u for u in srcs), srcs
+    assert not any(u.startswith("data:") for u in srcs)
 
     # add mode is the default and the type defaults to the rural mutual-aid site; click where the
     # app suggests trying one (the neediest gap village, shown under "add by coordinates")
@@ -241,7 +248,7 @@ def test_zoom_and_centre_are_kept_when_a_facility_is_added(page, app_url):
     while True:
         frame = _map_frame(page)
         try:
-            ok = frame.locator(".planner-legend", has_text="2SFCA").count() == 1
+            ok = frame.locator(".planner-legend-box", has_text="2SFCA").count() == 1
         except Exception:
             ok = False
         if ok:
@@ -365,3 +372,45 @@ def test_names_with_markup_are_shown_as_text(page, app_url, tmp_path):
         assert where.evaluate("() => typeof window.__xss") == "undefined"
     assert page.evaluate("() => typeof window.parent.__xss") == "undefined"
     assert page.locator("text=<img src=x onerror=").count() >= 1  # shown as text in the app
+
+
+# a free spot of a unit (not a symbol, not a control) on the Leaflet map: the k-th of a scan
+_FREE_SPOT = """(k) => {
+    const m = window.map_div, s = m.getSize(), spots = [];
+    for (let y = 80; y < s.y - 80; y += 37) {
+        for (let x = 80; x < s.x - 260; x += 41) {
+            const e = document.elementFromPoint(x, y);
+            if (e && e.tagName === 'path' && e.classList.contains('leaflet-interactive')) spots.push([x, y]);
+        }
+    }
+    return spots.length ? spots[(k * 7919) % spots.length] : null;
+}"""
+
+
+def test_measuring_a_distance_adds_no_facility(page, app_url):
+    """In add mode, clicks while the measuring tool is on are the measure's points, not new
+    facilities; once it is off, a click adds a facility again (sent at once, not after 250 ms)."""
+    page.goto(app_url)
+    page.wait_for_selector('[data-testid="stMetric"]')
+    _map_frame(page).wait_for_selector("path.leaflet-interactive")
+    page.wait_for_timeout(1500)  # the map reports its first view; the frame may be drawn again
+    n_before = _map_frame(page).locator(".planner-facility").count()
+
+    def click(k: int) -> None:
+        frame = _map_frame(page)
+        box = frame.locator(".leaflet-container").bounding_box()
+        spot = frame.evaluate(_FREE_SPOT, k)
+        assert spot is not None
+        page.mouse.click(box["x"] + spot[0], box["y"] + spot[1])
+
+    _map_frame(page).locator('a[title="测量距离"]').click()
+    click(1)
+    click(2)
+    page.wait_for_timeout(1500)
+    assert "NEW-" not in page.inner_text("body")  # no facility was added
+    assert _map_frame(page).locator(".planner-facility").count() == n_before
+    _map_frame(page).locator('a[title="结束测量"]').click()  # measuring off
+    page.wait_for_timeout(800)
+    assert "NEW-" not in page.inner_text("body")  # the measuring clicks are not reported afterwards
+    click(3)
+    page.wait_for_function("() => document.body.innerText.includes('NEW-MUTU-')", timeout=60_000)

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import functools
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 import planner.app as aps
 from planner._errors import PlannerError
@@ -30,11 +30,11 @@ from planner.analysis.scenario import (
     read_scenario,
     score_changes,
 )
-from planner.app.mapframe import RETURNED_OBJECTS, instant_clicks, static_base_url
+from planner.app.mapframe import instant_clicks, map_component, render_base, static_base_url
 from planner.engine import WalkNetwork, load_network
 from planner.io import guess_columns, list_profiles, load_profile
 from planner.outputs.html import offline_assets
-from planner.outputs.maptools import search_index
+from planner.outputs.maptools import search_index, unit_labels
 from planner.outputs.webmap import (
     BASEMAP_LABELS,
     BASEMAPS,
@@ -43,6 +43,7 @@ from planner.outputs.webmap import (
     display_to_wgs84,
     facility_id_from_tooltip,
     keep_view,
+    view_meta,
 )
 from planner.schema import (
     BOUNDARY_ALIASES,
@@ -123,6 +124,12 @@ def search_entries(key: str, lang: str, basemap: str, _analysis: Analysis) -> li
     the same while the planner edits and is not sent again.
     """
     return search_index(_analysis, lang, basemap=basemap)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8, ttl=3600)
+def label_entries(key: str, basemap: str, _analysis: Analysis) -> list[dict]:
+    """The units' names on the map by zoom (of the baseline: the units do not change with edits)."""
+    return unit_labels(_analysis, basemap=basemap)
 
 
 def data() -> aps.DataSet:
@@ -422,7 +429,7 @@ with st.container():
         ss["last_edit_seconds"] = time.perf_counter() - ss["edit_t0"]
         ss["edit_t0"] = None
     if ss.get("last_edit_seconds") is not None:
-        st.caption(tr("app.updated_in", lang, sec=ss["last_edit_seconds"]))
+        st.caption(tr("app.updated_in", lang, sec=ss["last_edit_seconds"], n=len(ss["edits"])))
 
 
 # --- map and edit panel --------------------------------------------------------------------------
@@ -469,7 +476,8 @@ map_kwargs = dict(lang=lang, facility_types=sa_types, minutes=sa_minutes or DEFA
                   tianditu_key=tk or None,
                   places=None if places_col is None else places_col.to_numpy(),
                   places_type=places_type if places_col is not None else None,
-                  context=ds.context, search=search_entries(base_key, lang, basemap, base))
+                  context=ds.context, search=search_entries(base_key, lang, basemap, base),
+                  labels=label_entries(base_key, basemap, base))
 
 
 @st.fragment
@@ -482,15 +490,24 @@ def map_panel() -> None:
     on_click(ss.get(map_key) or {})  # a new click reruns the app before the map is drawn again
     view = aps.kept_view(ss["map_view"], ds.key)
     with st.spinner(tr("app.map_drawing", lang)):
-        parts = coverage_map_parts(analysis, selected=ss["selected"], **map_kwargs)
-        fmap = instant_clicks(keep_view(offline_assets(parts.base, base_url=static_base_url()), view, basemap))
-    out = st_folium(fmap, key=map_key, height=600, use_container_width=True,
-                    feature_group_to_add=parts.shown_layers, layer_control=parts.control,
-                    returned_objects=list(RETURNED_OBJECTS))
-    out = out or {}
+        parts = coverage_map_parts(analysis, selected=ss["selected"], base=False, **map_kwargs)
+        # the base (network, outlines, context, names, search, legend) is drawn once per data,
+        # settings and legend, and kept: an edit sends only the layers it changes
+        kept = ss.setdefault("_bases", OrderedDict())
+        bkey = (ds.key, base_key, lang, basemap, tk, show_network, parts.base_key)
+        if bkey not in kept:
+            full = coverage_map_parts(analysis, selected=None, **map_kwargs)
+            fmap = instant_clicks(keep_view(offline_assets(full.base, base_url=static_base_url()), None, basemap))
+            kept[bkey] = render_base(fmap, full.network_segments_hidden)
+            while len(kept) > 4:
+                kept.popitem(last=False)
+        kept.move_to_end(bkey)
+        base_map = kept[bkey]
+    out = map_component(base_map, parts.shown_layers, key=map_key, height=600,
+                        view_meta=view_meta(view, basemap)) or {}
     ss["map_view"] = aps.view_state(ss["map_view"], out, basemap=basemap, data_key=ds.key)
-    if parts.network_segments_hidden:
-        st.caption(tr("app.map_network_hidden", lang, n=parts.network_segments_hidden))
+    if base_map.network_segments_hidden:
+        st.caption(tr("app.map_network_hidden", lang, n=base_map.network_segments_hidden))
     st.button(tr("app.fit_county", lang), key="fit_county", on_click=cb_fit_county)
     on_click(out)
 
@@ -741,7 +758,7 @@ with tab_dl:
     stem = tr("app.demo_stem", lang) if ds.is_demo else "coverage"
     state_key = "|".join(chain.key(base_key, ss["edits"]))
     map_key = repr(sorted((k, v) for k, v in map_kwargs.items()  # search/context: fixed by the data
-                          if k not in ("search", "context")
+                          if k not in ("search", "context", "labels")
                           and (v is None or isinstance(v, (str, int, float, bool, list, tuple)))))
     specs = {d.key: d for d in aps.table_downloads(
         analysis, state_key=state_key, lang=lang, stem=stem,

@@ -13,6 +13,7 @@ The map frame loads the package's scripts from the app's own server
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -104,3 +105,149 @@ def instant_clicks(m: folium.Map) -> folium.Map:
     """
     _macro(_INSTANT_CLICK_JS).add_to(m)
     return m
+
+
+# --- the map component with a kept base ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenderedBase:
+    """A base map rendered the way ``st_folium`` renders it, kept while it stays the same.
+
+    Drawing the base (network, outlines, water and roads, names, search
+    index, legend) and rendering it through folium's templates costs more
+    than the layers an edit changes; the app renders it once per
+    (data, settings, legend) and sends the kept strings on each rerun.
+    """
+
+    script: str
+    header: str
+    html: str
+    map_id: str
+    bounds: list
+    css_links: tuple[str, ...]
+    js_links: tuple[str, ...]
+    overlays: tuple[str, ...]  # JS variable names of the base's own toggleable layers, by layer name
+    network_segments_hidden: int = 0
+
+
+_OVERLAYS_JS = """{% macro script(this, kwargs) %}
+window.plannerOverlays = { {%- for name, layer in this.groups %}{{ name|tojson }}: {{ layer.get_name() }},
+{%- endfor %} };
+{% endmacro %}"""
+
+
+def render_base(m: folium.Map, network_segments_hidden: int = 0) -> RenderedBase:
+    """Render a base map as ``st_folium`` would (its script, header, HTML and asset links).
+
+    The base's own layers (network, outlines, water, roads) are listed in
+    ``window.plannerOverlays`` so the layer control built with the changing
+    layers (:func:`layer_control_js`) can toggle them too.
+
+    Parameters
+    ----------
+    m : folium.Map
+        The base map, assets already pointed at the app's server.
+    network_segments_hidden : int
+        Kept with it (see :class:`planner.outputs.webmap.MapParts`).
+
+    Returns
+    -------
+    RenderedBase
+    """
+    import folium
+    import streamlit_folium as sf
+    from branca.element import MacroElement, Template
+
+    groups = [(g.layer_name, g) for g in m._children.values()
+              if isinstance(g, folium.FeatureGroup) and getattr(g, "control", True)]
+    reg = MacroElement()
+    reg._template = Template(_OVERLAYS_JS)
+    reg.groups = groups  # type: ignore[attr-defined]
+    reg.add_to(m)
+    m.get_root().render()
+    m.render()
+    html = sf._get_html(m)
+    header = sf._get_header(m)
+    script = sf._get_map_string(m)
+    css: list[str] = []
+    js: list[str] = []
+    stack: list = [m]
+    while stack:  # every element's assets, in document order (as st_folium walks them)
+        el = stack.pop(0)
+        css.extend(href for _, href in getattr(el, "default_css", []))
+        js.extend(src for _, src in getattr(el, "default_js", []))
+        stack[0:0] = list(getattr(el, "_children", {}).values())
+    return RenderedBase(script=script, header=header, html=html, map_id=sf.get_full_id(m),
+                        bounds=m.get_bounds(), css_links=tuple(dict.fromkeys(css)),
+                        js_links=tuple(dict.fromkeys(js)), overlays=tuple(name for name, _ in groups),
+                        network_segments_hidden=network_segments_hidden)
+
+
+def layers_js(layers: list) -> str:
+    """The script that adds the changing layers to the map frame (as ``st_folium`` writes it)."""
+    import folium
+    import streamlit_folium as sf
+
+    holder = folium.Map(tiles=None)  # the layers' parent while rendering; its name becomes map_div
+    return "".join(sf._get_feature_group_string(fg, map=holder, idx=i) for i, fg in enumerate(layers))
+
+
+def layer_control_js(layers: list) -> str:
+    """A layer control over the base's layers (``window.plannerOverlays``) and the changing ones."""
+    import json
+
+    own = ", ".join(f"{json.dumps(fg.layer_name).replace('<', chr(92) + 'u003c')}: "
+                    f"feature_group_feature_group_{i}" for i, fg in enumerate(layers))
+    return ("var layer_control_layer_control = L.control.layers({}, Object.assign({}, "
+            f"window.plannerOverlays || {{}}, {{{own}}}), "
+            '{"collapsed": true, "position": "topright", "autoZIndex": true}).addTo(map_div);\n'
+            "window.layer_control = layer_control_layer_control;\n")
+
+
+def map_component(base: RenderedBase, layers: list, *, key: str, height: int, view_meta: str = "",
+                  returned_objects: tuple[str, ...] = RETURNED_OBJECTS) -> dict:
+    """Show the map: the kept base, the changing layers and a layer control (streamlit-folium's frame).
+
+    Same component and arguments as ``st_folium(base, feature_group_to_add=layers,
+    layer_control=...)``, without rendering the base again; the frame
+    rebuilds the map only when the base's script changes, and swaps the layers
+    when they change.
+
+    Parameters
+    ----------
+    base : RenderedBase
+        From :func:`render_base`.
+    layers : list of folium.FeatureGroup
+        The layers an edit changes, shown ones only.
+    key : str
+        Session key of the map (its last reported value is kept there).
+    height : int
+        Pixels.
+    view_meta : str
+        The view to open at (:func:`planner.outputs.webmap.view_meta`), in the page header.
+    returned_objects : tuple of str
+        What the frame reports.
+
+    Returns
+    -------
+    dict
+        The frame's last report (clicks, zoom, centre).
+    """
+    import streamlit as st
+    import streamlit_folium as sf
+
+    hash_key = sf.generate_js_hash(base.script, key, False)
+
+    def _on_change() -> None:
+        st.session_state[key] = st.session_state.get(hash_key, {})
+
+    defaults = {"last_clicked": None, "last_object_clicked": None, "last_object_clicked_tooltip": None,
+                "zoom": None, "center": None}
+    return sf._component_func(
+        script=base.script, header=base.header + view_meta, html=base.html, id=base.map_id, key=hash_key,
+        height=height, width=None, returned_objects=list(returned_objects),
+        default={k: v for k, v in defaults.items() if k in returned_objects}, zoom=None, center=None,
+        feature_group=layers_js(layers), return_on_hover=False, layer_control=layer_control_js(layers),
+        pixelated=False, css_links=list(base.css_links), js_links=list(base.js_links), on_change=_on_change,
+        wrap_longitude=False)

@@ -497,6 +497,24 @@ class ModelChain:
         self._places.clear()
 
 
+def _merge(old, extra):
+    """``old ∪ extra``, touching only the parts of ``old`` near ``extra`` (a county's area has thousands)."""
+    import shapely
+
+    if extra.is_empty:
+        return old
+    parts = shapely.get_parts(old)
+    if parts.size == 0:
+        return extra
+    bx = shapely.bounds(parts)
+    x0, y0, x1, y1 = extra.bounds
+    near = (bx[:, 0] <= x1) & (bx[:, 2] >= x0) & (bx[:, 1] <= y1) & (bx[:, 3] >= y0)
+    # the parts of an area never overlap: those away from the new reach stay as they are
+    joined = shapely.get_parts(shapely.union_all(np.r_[parts[near], shapely.get_parts(extra)]))
+    out = [*parts[~near], *joined]
+    return out[0] if len(out) == 1 else shapely.MultiPolygon(out)
+
+
 @dataclass(frozen=True)
 class _Areas:
     """One type's service areas for one set of its facilities."""
@@ -580,9 +598,7 @@ class ServiceAreaCache:
 
     def _grown(self, model: Model, t: str, mins: tuple, dist: np.ndarray, prev: _Areas | None) -> _Areas | None:
         """The previous areas grown by the catchments of facilities added since (None: rebuild)."""
-        import shapely
-
-        from planner._util import reproject
+        from planner.analysis.result import service_area_frame
 
         if prev is None or prev.network != id(model.network) or prev.dist.shape != dist.shape:
             return None
@@ -596,13 +612,9 @@ class ServiceAreaCache:
         added = pos[[f not in prev.site_ids for f in fid[pos]]]
         # walks from the nodes the new sites brought nearer (elsewhere the old areas already reach)
         extra = self._polygons(model, mins, np.where(nearer, dist, np.inf), model.facility_snap.take(added))
-        polys = [shapely.union(a, b) for a, b in zip(prev.polys, extra, strict=True)]
-        extra_wgs = reproject(gpd.GeoSeries(extra, crs=model.network.crs), "EPSG:4326").to_numpy()
-        frame = prev.frame.copy()
-        frame["geometry"] = [shapely.union(a, b) for a, b in zip(prev.frame.geometry.to_numpy(), extra_wgs,
-                                                                 strict=True)]
-        frame["area_km2"] = [p.area / 1e6 for p in polys]
-        return _Areas(dist, frame, polys, ids, id(model.network))
+        polys = [_merge(a, b) for a, b in zip(prev.polys, extra, strict=True)]
+        # one union (metric) and a reprojection: a second union in WGS-84 costs more than the latter
+        return _Areas(dist, service_area_frame(model, {t: polys}, mins), polys, ids, id(model.network))
 
     @staticmethod
     def _polygons(model: Model, mins: tuple, dist: np.ndarray, sites) -> list:

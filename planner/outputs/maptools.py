@@ -39,6 +39,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from planner._util import reproject
 from planner.outputs.html import ASSETS, default_asset_url, static_root
 from planner.outputs.style import WATER_COLOURS, road_styles
 from planner.text import kind_label, status_label, tr, type_label
@@ -265,7 +266,7 @@ def _display_xy(x: np.ndarray, y: np.ndarray, basemap: str) -> tuple[np.ndarray,
 def _wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if gdf.crs is None or gdf.crs.equals("EPSG:4326"):
         return gdf
-    return gdf.to_crs("EPSG:4326")
+    return reproject(gdf, "EPSG:4326")
 
 
 def search_index(analysis: Analysis, lang: str = "zh", *, basemap: str = "none",
@@ -437,10 +438,10 @@ def unit_labels(analysis: Analysis, *, basemap: str = "none") -> list[dict[str, 
         without room up to :data:`LABEL_MAX_ZOOM` are left out.
     """
     units = analysis.model.units
-    metric = units if units.crs is not None and units.crs.is_projected else units.to_crs(units.estimate_utm_crs())
+    metric = units if units.crs is not None and units.crs.is_projected else reproject(units, units.estimate_utm_crs())
     names = [_text(v) for v in analysis.units["name"]]
     pts = shapely.point_on_surface(metric.geometry.values)
-    ll = gpd.GeoSeries(pts, crs=metric.crs).to_crs("EPSG:4326")
+    ll = reproject(gpd.GeoSeries(pts, crs=metric.crs), "EPSG:4326")
     lon, lat = _display_xy(ll.x.to_numpy(), ll.y.to_numpy(), basemap)
     out = []
     for k, (poly, pt, name) in enumerate(zip(metric.geometry.values, pts, names, strict=True)):

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from planner._util import reproject
+from planner._util import reproject, sha256_bytes
 from planner.io.crs import gcj02_to_wgs84, wgs84_to_gcj02
 from planner.outputs.html import LEAFLET_DIR, offline_assets
 from planner.outputs.style import (
@@ -632,6 +632,30 @@ def network_lines(network: WalkNetwork, *, max_segments: int = MAX_NETWORK_SEGME
 
 _NETWORK_JSON: dict[tuple[int, bool], tuple[WalkNetwork, dict | None]] = {}
 
+_AREA_JSON: OrderedDict[tuple, tuple[Any, dict | None]] = OrderedDict()
+"""Display GeoJSON of service-area polygons (WGS-84) by polygon, basemap and tolerance, newest last."""
+
+
+def _area_geojson(geom: Any, basemap: str, tolerance: float) -> dict | None:
+    """A service-area polygon simplified for drawing, as a GeoJSON geometry (None when empty).
+
+    Kept for the polygon object itself: after an edit only the edited type's
+    polygons are new, the others are drawn from here (GEOS writes the JSON;
+    shapely's Python mapping is ten times slower).
+    """
+    key = (id(geom), basemap, round(float(tolerance), 12))
+    hit = _AREA_JSON.get(key)
+    if hit is not None and hit[0] is geom:
+        _AREA_JSON.move_to_end(key)
+        return hit[1]
+    shown = _for_display(gpd.GeoDataFrame(geometry=[geom], crs="EPSG:4326"), basemap, tolerance,
+                         HOLE_PIXELS).geometry.iloc[0]
+    out = None if shown is None or shown.is_empty else json.loads(shapely.to_geojson(shown))
+    _AREA_JSON[key] = (geom, out)
+    while len(_AREA_JSON) > 256:
+        _AREA_JSON.popitem(last=False)
+    return out
+
 
 def _network_geojson(network: WalkNetwork, basemap: str) -> dict | None:
     """The network as a compact GeoJSON dict (coordinates to 1e-6°), cached per network."""
@@ -679,12 +703,17 @@ class MapParts:
     network_segments_hidden : int
         Segments of a walking network asked for but too large to draw (0 when
         drawn or not asked for): say so rather than drop it silently.
+    base_key : str
+        Digest of what the base map shows that an edit can change (its
+        legend: the facility types present, the service areas drawn); with
+        the settings and the data, what decides whether a kept base still fits.
     """
 
     base: folium.Map
     layers: list[folium.FeatureGroup] = field(default_factory=list)
     control: folium.LayerControl | None = None
     network_segments_hidden: int = 0
+    base_key: str = ""
 
     @property
     def shown_layers(self) -> list[folium.FeatureGroup]:
@@ -738,6 +767,7 @@ def coverage_map(
     places_type: str | None = None,
     context: Mapping[str, gpd.GeoDataFrame] | None = None,
     search: Sequence[Mapping[str, Any]] | None = None,
+    labels: Sequence[Mapping[str, Any]] | None = None,
     tools: bool = True,
 ) -> folium.Map:
     """The coverage map of an analysis as a folium map (self-contained, works offline).
@@ -795,6 +825,9 @@ def coverage_map(
     search : sequence of mapping, optional
         What the search box finds (default: the units and facilities of
         ``analysis``, :func:`planner.outputs.maptools.search_index`).
+    labels : sequence of mapping, optional
+        Unit names by zoom (default: those of ``analysis``,
+        :func:`planner.outputs.maptools.unit_labels`).
     tools : bool
         Add the map tools (:func:`planner.outputs.maptools.add_map_tools`:
         metric scale, fullscreen, measuring, search, unit names by zoom,
@@ -811,7 +844,7 @@ def coverage_map(
         basemap=basemap, coverage_type=coverage_type, highlight_gaps=highlight_gaps,
         show_candidates=show_candidates, selected=selected, network=network, tianditu_key=tianditu_key,
         simplify=simplify, height=height, places=places, places_type=places_type, context=context,
-        search=search, tools=tools)
+        search=search, labels=labels, tools=tools)
     m = parts.base
     for fg in parts.layers:
         fg.add_to(m)
@@ -839,11 +872,15 @@ def coverage_map_parts(
     places_type: str | None = None,
     context: Mapping[str, gpd.GeoDataFrame] | None = None,
     search: Sequence[Mapping[str, Any]] | None = None,
+    labels: Sequence[Mapping[str, Any]] | None = None,
     tools: bool = True,
+    base: bool = True,
 ) -> MapParts:
     """The coverage map as a base map and the layers an edit changes (see :class:`MapParts`).
 
-    Takes the parameters of :func:`coverage_map`.
+    Takes the parameters of :func:`coverage_map`, and ``base``: False leaves
+    the base map empty (no network, outlines, context, tools or legend) for a
+    caller that keeps the base it drew while :attr:`MapParts.base_key` is the same.
 
     Returns
     -------
@@ -883,7 +920,7 @@ def coverage_map_parts(
 
     # context: the walking network (offline substitute for a basemap)
     hidden = 0
-    if network is not False and network is not None:
+    if base and network is not False and network is not None:
         lines = (to_display(network, basemap).__geo_interface__ if isinstance(network, gpd.GeoDataFrame)
                  else _network_geojson(model.network, basemap))
         if lines is None and not isinstance(network, gpd.GeoDataFrame):
@@ -945,7 +982,7 @@ def coverage_map_parts(
     layers: list[folium.FeatureGroup] = [fg_units]
 
     # street/township outlines for orientation
-    if "street" in model.units.columns and model.units["street"].notna().any():
+    if base and "street" in model.units.columns and model.units["street"].notna().any():
         st = gpd.GeoDataFrame({"street": model.units["street"].fillna("").to_numpy()},
                               geometry=model.units.geometry.values, crs=model.units.crs)
         st = reproject(st.dissolve("street").reset_index(), "EPSG:4326")
@@ -967,8 +1004,10 @@ def coverage_map_parts(
         if facility_types is not None:
             sa = sa[sa["facility_type"].isin(list(facility_types))]
         sa = sa[sa["minutes"].isin([float(x) for x in minutes])]
-        sa = _for_display(sa, basemap, tol, HOLE_PIXELS)
-        sa = sa[~shapely.is_empty(sa.geometry.values)]
+        if sa.crs is not None and not sa.crs.equals("EPSG:4326"):
+            sa = reproject(sa, "EPSG:4326")
+        sa = sa.assign(geojson=[_area_geojson(g, basemap, tol) for g in sa.geometry.to_numpy()])
+        sa = sa[sa["geojson"].notna()]
         for t in [t for t in FACILITY_TYPES if t in set(sa["facility_type"])]:
             sa_types.append(t)
             colour = symbol(t).colour
@@ -979,7 +1018,7 @@ def coverage_map_parts(
                 label = f"{type_label(t, lang)} · {text('minutes', lang, m=row['minutes'])} ≈ {row['metres']:,.0f} m"
                 folium.GeoJson(
                     # GEOS writes the GeoJSON (shapely's Python mapping is ten times slower)
-                    {"type": "Feature", "properties": {}, "geometry": json.loads(shapely.to_geojson(row.geometry))},
+                    {"type": "Feature", "properties": {}, "geometry": row["geojson"]},
                     style_function=lambda _, c=colour, o=op: {"fillColor": c, "fillOpacity": o,
                                                                 "color": c, "weight": 0.6, "opacity": 0.6},
                     tooltip=label, interactive=False,
@@ -1024,18 +1063,19 @@ def coverage_map_parts(
                          service_minutes=minutes if sa_types else (), service_types=sa_types,
                          highlight_gaps=highlight_gaps, classes=classes,
                          note=text("places_note", lang) if places is not None else None)
-    if tools:
+    if base and tools:
         from planner.outputs.maptools import add_map_tools, search_index, unit_labels
 
         add_map_tools(m, lang=lang, basemap=basemap, context=context, legend_html=legend,
-                      legend_position="bottomright", labels=unit_labels(analysis, basemap=basemap),
+                      legend_position="bottomright",
+                      labels=unit_labels(analysis, basemap=basemap) if labels is None else labels,
                       search_index=search_index(analysis, lang, basemap=basemap) if search is None else search)
-    else:
+    elif base:
         add_legend(m, legend)
-    # keep the data clear of the legend (bottom right)
-    m.fit_bounds(_bounds(u), padding_top_left=(10, 10), padding_bottom_right=(LEGEND_WIDTH, 10))
+    if base:  # keep the data clear of the legend (bottom right)
+        m.fit_bounds(_bounds(u), padding_top_left=(10, 10), padding_bottom_right=(LEGEND_WIDTH, 10))
     return MapParts(base=m, layers=layers, control=folium.LayerControl(collapsed=True, position="topright"),
-                    network_segments_hidden=hidden)
+                    network_segments_hidden=hidden, base_key=sha256_bytes(legend.encode("utf-8")))
 
 
 # --- keeping the view across reruns ---------------------------------------------------------
@@ -1111,10 +1151,29 @@ def keep_view(m: folium.Map, view: MapView | None, basemap: str = "none") -> fol
 
     _macro(_RESTORE_VIEW_JS).add_to(m)
     if view is not None:
-        lon, lat = wgs84_to_display(view.lon, view.lat, basemap)
-        content = html.escape(json.dumps({"lat": round(lat, 7), "lng": round(lon, 7),
-                                          "zoom": float(view.zoom)}), quote=True)
-        meta = Element(f'<meta name="{VIEW_META}" content="{content}">')
+        meta = Element(view_meta(view, basemap))
         m.get_root().header.add_child(meta,  # type: ignore[attr-defined]  # the root is a folium Figure
                                       name="planner_view")
     return m
+
+
+def view_meta(view: MapView | None, basemap: str = "none") -> str:
+    """The page-header ``<meta>`` element carrying ``view`` for :func:`keep_view`'s script ('' for None).
+
+    Parameters
+    ----------
+    view : MapView or None
+        The view to open at.
+    basemap : str
+        The map's basemap (GCJ-02 ones shift the view).
+
+    Returns
+    -------
+    str
+    """
+    if view is None:
+        return ""
+    lon, lat = wgs84_to_display(view.lon, view.lat, basemap)
+    content = html.escape(json.dumps({"lat": round(lat, 7), "lng": round(lon, 7),
+                                      "zoom": float(view.zoom)}), quote=True)
+    return f'<meta name="{VIEW_META}" content="{content}">'

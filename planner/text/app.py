@@ -37,7 +37,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "app.target_value": ("目标 {target}", "target {target}"),
     "app.changes": ("本方案相对现状的变化", "Change of this scenario against the baseline"),
     "app.no_changes": ("尚未修改设施：点击地图添加规划设施。", "No edits yet: click the map to add a planned facility."),
-    "app.updated_in": ("更新用时 {sec:.2f} 秒", "updated in {sec:.2f} s"),
+    "app.updated_in": ("共 {n} 项修改，更新用时 {sec:.2f} 秒", "{n} edits, updated in {sec:.2f} s"),
     "app.edit_panel": ("设施编辑", "Edit facilities"),
     "app.mode": ("点击地图时", "Map click"),
     "app.mode_select": ("选择设施", "Select a facility"),

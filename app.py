@@ -593,9 +593,11 @@ with col_edit:
 
 # --- tabs: table, scenarios, own data, downloads -------------------------------------------------
 
-tab_units, tab_sc, tab_data, tab_dl = st.tabs([tr("app.tab_units", lang), tr("app.tab_scenarios", lang),
-                                               tr("app.tab_data", lang), tr("app.tab_downloads", lang)],
-                                              key="main_tabs")
+TAB_KEYS = ("app.tab_units", "app.tab_scenarios", "app.tab_data", "app.tab_downloads")
+tab_labels = [tr(k, lang) for k in TAB_KEYS]
+# the open tab is kept as its label: after a language switch, the same tab in the new language
+ss["main_tabs"] = aps.same_tab(ss.get("main_tabs"), TAB_KEYS, lang)
+tab_units, tab_sc, tab_data, tab_dl = st.tabs(tab_labels, key="main_tabs", on_change="rerun")
 
 with tab_units:
     gaps_only = st.checkbox(tr("app.gaps_only", lang), value=False, key="gaps_only")

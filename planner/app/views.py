@@ -365,3 +365,33 @@ def targets_table(base: Analysis, analysis: Analysis, lang: str = "zh") -> pd.Da
             tr("app.col.units_met", lang): c.units_met,
         })
     return pd.DataFrame(rows)
+
+
+def same_tab(label: str | None, keys: Sequence[str], lang: str) -> str | None:
+    """The label, in ``lang``, of the tab whose label (in any language) is ``label``.
+
+    Streamlit keeps the open tab as its label, so without this a language
+    switch would reopen the first tab.
+
+    Parameters
+    ----------
+    label : str or None
+        The open tab's label, as kept in the session (None: none yet).
+    keys : sequence of str
+        Catalogue keys of the tabs' labels, in order.
+    lang : str
+        The language now shown.
+
+    Returns
+    -------
+    str or None
+        The label to keep open (None when ``label`` is not a tab's).
+    """
+    if label is None:
+        return None
+    for lg in ("zh", "en"):
+        labels = [tr(k, lg) for k in keys]
+        if label in labels:
+            return tr(keys[labels.index(label)], lang)
+    return None
+

@@ -294,6 +294,11 @@ def test_english_switch_relabels_the_choices(page, app_url):
     page.goto(app_url)
     page.wait_for_selector('[data-testid="stMetric"]')
     assert title_zh in _sidebar_text(page)
+    page.get_by_role("tab", name="下载").click()  # a planner at the downloads, then switching language
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[role=tab]')].some(t => t.innerText.includes('下载')"
+        " && t.getAttribute('aria-selected') === 'true')", timeout=60_000)
+    page.wait_for_timeout(1000)  # the tab switch reruns the app
     page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
     page.wait_for_function(
         "() => document.querySelector('[data-testid=\"stSidebar\"]').innerText.includes('Standards profile')",
@@ -310,6 +315,8 @@ def test_english_switch_relabels_the_choices(page, app_url):
     assert "community day-care centre" in text and "社区日间照料中心" not in text
     # the map-click mode stays chosen (a radio loses its shown choice the same way)
     assert page.get_by_role("radio", name="Add a facility").is_checked()
+    # and the open tab stays open, now in English
+    assert page.get_by_role("tab", name="Downloads").get_attribute("aria-selected") == "true"
     page.screenshot(path=str(ARTIFACTS / "app_english.png"))
 
 

@@ -503,8 +503,17 @@ def map_panel() -> None:
                 kept.popitem(last=False)
         kept.move_to_end(bkey)
         base_map = kept[bkey]
-    out = map_component(base_map, parts.shown_layers, key=map_key, height=600,
-                        view_meta=view_meta(view, basemap)) or {}
+    # the layers this frame holds (since its base was drawn) are sent as their digests only
+    sent = ss.get("_sent_layers")
+    known = sent[1] if sent and sent[0] == (bkey, map_key) else frozenset()
+    out, digests = map_component(base_map, parts.shown_layers, key=map_key, height=600,
+                                 view_meta=view_meta(view, basemap), known=known)
+    out = out or {}
+    ss["_sent_layers"] = ((bkey, map_key), digests)
+    if out.get("missing") and ss.get("_missing_seen") != out["missing"]:
+        ss["_missing_seen"] = out["missing"]  # the frame lacked a layer (e.g. it was drawn anew)
+        ss["_sent_layers"] = None
+        st.rerun(scope="fragment")
     ss["map_view"] = aps.view_state(ss["map_view"], out, basemap=basemap, data_key=ds.key)
     if base_map.network_segments_hidden:
         st.caption(tr("app.map_network_hidden", lang, n=base_map.network_segments_hidden))

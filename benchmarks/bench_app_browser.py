@@ -20,6 +20,9 @@ medians:
 server (the intranet case: several planners at work), and prints every
 edit's time until the figures change, median and worst.
 
+``--controls N`` also times the other controls (language both ways, walking speed, standards
+profile, undo), N rounds each, from the action until the page is updated and idle.
+
 ``--root OTHER_TREE`` runs another copy of the project (e.g. the code before a
 change) the same way, for a side-by-side comparison in one session.
 """
@@ -206,6 +209,60 @@ def run(url: str, clicks: int) -> dict:
     return res
 
 
+def _timed(page, action, until: str | None = None) -> float:
+    """Seconds from ``action()`` until ``until`` (a JS predicate) holds and the page is idle again."""
+    t = time.perf_counter()
+    action()
+    if until:
+        page.wait_for_function(until, timeout=TIMEOUT_MS)
+    page.wait_for_timeout(100)  # the rerun starts
+    wait_idle(page)
+    return time.perf_counter() - t - 0.5  # wait_idle's calm period is not the app's time
+
+
+def run_controls(url: str, repeat: int) -> dict[str, list[float]]:
+    """Language, profile, walking speed and undo: action -> page updated and idle (seconds)."""
+    from playwright.sync_api import sync_playwright
+
+    res: dict[str, list[float]] = {"language": [], "profile": [], "speed": [], "undo": []}
+    sidebar = '[data-testid="stSidebar"]'
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        page = browser.new_context(viewport={"width": 1500, "height": 1300}, locale="zh-CN").new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(url)
+        page.wait_for_selector('[data-testid="stMetric"]')
+        map_frame(page).wait_for_selector(".planner-facility")
+        wait_idle(page)
+        for _ in range(repeat):
+            res["language"].append(_timed(
+                page, lambda: page.locator(sidebar).get_by_text("English", exact=True).click(),
+                "() => document.body.innerText.includes('Standards profile')"))
+            res["language"].append(_timed(
+                page, lambda: page.locator(sidebar).get_by_text("简体中文", exact=True).click(),
+                "() => document.body.innerText.includes('标准方案')"))
+            speed = page.locator(sidebar).get_by_role("spinbutton").first
+            for v in ("0.8", "1.0"):
+                res["speed"].append(_timed(page, lambda v=v, f=speed: (f.fill(v), f.press("Enter"))))
+            box = page.locator(sidebar).locator('[data-testid="stSelectbox"]').first
+            for k in (1, 0):
+                def pick(k=k, box=box):
+                    box.click()
+                    page.get_by_role("option").nth(k).click()
+                res["profile"].append(_timed(page, pick))
+            # an edit to undo: a click on the map, then undo
+            frame = map_frame(page)
+            spot = frame.evaluate(FREE_SPOT, len(res["undo"]))
+            fbox = frame.locator(".leaflet-container").bounding_box()
+            page.mouse.click(fbox["x"] + spot[0], fbox["y"] + spot[1])
+            page.wait_for_function("() => document.body.innerText.includes('NEW-')", timeout=TIMEOUT_MS)
+            wait_idle(page)
+            res["undo"].append(_timed(page, lambda: page.get_by_role("button", name="撤销上一步").click(),
+                                      "() => !document.body.innerText.includes('NEW-')"))
+        browser.close()
+    return res
+
+
 def report_users(runs: list[dict], args: argparse.Namespace) -> None:
     """Print every edit's time until its figures changed, over all concurrent sessions."""
     med = statistics.median
@@ -230,6 +287,8 @@ def main() -> None:
     ap.add_argument("--clicks", type=int, default=5)
     ap.add_argument("--root", type=Path, default=ROOT, help="project tree to run (default this one)")
     ap.add_argument("--users", type=int, default=1, help="browsers editing at once, one session each")
+    ap.add_argument("--controls", type=int, default=0, metavar="N",
+                    help="also time language, profile, speed and undo N times each (action -> idle)")
     args = ap.parse_args()
     root = args.root.resolve()
     tmp = Path(tempfile.mkdtemp(prefix="bench_app_"))
@@ -250,6 +309,7 @@ def main() -> None:
             report_users(runs, args)
             return
         r = run(url, args.clicks)
+        controls = run_controls(url, args.controls) if args.controls else {}
     finally:
         proc.terminate()
         proc.wait(timeout=20)
@@ -267,6 +327,8 @@ def main() -> None:
         print(f"  the app's own figure (edit -> figures, server): median {med(r['click_server']):.2f} s")
     print(f"  received per edit:      median {med(r['click_bytes']) / 1e6:.2f} MB "
           f"(max {max(r['click_bytes']) / 1e6:.2f} MB)")
+    for name, xs in controls.items():
+        print(f"  {name + ' -> idle:':22s}  median {med(xs):.2f} s  (all {', '.join(f'{x:.2f}' for x in xs)})")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ The map frame loads the package's scripts from the app's own server
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -184,13 +186,65 @@ def render_base(m: folium.Map, network_segments_hidden: int = 0) -> RenderedBase
                         network_segments_hidden=network_segments_hidden)
 
 
-def layers_js(layers: list) -> str:
-    """The script that adds the changing layers to the map frame (as ``st_folium`` writes it)."""
+_FOLIUM_ID = re.compile(r"_[0-9a-f]{32}\b")
+"""folium's random element ids: the same layer renders with new ones on every rerun."""
+
+
+def layers_js(layers: list, known: frozenset[str] = frozenset()) -> tuple[str, frozenset[str]]:
+    """The script that adds the changing layers to the map frame, and the digests of those layers.
+
+    Each layer is kept in the frame (``window.plannerLayers``) under a digest
+    of its content; a layer the frame already holds (``known``: the digests
+    sent to this frame before) is sent as its digest alone, so an edit sends
+    and draws only the layers it changed (a county's service areas are
+    megabytes).  Should the frame miss one, it says so (``missing`` in its
+    report) and the app sends everything again.
+
+    Parameters
+    ----------
+    layers : list of folium.FeatureGroup
+        The layers, in drawing order.
+    known : frozenset of str
+        Digests the frame holds.
+
+    Returns
+    -------
+    (str, frozenset of str)
+        The script and the digests of this render's layers.
+    """
     import folium
     import streamlit_folium as sf
 
+    from planner._util import sha256_bytes
+
     holder = folium.Map(tiles=None)  # the layers' parent while rendering; its name becomes map_div
-    return "".join(sf._get_feature_group_string(fg, map=holder, idx=i) for i, fg in enumerate(layers))
+    out, digests = [], []
+    for i, fg in enumerate(layers):
+        var = f"feature_group_feature_group_{i}"
+        code = sf._get_feature_group_string(fg, map=holder, idx=i)
+        body = code[:code.rindex(f"map_div.addLayer({var});")]
+        digest = sha256_bytes(_FOLIUM_ID.sub("", body).encode("utf-8"))[:24]
+        digests.append(digest)
+        if digest in known:
+            make = f'{var} = L.featureGroup({{}}); window.plannerMissing = "{digest}";'
+        else:
+            make = f'{body}\nwindow.plannerLayers["{digest}"] = {var};'
+        out.append(f'window.plannerLayers = window.plannerLayers || {{}};\n'
+                   f'var {var} = window.plannerLayers["{digest}"];\n'
+                   f'if (!{var}) {{\n{make}\n}}\n'
+                   f'map_div.addLayer({var});\n'
+                   f'window.feature_group = window.feature_group || [];\n'
+                   f'window.feature_group.push({var});\n')
+    keep = json.dumps(digests)
+    out.append(f"(function () {{ var keep = {keep}, C = window.plannerLayers || {{}};\n"
+               "Object.keys(C).forEach(function (k) { if (keep.indexOf(k) < 0) { delete C[k]; } });\n"
+               "if (window.plannerMissing) { var g = window.__GLOBAL_DATA__ || {};\n"
+               "  var v = Object.assign({}, g.previous_data || {}, {missing: window.plannerMissing});\n"
+               "  window.plannerMissing = null;\n"
+               "  window.parent.postMessage({isStreamlitMessage: true, type: 'streamlit:setComponentValue',\n"
+               "                             value: v, dataType: 'json'}, '*'); }\n"
+               "})();\n")
+    return "".join(out), frozenset(digests)
 
 
 def layer_control_js(layers: list) -> str:
@@ -206,7 +260,8 @@ def layer_control_js(layers: list) -> str:
 
 
 def map_component(base: RenderedBase, layers: list, *, key: str, height: int, view_meta: str = "",
-                  returned_objects: tuple[str, ...] = RETURNED_OBJECTS) -> dict:
+                  known: frozenset[str] = frozenset(),
+                  returned_objects: tuple[str, ...] = RETURNED_OBJECTS) -> tuple[dict, frozenset[str]]:
     """Show the map: the kept base, the changing layers and a layer control (streamlit-folium's frame).
 
     Same component and arguments as ``st_folium(base, feature_group_to_add=layers,
@@ -226,13 +281,16 @@ def map_component(base: RenderedBase, layers: list, *, key: str, height: int, vi
         Pixels.
     view_meta : str
         The view to open at (:func:`planner.outputs.webmap.view_meta`), in the page header.
+    known : frozenset of str
+        Digests of the layers this frame holds (:func:`layers_js`).
     returned_objects : tuple of str
         What the frame reports.
 
     Returns
     -------
-    dict
-        The frame's last report (clicks, zoom, centre).
+    (dict, frozenset of str)
+        The frame's last report (clicks, zoom, centre; ``missing`` when it
+        lacked a layer) and the digests of the layers sent.
     """
     import streamlit as st
     import streamlit_folium as sf
@@ -244,10 +302,12 @@ def map_component(base: RenderedBase, layers: list, *, key: str, height: int, vi
 
     defaults = {"last_clicked": None, "last_object_clicked": None, "last_object_clicked_tooltip": None,
                 "zoom": None, "center": None}
-    return sf._component_func(
+    script, digests = layers_js(layers, known)
+    out = sf._component_func(
         script=base.script, header=base.header + view_meta, html=base.html, id=base.map_id, key=hash_key,
         height=height, width=None, returned_objects=list(returned_objects),
         default={k: v for k, v in defaults.items() if k in returned_objects}, zoom=None, center=None,
-        feature_group=layers_js(layers), return_on_hover=False, layer_control=layer_control_js(layers),
+        feature_group=script, return_on_hover=False, layer_control=layer_control_js(layers),
         pixelated=False, css_links=list(base.css_links), js_links=list(base.js_links), on_change=_on_change,
         wrap_longitude=False)
+    return out, digests

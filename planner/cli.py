@@ -165,6 +165,15 @@ def _rows_note(report, *, err: bool = True) -> None:
         typer.echo(f"  ({_both('cli.rows_note', first='zh')})", err=err)
 
 
+def _map_context(boundaries: str | Path | None) -> dict:
+    """Water and roads of a boundaries GeoPackage for the maps (read after the file was checked)."""
+    from planner.outputs.printmap import context_layers
+
+    if boundaries is None or Path(boundaries).suffix.lower() != ".gpkg":
+        return {}
+    return context_layers(boundaries)
+
+
 def _minutes_list(text: str) -> tuple[float, ...]:
     try:
         for sep in LIST_SEPARATORS:
@@ -241,7 +250,7 @@ def analyse(
             result = run(units, fac, net, profile=profile, speed=speed, home=home_table, weight=weight,
                          input_warnings=warnings, buildings=homes_layer)
             stage("writing results")
-            write_analysis(result, tmp, lang=lang, minutes=walks)
+            write_analysis(result, tmp, lang=lang, minutes=walks, context=_map_context(paths[0]))
     except PlannerError as exc:
         _fail(exc)
     stage(f"done: {out}")

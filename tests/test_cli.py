@@ -15,6 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from planner.demo.county import demo_paths
+from planner.text import tr
 from tests.conftest import DATA
 
 
@@ -162,6 +163,11 @@ def test_analyse_summary_carries_policy_fields_and_map(analysed):
     assert "<html" in html.lower() and ("东门社区" in html or "\\u4e1c\\u95e8" in html)
     external = re.findall(r"<(?:script|link)[^>]+(?:src|href)=[\"']https?://[^\"']+", html, flags=re.I)
     assert not external, external[:3]
+    # with the map tools, and the boundaries file's water and main roads as on the printed map
+    assert "L.PlannerTools.search(" in html and "L.control.polylineMeasure(" in html
+    for layer in ("map.water_layer", "map.roads_layer"):
+        name = tr(layer, "zh")
+        assert name in html or json.dumps(name) in html, layer
     # targets.csv is read by people: percentages, not 0.8557696686388897
     rows = pd.read_csv(out / "targets.csv", encoding="utf-8-sig", dtype=str)
     shares = [by_id[t["id"]].is_share for t in s["targets"]]

@@ -9,9 +9,9 @@ and HTML maps in :mod:`planner.outputs.html`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -139,7 +139,8 @@ def write_unit_csv(analysis: Analysis, path: str | Path, *, lang: str = "zh",
 
 
 def write_analysis(analysis: Analysis, out_dir: str | Path, *, lang: str = "zh",
-                   minutes: Sequence[float] = DEFAULT_MINUTES, service_areas: bool = True) -> dict[str, Path]:
+                   minutes: Sequence[float] = DEFAULT_MINUTES, service_areas: bool = True,
+                   context: Mapping[str, Any] | None = None) -> dict[str, Path]:
     """Write the ``planner analyse`` bundle into ``out_dir``.
 
     Files: ``coverage.gpkg`` (layers ``units`` and ``facilities``),
@@ -161,6 +162,9 @@ def write_analysis(analysis: Analysis, out_dir: str | Path, *, lang: str = "zh",
         Walks of the service areas.
     service_areas : bool
         Write ``service_areas.gpkg`` (the slowest part).
+    context : mapping, optional
+        Water and roads for ``map.html``
+        (:func:`planner.outputs.printmap.context_layers` of the boundaries file).
 
     Returns
     -------
@@ -183,6 +187,6 @@ def write_analysis(analysis: Analysis, out_dir: str | Path, *, lang: str = "zh",
     if service_areas:
         layer = service_area_layer(m, minutes=minutes)
         paths["service_areas"] = write_gpkg({"service_areas": layer}, out / "service_areas.gpkg")
-    paths["map"] = write_html_map(analysis, out / "map.html", lang=lang)
+    paths["map"] = write_html_map(analysis, out / "map.html", lang=lang, context=context)
     paths["summary"] = write_json(analysis.summary(), out / "summary.json")
     return paths

@@ -51,6 +51,11 @@ CrsOption = Annotated[list[str] | None, typer.Option(
 LayerOption = Annotated[list[str] | None, typer.Option(
     "--layer", help="layer of a GeoPackage or dataset inside a zip: INPUT=NAME, e.g. boundaries=villages "
     "(repeatable; a bare NAME applies to every input)")]
+ColumnsOption = Annotated[list[str] | None, typer.Option(
+    "--columns", help="your column names, canonical=yours (repeatable), e.g. pop60=pop_60plus; "
+    "one input only: population.code=YOUR_CODE_COLUMN")]
+PopulationOption = Annotated[Path | None, typer.Option(
+    help="population table (CSV/XLSX: 12-digit code, total, 60+, optionally 80+) joined to the boundaries")]
 EncodingOption = Annotated[list[str] | None, typer.Option(
     "--encoding", help="attribute encoding of a shapefile: INPUT=ENCODING or a bare one, e.g. gbk (repeatable)")]
 
@@ -200,8 +205,8 @@ def analyse(
     merge_duplicates: Annotated[bool, typer.Option("--merge-duplicates", help="merge duplicate facilities (same type within 10 m, or same name and type) before the analysis; the input file is not changed")] = False,
     home: Annotated[Path | None, typer.Option(help="household-level counts (CSV/XLSX: code or name of county/township, home_beds, adaptations)")] = None,
     weight: Annotated[str, typer.Option(help="demand weight of population shares: pop60, or an 80+ column such as pop80")] = "pop60",
-    columns: Annotated[list[str] | None, typer.Option("--columns", help="your column names, canonical=yours (repeatable), e.g. pop60=pop_60plus; one input only: population.code=YOUR_CODE_COLUMN")] = None,
-    population: Annotated[Path | None, typer.Option(help="population table (CSV/XLSX: 12-digit code, total, 60+, optionally 80+) joined to the boundaries")] = None,
+    columns: ColumnsOption = None,
+    population: PopulationOption = None,
     snap_tolerance: SnapTolerance = 1.0,
     road_classes: RoadClasses = None,
     buildings: Annotated[Path | None, typer.Option(help="residential buildings (points or polygons; a population, households or floor-area column optional): each unit's people are placed on them")] = None,
@@ -327,7 +332,7 @@ def travel_times(
     speed: Annotated[float, typer.Option(help="walking speed in m/s")] = 1.0,
     max_minutes: Annotated[float, typer.Option(help="blank beyond this walk")] = 120.0,
     coord_system: Annotated[str, typer.Option(help="coordinates of CSV/XLSX inputs: wgs84, cgcs2000, gcj02, bd09")] = "wgs84",
-    columns: Annotated[list[str] | None, typer.Option("--columns", help="your column names, canonical=yours (repeatable), e.g. pop60=pop_60plus; one input only: population.code=YOUR_CODE_COLUMN")] = None,
+    columns: ColumnsOption = None,
     network_buffer: NetworkBuffer = DEFAULT_CLIP_BUFFER,
     crs: CrsOption = None,
     layer: LayerOption = None,
@@ -397,8 +402,8 @@ def validate(
     coord_system: Annotated[str, typer.Option(help="coordinates of CSV/XLSX inputs: wgs84, cgcs2000, gcj02, bd09")] = "wgs84",
     max_snap: Annotated[float, typer.Option(help="metres from a street before points/units are reported")] = DEFAULT_MAX_SNAP,
     report: Annotated[Path | None, typer.Option("--report", help="also write the report as CSV")] = None,
-    columns: Annotated[list[str] | None, typer.Option("--columns", help="your column names, canonical=yours (repeatable), e.g. pop60=pop_60plus; one input only: population.code=YOUR_CODE_COLUMN")] = None,
-    population: Annotated[Path | None, typer.Option(help="population table (CSV/XLSX: 12-digit code, total, 60+, optionally 80+) joined to the boundaries")] = None,
+    columns: ColumnsOption = None,
+    population: PopulationOption = None,
     snap_tolerance: SnapTolerance = 1.0,
     road_classes: RoadClasses = None,
     network_buffer: NetworkBuffer = DEFAULT_CLIP_BUFFER,
@@ -457,8 +462,8 @@ def suggest(
     capacitated: Annotated[bool, typer.Option("--capacitated", help="a site's places cap the people it serves")] = False,
     time_limit: Annotated[float, typer.Option(help="seconds for the exact solver")] = 60.0,
     coord_system: Annotated[str, typer.Option(help="coordinates of CSV/XLSX inputs: wgs84, cgcs2000, gcj02, bd09")] = "wgs84",
-    columns: Annotated[list[str] | None, typer.Option("--columns", help="your column names, canonical=yours (repeatable), e.g. pop60=pop_60plus; one input only: population.code=YOUR_CODE_COLUMN")] = None,
-    population: Annotated[Path | None, typer.Option(help="population table (CSV/XLSX: 12-digit code, total, 60+, optionally 80+) joined to the boundaries")] = None,
+    columns: ColumnsOption = None,
+    population: PopulationOption = None,
     snap_tolerance: SnapTolerance = 1.0,
     road_classes: RoadClasses = None,
     network_buffer: NetworkBuffer = DEFAULT_CLIP_BUFFER,
@@ -590,8 +595,8 @@ def report(
     workers: Annotated[int, typer.Option(help="districts (or counties) run in parallel on this machine")] = 1,
     scheduler: Annotated[str | None, typer.Option(help="with --by county: run the counties on this Dask scheduler, e.g. tcp://10.0.0.5:8786")] = None,
     buffer_m: Annotated[float, typer.Option("--buffer-m", help="with --by county over several counties: metres of facilities and streets kept around each county")] = 2000.0,
-    columns: Annotated[list[str] | None, typer.Option("--columns", help="your column names, canonical=yours (repeatable), e.g. pop60=pop_60plus; one input only: population.code=YOUR_CODE_COLUMN")] = None,
-    population: Annotated[Path | None, typer.Option(help="population table (CSV/XLSX: 12-digit code, total, 60+, optionally 80+) joined to the boundaries")] = None,
+    columns: ColumnsOption = None,
+    population: PopulationOption = None,
     snap_tolerance: SnapTolerance = 1.0,
     road_classes: RoadClasses = None,
     network_buffer: NetworkBuffer = DEFAULT_CLIP_BUFFER,

@@ -513,7 +513,7 @@ def map_panel() -> None:
     if out.get("missing") and ss.get("_missing_seen") != out["missing"]:
         ss["_missing_seen"] = out["missing"]  # the frame lacked a layer (e.g. it was drawn anew)
         ss["_sent_layers"] = None
-        st.rerun(scope="fragment")
+        st.rerun()  # rare: a full rerun is always allowed (a fragment-scoped one is not in a full run)
     ss["map_view"] = aps.view_state(ss["map_view"], out, basemap=basemap, data_key=ds.key)
     if base_map.network_segments_hidden:
         st.caption(tr("app.map_network_hidden", lang, n=base_map.network_segments_hidden))

@@ -421,3 +421,24 @@ def test_measuring_a_distance_adds_no_facility(page, app_url):
     assert "NEW-" not in page.inner_text("body")  # the measuring clicks are not reported afterwards
     click(3)
     page.wait_for_function("() => document.body.innerText.includes('NEW-MUTU-')", timeout=60_000)
+
+
+def test_a_frame_that_lost_its_layers_gets_them_again(page, app_url):
+    """Layers the frame holds are sent as digests; a frame that lacks them (here: emptied by hand)
+    says so and the app sends every layer again, so no layer goes missing after an edit."""
+    page.goto(app_url)
+    page.wait_for_selector('[data-testid="stMetric"]')
+    _map_frame(page).wait_for_selector(".planner-facility")
+    page.wait_for_timeout(1500)
+    n_before = _map_frame(page).locator(".planner-facility").count()
+    _map_frame(page).evaluate("() => { window.plannerLayers = {}; }")
+    frame = _map_frame(page)
+    box = frame.locator(".leaflet-container").bounding_box()
+    spot = frame.evaluate(_FREE_SPOT, 5)
+    page.mouse.click(box["x"] + spot[0], box["y"] + spot[1])
+    page.wait_for_function("() => document.body.innerText.includes('NEW-MUTU-')", timeout=60_000)
+    deadline = time.monotonic() + 60
+    while _map_frame(page).locator(".planner-facility").count() < n_before + 1:
+        assert time.monotonic() < deadline, "the unchanged layers did not come back"
+        page.wait_for_timeout(300)
+    assert _map_frame(page).locator("path.leaflet-interactive").count() >= 40  # the units are drawn

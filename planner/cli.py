@@ -170,15 +170,6 @@ def _rows_note(report, *, err: bool = True) -> None:
         typer.echo(f"  ({_both('cli.rows_note', first='zh')})", err=err)
 
 
-def _map_context(boundaries: str | Path | None) -> dict:
-    """Water and roads of a boundaries GeoPackage for the maps (read after the file was checked)."""
-    from planner.outputs.printmap import context_layers
-
-    if boundaries is None or Path(boundaries).suffix.lower() != ".gpkg":
-        return {}
-    return context_layers(boundaries)
-
-
 def _minutes_list(text: str) -> tuple[float, ...]:
     try:
         for sep in LIST_SEPARATORS:
@@ -230,6 +221,7 @@ def analyse(
     from planner.io.validate import MODEL_REPORTED
     from planner.io.validate import merge_duplicates as merge
     from planner.outputs.export import write_analysis
+    from planner.outputs.printmap import context_layers
     from planner.outputs.rundir import output_run
 
     stage = _Stages(quiet)
@@ -255,7 +247,7 @@ def analyse(
             result = run(units, fac, net, profile=profile, speed=speed, home=home_table, weight=weight,
                          input_warnings=warnings, buildings=homes_layer)
             stage("writing results")
-            write_analysis(result, tmp, lang=lang, minutes=walks, context=_map_context(paths[0]))
+            write_analysis(result, tmp, lang=lang, minutes=walks, context=context_layers(paths[0]))
     except PlannerError as exc:
         _fail(exc)
     stage(f"done: {out}")

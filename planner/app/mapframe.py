@@ -27,6 +27,12 @@ if TYPE_CHECKING:
 RETURNED_OBJECTS = ("last_clicked", "last_object_clicked", "last_object_clicked_tooltip", "zoom", "center")
 """What the app asks streamlit-folium to report, in the order streamlit-folium reports it."""
 
+def _send_value(expr: str) -> str:
+    """JS reporting ``expr`` to the app as the frame's value (what streamlit-folium's setComponentValue sends)."""
+    return ("window.parent.postMessage({isStreamlitMessage: true, type: 'streamlit:setComponentValue', "
+            f"value: {expr}, dataType: 'json'}}, '*');")
+
+
 _INSTANT_CLICK_JS = """
 (function (map) {
     // Runs after a layer's own click handler (streamlit-folium's records the clicked object), so
@@ -62,11 +68,10 @@ _INSTANT_CLICK_JS = """
         Object.keys(all).forEach(function (k) { if (keys.indexOf(k) >= 0) { data[k] = all[k]; } });
         data = JSON.parse(JSON.stringify(data));
         g.previous_data = data;
-        window.parent.postMessage({isStreamlitMessage: true, type: "streamlit:setComponentValue",
-                                   value: data, dataType: "json"}, "*");
+        SEND_VALUE_DATA
     });
 })({{ this._parent.get_name() }});
-"""
+""".replace("SEND_VALUE_DATA", _send_value("data"))
 
 
 def static_base_url() -> str:
@@ -241,8 +246,7 @@ def layers_js(layers: list, known: frozenset[str] = frozenset()) -> tuple[str, f
                "if (window.plannerMissing) { var g = window.__GLOBAL_DATA__ || {};\n"
                "  var v = Object.assign({}, g.previous_data || {}, {missing: window.plannerMissing});\n"
                "  window.plannerMissing = null;\n"
-               "  window.parent.postMessage({isStreamlitMessage: true, type: 'streamlit:setComponentValue',\n"
-               "                             value: v, dataType: 'json'}, '*'); }\n"
+               f"  {_send_value('v')} }}\n"
                "})();\n")
     return "".join(out), frozenset(digests)
 

@@ -224,14 +224,14 @@ def demo_dataset() -> DataSet:
               for role, path in (("boundaries", p.boundaries), ("facilities", p.facilities),
                                  ("network", p.network))}
     return DataSet(units=units, facilities=fac, network_path=Path(p.network), inputs=inputs, is_demo=True,
-                   context=_context_of(Path(p.boundaries)))
+                   context=_context_of(p.boundaries))
 
 
-def _context_of(boundaries: Path) -> dict:
+def _context_of(boundaries: str | Path) -> dict:
     """The map context layers of a boundaries GeoPackage (read only once the file has been checked)."""
     from planner.outputs.printmap import context_layers
 
-    return context_layers(boundaries) if boundaries.suffix.lower() == ".gpkg" else {}
+    return context_layers(boundaries)
 
 
 def empty_facilities() -> gpd.GeoDataFrame:

@@ -182,8 +182,10 @@ def context_layers(boundaries: str | Path | None) -> dict[str, gpd.GeoDataFrame]
 
     ``roads`` are lines with a ``class`` column (``main``, ``minor``), drawn on
     the printed and the web map in :data:`planner.outputs.style.ROAD_STYLES`.
+    Only a GeoPackage is opened (its layers are listed by name): any other
+    boundaries file has no context, and nothing more is read from it.
     """
-    if boundaries is None:
+    if boundaries is None or Path(boundaries).suffix.lower() != ".gpkg":
         return {}
     try:
         import pyogrio

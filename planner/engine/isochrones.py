@@ -355,6 +355,7 @@ def _contour(mask: np.ndarray, x0: float, y0: float, res: float):
     pts, offs, outer = filled[0][0], filled[1][0], filled[2][0]  # type: ignore[misc]
     if pts is None or offs is None or outer is None:
         return shapely.Polygon()
+    pts, offs = _drop_collinear(pts, offs)
     # grid indices -> metres: index i of z is the centre of cell c0 + i - 1
     pts = pts * res
     pts[:, 0] += x0 + (c0 - 0.5) * res
@@ -364,6 +365,34 @@ def _contour(mask: np.ndarray, x0: float, y0: float, res: float):
     poly_of_ring = np.repeat(np.arange(outer.size - 1), np.diff(outer))
     polys = shapely.polygons(rings, indices=poly_of_ring)
     return polys[0] if polys.size == 1 else shapely.multipolygons(polys)
+
+
+def _drop_collinear(pts: np.ndarray, offs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Closed rings without the points in the middle of straight runs (same outline, fewer points).
+
+    The contour has a point on every cell edge it crosses, so a straight
+    stretch of outline carries one point per cell: two thirds of a county's
+    service-area points, each one slowing every later union, reprojection
+    and drawing.  Points are compared in grid units (exact multiples of 0.1),
+    and a ring's first (= last) point is always kept.
+    """
+    n = pts.shape[0]
+    if n == 0:
+        return pts, offs
+    first = np.zeros(n, dtype=bool)
+    first[offs[:-1]] = True
+    last = np.zeros(n, dtype=bool)
+    last[offs[1:] - 1] = True
+    inner = ~first & ~last
+    i = np.flatnonzero(inner)
+    a, b = pts[i] - pts[i - 1], pts[i + 1] - pts[i]
+    cross = a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0]
+    dot = a[:, 0] * b[:, 0] + a[:, 1] * b[:, 1]
+    keep = np.ones(n, dtype=bool)
+    keep[i[(np.abs(cross) <= 1e-9) & (dot > 0)]] = False
+    ring = np.repeat(np.arange(offs.size - 1), np.diff(offs))
+    counts = np.bincount(ring[keep], minlength=offs.size - 1)
+    return pts[keep], np.r_[0, np.cumsum(counts)].astype(offs.dtype)
 
 
 def grid_service_areas(net: WalkNetwork, dist: np.ndarray, limits, *, sites: Snapped | None = None,

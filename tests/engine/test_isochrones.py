@@ -99,3 +99,35 @@ def test_grow_service_area_equals_recompute_after_an_add(monaco):
         assert grown.symmetric_difference(full).area < 1e-6 * full.area
     with pytest.raises(ValueError, match="grew"):
         grow_service_area(monaco, full, after.dist, field.dist, 900.0)
+
+
+def test_outlines_drop_only_points_on_straight_runs():
+    """The grid outline keeps its shape with fewer points (a county's areas: a third of the points)."""
+    import contourpy
+
+    from planner.engine.isochrones import CONTOUR_LEVEL, _drop_collinear
+
+    rng = np.random.default_rng(7)
+    z = np.zeros((62, 62))
+    z[1:-1, 1:-1] = rng.random((60, 60)) < 0.55  # blobs with holes, diagonal steps and straight runs
+    z[10:40, 5:50] = 1
+    pts, offs, outer = contourpy.contour_generator(
+        z=z, name="serial", corner_mask=False,
+        fill_type=contourpy.FillType.ChunkCombinedOffsetOffset).filled(CONTOUR_LEVEL, 2.0)
+    pts, offs, outer = pts[0], offs[0], outer[0]
+
+    def polygons(p, o):
+        rings = shapely.linearrings(p, indices=np.repeat(np.arange(o.size - 1), np.diff(o)))
+        return shapely.multipolygons(shapely.polygons(rings, indices=np.repeat(np.arange(outer.size - 1),
+                                                                                np.diff(outer))))
+
+    kept, kept_offs = _drop_collinear(pts, offs)
+    before, after = polygons(pts, offs), polygons(kept, kept_offs)
+    assert kept.shape[0] < 0.8 * pts.shape[0]
+    assert after.is_valid
+    # the same outline, to rounding (points dropped lie on their neighbours' line to 1e-14 cells)
+    assert shapely.symmetric_difference(before, after).area < 1e-9
+    assert shapely.hausdorff_distance(before.boundary, after.boundary) < 1e-9
+    # every ring still starts (and ends) where it did
+    assert np.array_equal(kept[kept_offs[:-1]], pts[offs[:-1]])
+    assert np.array_equal(kept[kept_offs[1:] - 1], pts[offs[1:] - 1])

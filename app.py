@@ -608,10 +608,13 @@ tab_labels = [tr(k, lang) for k in TAB_KEYS]
 ss["main_tabs"] = aps.same_tab(ss.get("main_tabs"), TAB_KEYS, lang)
 tab_units, tab_sc, tab_data, tab_dl = st.tabs(tab_labels, key="main_tabs", on_change="rerun")
 
+# A hidden tab's tables are neither computed nor sent (the tabs rerun the app when one is opened);
+# its widgets always are, so what the planner typed or chose there is kept.
 with tab_units:
     gaps_only = st.checkbox(tr("app.gaps_only", lang), value=False, key="gaps_only")
-    st.dataframe(aps.unit_view(analysis, lang, gaps_only=gaps_only), hide_index=True, width="stretch")
-    st.dataframe(aps.targets_table(base, analysis, lang), hide_index=True, width="stretch")
+    if tab_units.open is not False:
+        st.dataframe(aps.unit_view(analysis, lang, gaps_only=gaps_only), hide_index=True, width="stretch")
+        st.dataframe(aps.targets_table(base, analysis, lang), hide_index=True, width="stretch")
     if model.warnings:
         with st.expander(tr("app.warnings", lang)):
             for w in model.warnings:
@@ -640,7 +643,7 @@ with tab_sc:
                           format_func=lambda o: tr("app.baseline", lang) if o == "__baseline__"
                           else tr("app.current", lang) if o == "__current__" else o)
     analyses = {}
-    for o in pick:
+    for o in pick if tab_sc.open is not False else ():
         try:
             if o == "__baseline__":
                 analyses[tr("app.baseline", lang)] = base

@@ -821,3 +821,18 @@ def test_targets_table_has_full_names_and_chinese_changes(analysis):
     assert row["编辑前"] == "73.3%" and row["变化"].endswith(" 个百分点") and row["现状（仅现有设施）"] == "70.0%"
     assert not tab.astype(str).apply(lambda col: col.str.contains("pp")).any().any()
     assert "With planned facilities" in aps.targets_table(analysis, after, "en").columns
+
+
+def test_hidden_tabs_send_no_tables_but_keep_their_widgets(app):
+    """Only the open tab's tables are computed and sent; a hidden tab's choices stay as set."""
+    assert app.session_state["main_tabs"] == "单元覆盖表" and len(app.dataframe) == 2  # units, targets
+    _run(app.checkbox(key="gaps_only").check())
+    app.session_state["main_tabs"] = "方案"
+    _run(app)
+    assert len(app.dataframe) == 1  # the scenario comparison only
+    assert app.checkbox(key="gaps_only").value  # still there, still ticked
+    app.session_state["main_tabs"] = "单元覆盖表"
+    _run(app)
+    gaps = len(app.dataframe[0].value)
+    _run(app.checkbox(key="gaps_only").uncheck())
+    assert len(app.dataframe) == 2 and 0 < gaps < len(app.dataframe[0].value)  # the ticked box filtered it

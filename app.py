@@ -490,7 +490,16 @@ def map_panel() -> None:
     on_click(ss.get(map_key) or {})  # a new click reruns the app before the map is drawn again
     view = aps.kept_view(ss["map_view"], ds.key)
     with st.spinner(tr("app.map_drawing", lang)):
-        parts = coverage_map_parts(analysis, selected=ss["selected"], base=False, **map_kwargs)
+        # the same inputs draw the same layers: a rerun that changed nothing on the map (panning,
+        # a checkbox, a tab) neither builds nor renders them again
+        inputs = (analysis, ss["selected"], sa_layer, places_col,
+                  repr({k: v for k, v in map_kwargs.items() if k not in ("search", "context", "labels")
+                        and not hasattr(v, "__array__")}))
+        memo = ss.get("_map_layers")
+        if memo is None or not aps.same_objects(memo[0], inputs):
+            memo = (inputs, coverage_map_parts(analysis, selected=ss["selected"], base=False, **map_kwargs))
+            ss["_map_layers"] = memo
+        parts = memo[1]
         # the base (network, outlines, context, names, search, legend) is drawn once per data,
         # settings and legend, and kept: an edit sends only the layers it changes
         kept = ss.setdefault("_bases", OrderedDict())
@@ -507,7 +516,8 @@ def map_panel() -> None:
     sent = ss.get("_sent_layers")
     known = sent[1] if sent and sent[0] == (bkey, map_key) else frozenset()
     out, digests = map_component(base_map, parts.shown_layers, key=map_key, height=600,
-                                 view_meta=view_meta(view, basemap), known=known)
+                                 view_meta=view_meta(view, basemap), known=known,
+                                 memo=ss.setdefault("_layers_js", {}))
     out = out or {}
     ss["_sent_layers"] = ((bkey, map_key), digests)
     if out.get("missing") and ss.get("_missing_seen") != out["missing"]:

@@ -195,8 +195,41 @@ _FOLIUM_ID = re.compile(r"_[0-9a-f]{32}\b")
 """folium's random element ids: the same layer renders with new ones on every rerun."""
 
 
-def layers_js(layers: list, known: frozenset[str] = frozenset()) -> tuple[str, frozenset[str]]:
-    """The script that adds the changing layers to the map frame, and the digests of those layers.
+def render_layers(layers: list) -> list[tuple[str, str]]:
+    """Each layer's script (without adding it to the map) and a digest of its content.
+
+    The costly part of sending layers (folium's templates); rendering a
+    folium layer twice does not give the same script, so a caller that keeps
+    its layers keeps this too.
+
+    Parameters
+    ----------
+    layers : list of folium.FeatureGroup
+        The layers, in drawing order.
+
+    Returns
+    -------
+    list of (str, str)
+        ``(script, digest)`` per layer.
+    """
+    import folium
+    import streamlit_folium as sf
+
+    from planner._util import sha256_bytes
+
+    holder = folium.Map(tiles=None)  # the layers' parent while rendering; its name becomes map_div
+    out = []
+    for i, fg in enumerate(layers):
+        var = f"feature_group_feature_group_{i}"
+        code = sf._get_feature_group_string(fg, map=holder, idx=i)
+        body = code[:code.rindex(f"map_div.addLayer({var});")]
+        out.append((body, sha256_bytes(_FOLIUM_ID.sub("", body).encode("utf-8"))[:24]))
+    return out
+
+
+def layers_js(layers: list, known: frozenset[str] = frozenset(),
+              rendered: list[tuple[str, str]] | None = None) -> tuple[str, frozenset[str]]:
+    """The script that shows the changing layers in the map frame, and the digests of those layers.
 
     Each layer is kept in the frame (``window.plannerLayers``) under a digest
     of its content; a layer the frame already holds (``known``: the digests
@@ -205,43 +238,45 @@ def layers_js(layers: list, known: frozenset[str] = frozenset()) -> tuple[str, f
     megabytes).  Should the frame miss one, it says so (``missing`` in its
     report) and the app sends everything again.
 
+    Layers that stay stay on the map: streamlit-folium removes and re-adds
+    every layer it knows of (``window.feature_group``) on each new script, which
+    redraws every polygon in the browser; this script keeps that list empty and
+    adds or removes only what changed, then restores the drawing order.
+
     Parameters
     ----------
     layers : list of folium.FeatureGroup
         The layers, in drawing order.
     known : frozenset of str
         Digests the frame holds.
+    rendered : list of (str, str), optional
+        :func:`render_layers` of ``layers``, when the caller kept it.
 
     Returns
     -------
     (str, frozenset of str)
         The script and the digests of this render's layers.
     """
-    import folium
-    import streamlit_folium as sf
-
-    from planner._util import sha256_bytes
-
-    holder = folium.Map(tiles=None)  # the layers' parent while rendering; its name becomes map_div
-    out, digests = [], []
-    for i, fg in enumerate(layers):
+    rendered = render_layers(layers) if rendered is None else rendered
+    out, digests = ["window.plannerLayers = window.plannerLayers || {};\nwindow.plannerOrder = [];\n"], []
+    for i, (body, digest) in enumerate(rendered):
         var = f"feature_group_feature_group_{i}"
-        code = sf._get_feature_group_string(fg, map=holder, idx=i)
-        body = code[:code.rindex(f"map_div.addLayer({var});")]
-        digest = sha256_bytes(_FOLIUM_ID.sub("", body).encode("utf-8"))[:24]
         digests.append(digest)
         if digest in known:
             make = f'{var} = L.featureGroup({{}}); window.plannerMissing = "{digest}";'
         else:
             make = f'{body}\nwindow.plannerLayers["{digest}"] = {var};'
-        out.append(f'window.plannerLayers = window.plannerLayers || {{}};\n'
-                   f'var {var} = window.plannerLayers["{digest}"];\n'
+        out.append(f'var {var} = window.plannerLayers["{digest}"];\n'
                    f'if (!{var}) {{\n{make}\n}}\n'
-                   f'map_div.addLayer({var});\n'
-                   f'window.feature_group = window.feature_group || [];\n'
-                   f'window.feature_group.push({var});\n')
+                   f'window.plannerOrder.push({var});\n')
     keep = json.dumps(digests)
-    out.append(f"(function () {{ var keep = {keep}, C = window.plannerLayers || {{}};\n"
+    out.append(f"(function () {{ var keep = {keep}, C = window.plannerLayers, now = window.plannerOrder;\n"
+               "(window.plannerShown || []).forEach(function (l) {\n"
+               "  if (now.indexOf(l) < 0 && map_div.hasLayer(l)) { map_div.removeLayer(l); } });\n"
+               "now.forEach(function (l) { if (!map_div.hasLayer(l)) { map_div.addLayer(l); } });\n"
+               "now.forEach(function (l) { if (l.bringToFront) { l.bringToFront(); } });  // drawing order\n"
+               "window.plannerShown = now;\n"
+               "window.feature_group = [];  // what streamlit-folium removes before the next script: not ours\n"
                "Object.keys(C).forEach(function (k) { if (keep.indexOf(k) < 0) { delete C[k]; } });\n"
                "if (window.plannerMissing) { var g = window.__GLOBAL_DATA__ || {};\n"
                "  var v = Object.assign({}, g.previous_data || {}, {missing: window.plannerMissing});\n"
@@ -265,7 +300,8 @@ def layer_control_js(layers: list) -> str:
 
 def map_component(base: RenderedBase, layers: list, *, key: str, height: int, view_meta: str = "",
                   known: frozenset[str] = frozenset(),
-                  returned_objects: tuple[str, ...] = RETURNED_OBJECTS) -> tuple[dict, frozenset[str]]:
+                  returned_objects: tuple[str, ...] = RETURNED_OBJECTS,
+                  memo: dict | None = None) -> tuple[dict, frozenset[str]]:
     """Show the map: the kept base, the changing layers and a layer control (streamlit-folium's frame).
 
     Same component and arguments as ``st_folium(base, feature_group_to_add=layers,
@@ -289,6 +325,10 @@ def map_component(base: RenderedBase, layers: list, *, key: str, height: int, vi
         Digests of the layers this frame holds (:func:`layers_js`).
     returned_objects : tuple of str
         What the frame reports.
+    memo : dict, optional
+        Where the last render of the layers is kept (the session's): the same
+        ``layers`` list is not rendered again (a rerun that changed nothing on
+        the map: panning, a checkbox, a tab).
 
     Returns
     -------
@@ -306,7 +346,13 @@ def map_component(base: RenderedBase, layers: list, *, key: str, height: int, vi
 
     defaults = {"last_clicked": None, "last_object_clicked": None, "last_object_clicked_tooltip": None,
                 "zoom": None, "center": None}
-    script, digests = layers_js(layers, known)
+    if memo is not None and memo.get("layers") is layers:
+        rendered = memo["rendered"]
+    else:
+        rendered = render_layers(layers)
+        if memo is not None:
+            memo.update(layers=layers, rendered=rendered)
+    script, digests = layers_js(layers, known, rendered)
     out = sf._component_func(
         script=base.script, header=base.header + view_meta, html=base.html, id=base.map_id, key=hash_key,
         height=height, width=None, returned_objects=list(returned_objects),

@@ -386,6 +386,17 @@ def next_facility_id(model, facility_type: str, edits: Sequence[Mapping] = ()) -
     return new_facility_id(facility_type, taken)
 
 
+def same_objects(a: Sequence, b: Sequence) -> bool:
+    """Whether two tuples hold the very same objects (strings and None: equal ones).
+
+    The app's caches hand out the same object while its inputs are unchanged,
+    so identity says "unchanged" without comparing frames.  The caller keeps
+    ``a`` alive, so an id is never reused while it is compared.
+    """
+    return len(a) == len(b) and all(
+        x == y if isinstance(x, str) or x is None else x is y for x, y in zip(a, b, strict=True))
+
+
 class ModelChain:
     """Models after each prefix of the edit list, kept in a small LRU cache.
 
@@ -543,6 +554,7 @@ class ServiceAreaCache:
         self.max_entries = max_entries
         self._store: OrderedDict[tuple, _Areas] = OrderedDict()
         self._latest: dict[tuple, tuple] = {}  # (type, walks, speed, network) -> key of the newest entry
+        self._joined: tuple[tuple, gpd.GeoDataFrame] | None = None  # the last layer and its parts
 
     def layer(self, model: Model, facility_types: Sequence[str], minutes: Sequence[float]) -> gpd.GeoDataFrame:
         """Polygons of the types (WGS-84), computed only for types whose distances changed.
@@ -581,7 +593,13 @@ class ServiceAreaCache:
         if not parts:
             return gpd.GeoDataFrame({"facility_type": [], "minutes": [], "metres": []}, geometry=[],
                                     crs="EPSG:4326")
-        return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4326")
+        # the same parts give the same frame object: the map then knows nothing changed
+        if self._joined is not None and len(self._joined[0]) == len(parts) and all(
+                a is b for a, b in zip(self._joined[0], parts, strict=True)):
+            return self._joined[1]
+        joined = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4326")
+        self._joined = (tuple(parts), joined)
+        return joined
 
     @staticmethod
     def _site_ids(model: Model, t: str) -> tuple[np.ndarray, frozenset]:

@@ -20,6 +20,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
@@ -715,9 +716,12 @@ class MapParts:
     network_segments_hidden: int = 0
     base_key: str = ""
 
-    @property
+    @cached_property
     def shown_layers(self) -> list[folium.FeatureGroup]:
-        """The layers shown when the map opens (hidden ones, e.g. candidates, left out)."""
+        """The layers shown when the map opens (hidden ones, e.g. candidates, left out).
+
+        One list per map parts, so a caller can tell the same layers by identity.
+        """
         return [g for g in self.layers if getattr(g, "show", True)]
 
 

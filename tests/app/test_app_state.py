@@ -469,8 +469,9 @@ def test_service_area_cache_rebuilds_only_the_edited_type_and_matches_a_rebuild(
     monkeypatch.setattr(iso, "service_areas", lambda *a, **k: calls.append(k.get("sites")) or real(*a, **k))
     cache = aps.ServiceAreaCache()
     model = analysis.model
-    cache.layer(model, ["mutual_aid", "day_care"], (5, 15))
+    first = cache.layer(model, ["mutual_aid", "day_care"], (5, 15))
     assert len(calls) == 2  # one call per type, serving both walks
+    assert cache.layer(model, ["mutual_aid", "day_care"], (5, 15)) is first  # unchanged: the same frame
     site = aps.default_site(analysis, "mutual_aid")
     added = model.add_facility("mutual_aid", site.x, site.y)
     # and two more next to existing sites, so the new reaches overlap the old areas
@@ -479,7 +480,9 @@ def test_service_area_cache_rebuilds_only_the_edited_type_and_matches_a_rebuild(
     for k in np.nonzero(added.type_mask("mutual_aid"))[0][:2]:
         near = added.network.u[added.facility_snap.edge[k]]  # a node on the site's street
         added = added.add_facility("mutual_aid", float(lon[near]) + 0.001, float(lat[near]))
-    grown = cache.layer(added, ["mutual_aid", "day_care"], (5, 15)).to_crs(model.network.crs)
+    grown = cache.layer(added, ["mutual_aid", "day_care"], (5, 15))
+    assert grown is not first
+    grown = grown.to_crs(model.network.crs)
     assert len(calls) == 3  # only the edited type again, from the newest cached areas
     assert len(calls[-1]) == 3  # grown by the three new sites' reaches, not rebuilt from all sites
     rebuilt = service_area_layer(added, ["mutual_aid", "day_care"], (5, 15)).to_crs(model.network.crs)
@@ -836,3 +839,18 @@ def test_hidden_tabs_send_no_tables_but_keep_their_widgets(app):
     gaps = len(app.dataframe[0].value)
     _run(app.checkbox(key="gaps_only").uncheck())
     assert len(app.dataframe) == 2 and 0 < gaps < len(app.dataframe[0].value)  # the ticked box filtered it
+
+
+def test_a_rerun_that_changes_nothing_on_the_map_draws_no_layers(app):
+    """Panning, a checkbox or a tab rerun the app: the map's layers are neither built nor rendered
+    again (the same objects and script); an edit draws them anew."""
+    layers, rendered = app.session_state["_map_layers"], app.session_state["_layers_js"]["rendered"]
+    _run(app.checkbox(key="gaps_only").check())
+    _run(app)
+    assert app.session_state["_map_layers"] is layers
+    assert app.session_state["_layers_js"]["rendered"] is rendered
+    _run(app.button(key="add_coords").click())
+    assert app.session_state["_map_layers"] is not layers
+    new = app.session_state["_layers_js"]["rendered"]
+    changed = [body for (body, digest) in new if digest not in {d for _, d in rendered}]
+    assert any("NEW-" in body for body in changed)  # the new facility's symbol is sent

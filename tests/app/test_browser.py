@@ -442,3 +442,32 @@ def test_a_frame_that_lost_its_layers_gets_them_again(page, app_url):
         assert time.monotonic() < deadline, "the unchanged layers did not come back"
         page.wait_for_timeout(300)
     assert _map_frame(page).locator("path.leaflet-interactive").count() >= 40  # the units are drawn
+
+
+def test_an_edit_redraws_only_the_layers_it_changed(page, app_url):
+    """After an edit the layers it did not change are the same drawn polygons (not removed and drawn
+    again), and nothing is drawn twice."""
+    page.goto(app_url)
+    page.wait_for_selector('[data-testid="stMetric"]')
+    frame = _map_frame(page)
+    frame.wait_for_selector(".planner-facility")
+    page.wait_for_timeout(1500)
+    paths = "document.querySelectorAll('.leaflet-overlay-pane path')"
+    n_paths = frame.evaluate(f"() => {{ const p = {paths}; p.forEach(e => e.dataset.kept = '1'); return p.length; }}")
+    n_symbols = frame.locator(".planner-facility").count()
+    box = frame.locator(".leaflet-container").bounding_box()
+    spot = frame.evaluate(_FREE_SPOT, 11)
+    page.mouse.click(box["x"] + spot[0], box["y"] + spot[1])
+    page.wait_for_function("() => document.body.innerText.includes('NEW-MUTU-')", timeout=60_000)
+    deadline = time.monotonic() + 60
+    while _map_frame(page).locator(".planner-facility").count() < n_symbols + 1:
+        assert time.monotonic() < deadline, "the new facility was not drawn"
+        page.wait_for_timeout(200)
+    page.wait_for_timeout(500)
+    frame = _map_frame(page)
+    kept, total = frame.evaluate(
+        f"() => {{ const p = [...{paths}]; return [p.filter(e => e.dataset.kept).length, p.length]; }}")
+    assert total == n_paths  # the same units and walks: nothing drawn twice
+    assert 0 < kept < total  # the day-care areas stayed; the edited layers were drawn anew
+    assert frame.locator(".planner-facility").count() == n_symbols + 1
+    assert frame.evaluate("() => window.feature_group.length") == 0

@@ -394,7 +394,7 @@ def same_objects(a: Sequence, b: Sequence) -> bool:
     ``a`` alive, so an id is never reused while it is compared.
     """
     return len(a) == len(b) and all(
-        x == y if isinstance(x, str) or x is None else x is y for x, y in zip(a, b, strict=True))
+        x is y or (isinstance(x, str) and isinstance(y, str) and x == y) for x, y in zip(a, b, strict=True))
 
 
 class ModelChain:

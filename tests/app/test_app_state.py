@@ -854,3 +854,13 @@ def test_a_rerun_that_changes_nothing_on_the_map_draws_no_layers(app):
     new = app.session_state["_layers_js"]["rendered"]
     changed = [body for (body, digest) in new if digest not in {d for _, d in rendered}]
     assert any("NEW-" in body for body in changed)  # the new facility's symbol is sent
+
+
+def test_same_objects_compares_by_identity_and_text_by_value():
+    import pandas as pd
+
+    frame = pd.DataFrame({"a": [1]})
+    assert aps.same_objects((frame, "x", None), (frame, "x", None))
+    assert not aps.same_objects((frame.copy(),), (frame,))  # equal content, another object
+    assert not aps.same_objects((None,), (frame["a"],)) and not aps.same_objects((frame["a"],), (None,))
+    assert not aps.same_objects(("x",), ("x", None))

@@ -205,10 +205,13 @@ with st.sidebar:
     profile = st.selectbox(tr("app.profile", lang), profiles,
                            key=lkey("profile", "national" if "national" in profiles else profiles[0]),
                            format_func=lambda p: profile_heading(p, lang))
-    speed = float(st.number_input(tr("speed", lang), min_value=0.3, max_value=2.0, value=1.0, step=0.05,
+    # first values through the session, not the widgets: a loaded scenario sets them the same way
+    for k, v in (("speed", 1.0), ("use_profile_minutes", True), ("minutes", 15.0)):
+        ss.setdefault(k, v)
+    speed = float(st.number_input(tr("speed", lang), min_value=0.3, max_value=2.0, step=0.05,
                                   key="speed", help=tr("app.speed_help", lang)))
-    own_minutes = not st.checkbox(tr("app.use_profile_minutes", lang), value=True, key="use_profile_minutes")
-    minutes = (float(st.number_input(tr("app.minutes", lang), min_value=1.0, max_value=60.0, value=15.0,
+    own_minutes = not st.checkbox(tr("app.use_profile_minutes", lang), key="use_profile_minutes")
+    minutes = (float(st.number_input(tr("app.minutes", lang), min_value=1.0, max_value=60.0,
                                      step=1.0, key="minutes")) if own_minutes else None)
     shown = (5, 10, minutes) if minutes and minutes not in (5, 10) else DEFAULT_MINUTES
     st.caption(tr("app.implies", lang, text=aps.implied_metres(sorted(set(shown)), speed, lang)))
@@ -738,10 +741,10 @@ with tab_data:
     d1, d2 = st.columns(2)
     load_clicked = d1.button(tr("app.apply_data", lang), key="apply_data", type="primary")
     demo_clicked = d2.button(tr("app.use_demo", lang), key="use_demo", disabled=ds.is_demo)
-    if load_clicked:
+    if load_clicked and upload_ok:  # a refused upload has said why above
         if not (b_path or f_path or n_path):
             st.warning(tr("app.nothing_uploaded", lang))
-        elif upload_ok:
+        else:
             try:
                 with st.status(tr("app.loading", lang), expanded=False) as status:
                     if n_path is not None:

@@ -25,11 +25,29 @@ profile, undo), N rounds each, from the action until the page is updated and idl
 
 ``--root OTHER_TREE`` runs another copy of the project (e.g. the code before a
 change) the same way, for a side-by-side comparison in one session.
+
+``--hostile`` (demo case; issue 14, one session's bad upload never slows or breaks
+another): browser B edits alone first, then again while browser A uploads
+hostile files through every upload widget in a loop (a 1.1 GB xlsx bomb, a
+zipped-shapefile bomb, a GDAL VRT reading /etc/passwd disguised as GeoJSON and
+zipped as a network, 40 MB of junk CSV, a scenario whose names carry markup
+and a template, a truncated GeoPackage; written into a temporary folder). It
+prints B's click -> figures / map with and without the attacker, what A saw
+for each file (its message; whether a traceback showed) and the server's
+memory and CPU during each phase (and its rise during each upload).
+``--attackers N`` runs N uploading browsers at once; ``--only TEXT`` keeps only
+the hostile files whose description contains TEXT::
+
+    BENCH_TIMEOUT_MS=60000 python benchmarks/bench_app_browser.py --case demo --clicks 8 --hostile
+    BENCH_TIMEOUT_MS=60000 python benchmarks/bench_app_browser.py --case demo --clicks 8 --hostile --attackers 2
+    BENCH_TIMEOUT_MS=60000 python benchmarks/bench_app_browser.py --case demo --clicks 8 --hostile \\
+        --attackers 2 --only CSV
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import shutil
 import socket
@@ -38,8 +56,10 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 import time
 import urllib.request
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -263,6 +283,305 @@ def run_controls(url: str, repeat: int) -> dict[str, list[float]]:
     return res
 
 
+# --- --hostile: one session's bad uploads against another session's edits (issue 14) -------------
+
+BOMB_MB = 1100
+"""What each decompression bomb expands to (MB): over a gigabyte from about one."""
+JUNK_MB = 40
+EVIL = "<img src=x onerror=alert(1)> {{ 7*7 }}"
+"""A name with markup and a template: it must be shown as these very characters."""
+
+# what the page shows after an upload: the alerts (kind, text) and whether a traceback is shown
+ALERTS = """() => [...document.querySelectorAll('[data-testid^="stAlertContent"]')]
+    .map(e => [e.dataset.testid.replace('stAlertContent', ''), e.innerText.trim()])"""
+BROKEN = """() => /Traceback|StreamlitAPIException/.test(document.body.innerText)
+    || !!document.querySelector('[data-testid="stException"]')"""
+
+
+def hostile_files(folder: Path) -> list[tuple[str, str, Path]]:
+    """Write the hostile uploads into ``folder``; returns (what, uploader key, file) for each.
+
+    The bombs and the VRT come from the test suite's generators
+    (``tests/io/hostile_corpus.py``), made bigger here: each bomb expands to
+    :data:`BOMB_MB` megabytes.
+    """
+    sys.path.insert(0, str(ROOT / "tests" / "io"))
+    import hostile_corpus as corpus  # the test suite's generators (tests/ is not a package)
+    import numpy as np
+
+    from planner.analysis.scenario import Edit, Scenario, read_scenario
+    from planner.demo import demo_paths
+    from planner.io import read_boundaries
+
+    folder.mkdir(parents=True, exist_ok=True)
+    out = [(f"xlsx bomb ({BOMB_MB} MB sheet) as facilities", "up_f",
+            corpus.xlsx_bomb(folder, "facilities_bomb.xlsx", mb=BOMB_MB))]
+    # a zipped shapefile whose .dbf expands to BOMB_MB (streamed: never held in memory)
+    shp_bomb = folder / "units_bomb.zip"
+    with zipfile.ZipFile(shp_bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in corpus.shapefile_bytes(folder).items():
+            if not name.endswith(".dbf"):
+                zf.writestr(name, data)
+                continue
+            with zf.open(name, "w", force_zip64=True) as fh:
+                fh.write(data)
+                for _ in range(BOMB_MB):
+                    fh.write(b" " * corpus.MB)
+    out.append((f"zipped shapefile bomb ({BOMB_MB} MB .dbf) as boundaries", "up_b", shp_bomb))
+    out.append(("VRT reading /etc/passwd named .geojson as boundaries", "up_b",
+                corpus.write_bytes(folder, "units.geojson", corpus.VRT_PASSWD)))
+    out.append(("VRT reading /etc/passwd zipped as a road network", "up_n",
+                corpus.write_zip(folder, "roads.zip", {"roads.geojson": corpus.VRT_PASSWD})))
+    # junk that parses: 8 columns of random letters, so the reader goes through all of it
+    rows = JUNK_MB * corpus.MB // 80
+    letters = np.frombuffer(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", np.uint8)
+    junk = letters[np.random.default_rng(14).integers(0, len(letters), (rows, 80))]
+    junk[:, 9::10] = ord(",")
+    junk[:, -1] = ord("\n")
+    csv = folder / "facilities_junk.csv"
+    csv.write_bytes(b"q,w,e,r,t,y,u,i\n" + junk.tobytes())
+    out.append((f"{csv.stat().st_size / corpus.MB:.0f} MB CSV of junk as facilities", "up_f", csv))
+    units = read_boundaries(demo_paths().boundaries, layer="units")
+    pt = units.geometry.iloc[len(units) // 2].representative_point()
+    sc = Scenario(EVIL, edits=(Edit("add", "NEW-MUTU-901", type="mutual_aid", lon=round(pt.x, 7),
+                                    lat=round(pt.y, 7), name=EVIL, status="planned"),))
+    scenario = folder / "scenario_markup.geojson"
+    scenario.write_text(sc.to_json(), encoding="utf-8")
+    read_scenario(scenario)  # a valid scenario: its names are the attack
+    out.append(("scenario named <img onerror> and {{ 7*7 }}", "scenario_upload", scenario))
+    gpkg = Path(demo_paths().boundaries).read_bytes()
+    out.append(("GeoPackage cut at 40 % as boundaries", "up_b",
+                corpus.write_bytes(folder, "units_truncated.gpkg", gpkg[: len(gpkg) * 2 // 5])))
+    return out
+
+
+class ScriptRuns:
+    """Counts the app runs a page is told have finished (Streamlit's ``script_finished`` messages).
+
+    A rerun that is quicker than Streamlit's delay before its running indicator
+    never shows it: the server's own message is the sure sign a run has ended.
+    """
+
+    def __init__(self, page):
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        self.finished = 0
+
+        def frame(payload) -> None:
+            if isinstance(payload, bytes) and len(payload) < 1024:  # the message is small; deltas are not
+                try:
+                    msg = ForwardMsg.FromString(payload)
+                except Exception:  # not a whole ForwardMsg
+                    return
+                if msg.WhichOneof("type") == "script_finished" and msg.script_finished != 2:  # not cut short
+                    self.finished += 1
+
+        page.on("websocket", lambda ws: ws.on("framereceived", frame))
+
+    def after(self, page, action) -> float:
+        """Seconds from ``action()`` until a run ends, then until the page is idle."""
+        n = self.finished
+        t = time.perf_counter()
+        action()
+        deadline = time.monotonic() + TIMEOUT_MS / 1000
+        while self.finished <= n:
+            if time.monotonic() > deadline:
+                raise TimeoutError("the app did not finish a run")
+            page.wait_for_timeout(20)
+        took = time.perf_counter() - t
+        wait_idle(page)
+        return took
+
+
+def _open_tab(page, runs: ScriptRuns, name: str) -> None:
+    tab = page.get_by_role("tab", name=name, exact=True)
+    if tab.get_attribute("aria-selected") != "true":
+        runs.after(page, tab.click)
+
+
+def upload(page, runs: ScriptRuns, key: str, path: Path) -> dict:
+    """Upload ``path`` with the uploader ``key``, press its load button, note what the page shows, remove it."""
+    from planner.text import tr
+
+    _open_tab(page, runs, tr("app.tab_scenarios" if key == "scenario_upload" else "app.tab_data", "zh"))
+    box = page.locator(f".st-key-{key}")
+    button = "load_scenario_btn" if key == "scenario_upload" else "apply_data"
+    t0 = time.time()  # wall clock: the benchmark's memory samples are matched to it
+    field = box.locator("input[type=file]")
+    field.set_input_files([])  # Chromium sends no change for the very file it holds (the next round's)
+    checked = runs.after(page, lambda: field.set_input_files(str(path)))
+    loaded = runs.after(page, page.locator(f".st-key-{button} button").click)
+    seen = {"t0": t0, "t1": time.time(), "checked": checked, "loaded": loaded, "alerts": page.evaluate(ALERTS),
+            "broken": page.evaluate(BROKEN),
+            "literal": page.evaluate("(s) => document.body.innerText.includes(s)", EVIL)}
+    runs.after(page, box.locator('[data-testid="stFileChipDeleteBtn"] button').click)
+    return seen
+
+
+def attack(url: str, files: list[tuple[str, str, Path]], stop, ready, out) -> None:
+    """Browser A: upload ``files`` in turn, again and again, until ``stop`` is set (after a full round)."""
+    from playwright.sync_api import sync_playwright
+
+    seen: dict[str, list[dict]] = {what: [] for what, _, _ in files}
+    dialogs: list[str] = []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+            page = browser.new_context(viewport={"width": 1500, "height": 1300}, locale="zh-CN").new_page()
+            page.set_default_timeout(TIMEOUT_MS)
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))  # alert(1) ran
+            runs = ScriptRuns(page)
+            page.goto(url)
+            page.wait_for_selector('[data-testid="stMetric"]')
+            wait_idle(page)
+            ready.set()
+            rounds = 0
+            while not (stop.is_set() and rounds):
+                for what, key, path in files:
+                    seen[what].append(upload(page, runs, key, path))
+                rounds += 1
+            # A's own app still works: its figures are shown, no traceback
+            after = {"metrics": page.locator('[data-testid="stMetric"]').count(),
+                     "broken": page.evaluate(BROKEN)}
+            browser.close()
+        out.put({"seen": seen, "dialogs": dialogs, "rounds": rounds, "after": after})
+    except Exception as exc:  # reported by the parent, which must not wait forever
+        ready.set()
+        out.put({"error": f"{type(exc).__name__}: {exc}", "seen": seen, "dialogs": dialogs, "rounds": 0})
+
+
+class ServerWatch(threading.Thread):
+    """Samples a process's resident memory (VmRSS) every 0.1 s, and its CPU time per named phase."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.phase = pid, ""
+        self.peak: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+        self.wall: dict[str, float] = {}
+        self.series: list[tuple[float, float]] = []  # (time.time(), MB): shared with the attackers' clocks
+        self._done = threading.Event()
+
+    def status(self, field: str) -> float:
+        """A field of /proc/<pid>/status in MB (VmRSS, VmHWM)."""
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def _cpu(self) -> float:
+        f = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+    def start_phase(self, name: str) -> None:
+        if self.phase:
+            self.cpu[self.phase] = self._cpu() - self.cpu[self.phase]
+            self.wall[self.phase] = time.monotonic() - self.wall[self.phase]
+        self.phase = name
+        if name:
+            self.cpu[name], self.wall[name] = self._cpu(), time.monotonic()
+
+    def run(self) -> None:
+        while not self._done.wait(0.1):
+            rss = self.status("VmRSS")
+            self.series.append((time.time(), rss))
+            if self.phase:
+                self.peak[self.phase] = max(self.peak.get(self.phase, 0.0), rss)
+
+    def stop(self) -> float:
+        """End the phase and the sampling; returns the process's peak resident memory (VmHWM, MB)."""
+        self.start_phase("")
+        self._done.set()
+        self.join()
+        return self.status("VmHWM")
+
+    def rise(self, t0: float, t1: float) -> float:
+        """The largest rise of RSS (MB) in [t0, t1] over the last sample before t0."""
+        before = [m for t, m in self.series if t < t0][-1:] or [self.series[0][1]]
+        during = [m for t, m in self.series if t0 <= t <= t1 + 0.2]
+        return max(during, default=before[0]) - before[0]
+
+
+def run_hostile(url: str, pid: int, clicks: int, folder: Path, attackers: int = 1, only: str = "") -> dict:
+    """B alone, then B while ``attackers`` browsers upload hostile files (those whose description
+    contains ``only``); the server's memory and CPU."""
+    t = time.perf_counter()
+    files = [f for f in hostile_files(folder) if only.lower() in f[0].lower()]
+    if not files:
+        raise SystemExit(f"no hostile file matches --only {only!r}")
+    made = time.perf_counter() - t
+    watch = ServerWatch(pid)
+    watch.start()
+    watch.start_phase("alone")
+    alone = run(url, clicks)
+    watch.start_phase("attack")
+    ctx = multiprocessing.get_context("spawn")  # a fresh process: no Playwright state inherited
+    stop, out = ctx.Event(), ctx.Queue()
+    procs = []
+    for _ in range(attackers):
+        ready = ctx.Event()
+        procs.append(ctx.Process(target=attack, args=(url, files, stop, ready, out)))
+        procs[-1].start()
+        ready.wait(TIMEOUT_MS / 1000)
+    try:
+        attacked = run(url, clicks)
+    finally:
+        stop.set()
+    seen = [out.get(timeout=max(600, 4 * TIMEOUT_MS / 1000)) for _ in procs]  # each ends its round first
+    for proc in procs:
+        proc.join(timeout=60)
+    hwm = watch.stop()
+    for a in seen:  # the server's memory rise while each upload was checked and loaded
+        for tries in a["seen"].values():
+            for x in tries:
+                x["rise_mb"] = watch.rise(x["t0"], x["t1"])
+    return {"files": files, "made": made, "alone": alone, "attacked": attacked, "a": seen,
+            "peak": watch.peak, "cpu": watch.cpu, "wall": watch.wall, "hwm": hwm}
+
+
+def report_hostile(r: dict, log: str) -> None:
+    """Print B's figures alone and under attack, what A saw, and the server's memory and CPU."""
+    med = statistics.median
+    print(f"case: demo; --hostile: browser B edits ({len(r['alone']['click_figures'])} clicks) alone, then "
+          f"while {len(r['a'])} browser(s) A upload {len(r['files'])} hostile files in a loop "
+          f"(files made in {r['made']:.0f} s)")
+    for phase in ("alone", "attacked"):
+        b = r[phase]
+        fig, mp = b["click_figures"], b["click_map"]
+        print(f"  B {phase + ':':9s} load -> figures {b['load_figures']:.1f} s; click -> figures median "
+              f"{med(fig):.2f} s, worst {max(fig):.2f} s; click -> map median {med(mp):.2f} s, worst {max(mp):.2f} s"
+              + (f"; the app's own edit -> figures (server) median {med(b['click_server']):.2f} s, "
+                 f"worst {max(b['click_server']):.2f} s" if b["click_server"] else ""))
+    print(f"  server RSS peak: alone {r['peak'].get('alone', 0):.0f} MB, under attack "
+          f"{r['peak'].get('attack', 0):.0f} MB; VmHWM (whole run) {r['hwm']:.0f} MB")
+    print("  server CPU: " + ", ".join(
+        f"{k} {r['cpu'][k]:.1f} s in {r['wall'][k]:.0f} s ({r['cpu'][k] / r['wall'][k]:.0%} of a core)"
+        for k in ("alone", "attack") if k in r["cpu"]))
+    tries: dict[str, list[dict]] = {}
+    for i, a in enumerate(r["a"]):
+        if "error" in a:
+            print(f"  A{i + 1} FAILED: {a['error']}")
+        else:
+            print(f"  A{i + 1}: {a['rounds']} round(s); afterwards {a['after']['metrics']} figures shown, "
+                  f"traceback {'SHOWN' if a['after']['broken'] else 'none'}; "
+                  f"dialogs opened by uploaded names: {len(a['dialogs'])} {a['dialogs'][:3]}")
+        for what, xs in a["seen"].items():
+            tries.setdefault(what, []).extend(xs)
+    for what, key, _ in r["files"]:
+        xs = tries.get(what, [])
+        if not xs:
+            print(f"  A: {what} [{key}]: not reached")
+            continue
+        last = xs[-1]
+        shown = "; ".join(f"{kind}: {text[:160]}" for kind, text in last["alerts"] if kind != "Info") or "(none)"
+        print(f"  A: {what} [{key}]: {len(xs)}x; upload -> checked {med(x['checked'] for x in xs):.2f} s, "
+              f"load -> shown {med(x['loaded'] for x in xs):.2f} s (medians); server RSS rise up to "
+              f"{max(x['rise_mb'] for x in xs):.0f} MB; traceback {'SHOWN' if any(x['broken'] for x in xs) else 'none'}"
+              + ("; the names shown as text" if key == "scenario_upload" and last["literal"] else "")
+              + f"\n       {shown}")
+    print(f"  server log: {log.count('Traceback')} tracebacks")
+
+
 def report_users(runs: list[dict], args: argparse.Namespace) -> None:
     """Print every edit's time until its figures changed, over all concurrent sessions."""
     med = statistics.median
@@ -289,7 +608,14 @@ def main() -> None:
     ap.add_argument("--users", type=int, default=1, help="browsers editing at once, one session each")
     ap.add_argument("--controls", type=int, default=0, metavar="N",
                     help="also time language, profile, speed and undo N times each (action -> idle)")
+    ap.add_argument("--hostile", action="store_true",
+                    help="(demo) B edits alone, then while browser A uploads hostile files in a loop")
+    ap.add_argument("--attackers", type=int, default=1, help="with --hostile: uploading browsers at once")
+    ap.add_argument("--only", default="", metavar="TEXT",
+                    help="with --hostile: only the hostile files whose description contains TEXT (e.g. CSV)")
     args = ap.parse_args()
+    if args.hostile and (args.case != "demo" or args.users > 1):
+        raise SystemExit("--hostile runs with --case demo and one editing browser")
     root = args.root.resolve()
     tmp = Path(tempfile.mkdtemp(prefix="bench_app_"))
     script = root / "app.py"
@@ -307,6 +633,10 @@ def main() -> None:
             with ProcessPoolExecutor(max_workers=args.users) as ex:
                 runs = list(ex.map(run, [url] * args.users, [args.clicks] * args.users))
             report_users(runs, args)
+            return
+        if args.hostile:
+            r = run_hostile(url, proc.pid, args.clicks, tmp / "hostile", args.attackers, args.only)
+            report_hostile(r, (tmp / "streamlit.log").read_text(errors="replace"))
             return
         r = run(url, args.clicks)
         controls = run_controls(url, args.controls) if args.controls else {}

@@ -17,11 +17,13 @@ import json
 import re
 import shutil
 import tempfile
+import threading
 import time
 import warnings
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -253,6 +255,25 @@ def layer_names(path: str | Path) -> list[str]:
         return []
 
 
+UPLOAD_READS_AT_ONCE = 1
+"""Uploads parsed at the same time in one server process: several sessions reading large files at
+once would each add hundreds of megabytes (a 40 MB table parses into ~180 MB); one at a time keeps
+the server's memory bounded whatever the sessions upload."""
+
+_UPLOAD_READS = threading.BoundedSemaphore(UPLOAD_READS_AT_ONCE)  # process-wide by design
+
+
+@contextmanager
+def upload_reads() -> Iterator[None]:
+    """Hold the server's upload-reading slot (see :data:`UPLOAD_READS_AT_ONCE`) while parsing a user's files."""
+    with _UPLOAD_READS:
+        yield
+
+
+COLUMN_SAMPLE_ROWS = 20
+"""Rows read below a table's header to list its columns (a column empty in all of them is dropped)."""
+
+
 def raw_columns(path: str | Path, layer: str | None = None) -> list[str]:
     """Column names of an uploaded layer or table, for the mapping widgets.
 
@@ -265,8 +286,9 @@ def raw_columns(path: str | Path, layer: str | None = None) -> list[str]:
 
     p = Path(path)
     if p.suffix.lower() in (".csv", ".txt", ".xlsx", ".xls"):
-        return [str(c) for c in read_table(p).columns]
-    with warnings.catch_warnings():
+        with upload_reads():
+            return [str(c) for c in read_table(p, nrows=COLUMN_SAMPLE_ROWS).columns]  # the header only
+    with upload_reads(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         gdf = read_layer(p, layer=layer)
     return [str(c) for c in gdf.columns if c != gdf.geometry.name]
@@ -307,10 +329,18 @@ def read_user_data(current: DataSet, *, boundaries: Path | None = None, faciliti
     from planner.engine import load_network as _load
     from planner.io import read_boundaries, read_facilities
 
+    given = {"boundaries": boundaries, "facilities": facilities, "network": network}
+    missing = [k for k, v in given.items() if v is None]
+    if current.is_demo and missing:  # said before anything is read
+        # the synthetic demo county never completes a user's own data
+        names = tr("app.list_sep").join(tr(f"app.input_{k}") for k in missing)
+        raise InputError(f"upload the {', '.join(missing)} too: the demo county is not mixed with your data",
+                         code="app_inputs_missing", params={"missing@zh": names,
+                                                            "missing@en": ", ".join(missing)})
     inputs = dict(current.inputs)
     units, fac, net_path = current.units, current.facilities, current.network_path
     context = current.context
-    with warnings.catch_warnings():
+    with upload_reads(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if boundaries is not None:
             units = read_boundaries(boundaries, layer=boundary_layer,
@@ -322,18 +352,10 @@ def read_user_data(current: DataSet, *, boundaries: Path | None = None, faciliti
                                   columns={k: v for k, v in (facility_columns or {}).items() if v},
                                   default_type=default_type)
             inputs["facilities"] = {"name": facilities.name, "sha256": sha256_file(facilities)}
-    if network is not None:
-        (load_network or _load)(network)
-        net_path = network
-        inputs["network"] = {"name": network.name, "sha256": sha256_file(network)}
-    given = {"boundaries": boundaries, "facilities": facilities, "network": network}
-    missing = [k for k, v in given.items() if v is None]
-    if current.is_demo and missing:
-        # the synthetic demo county never completes a user's own data
-        names = tr("app.list_sep").join(tr(f"app.input_{k}") for k in missing)
-        raise InputError(f"upload the {', '.join(missing)} too: the demo county is not mixed with your data",
-                         code="app_inputs_missing", params={"missing@zh": names,
-                                                            "missing@en": ", ".join(missing)})
+        if network is not None:
+            (load_network or _load)(network)
+            net_path = network
+            inputs["network"] = {"name": network.name, "sha256": sha256_file(network)}
     return DataSet(units=units, facilities=fac, network_path=Path(net_path), inputs=inputs, is_demo=False,
                    context=context)
 

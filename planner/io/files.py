@@ -461,6 +461,11 @@ def _read_file(source: str, name: str, **kwargs: Any) -> gpd.GeoDataFrame:
         raise problem("layer_unreadable", name, detail=f"{type(exc).__name__}: {exc}") from exc
 
 
+_DAMAGED = re.compile(r"malformed|file is not a database|truncated|unexpected end of file|premature end",
+                      re.IGNORECASE)
+"""What GDAL says of a damaged or incomplete file (e.g. a GeoPackage cut short by an interrupted copy)."""
+
+
 def read_layer(
     path: str | Path, layer: str | None = None, encoding: str | None = None
 ) -> gpd.GeoDataFrame:
@@ -499,6 +504,8 @@ def read_layer(
     try:
         layers = [str(row[0]) for row in pyogrio.list_layers(source)]
     except Exception as exc:
+        if _DAMAGED.search(str(exc)):  # a cut or corrupted file: SQLite's words mean nothing to a planner
+            raise problem("layer_damaged", p.name) from exc
         raise problem("layer_unopenable", p.name, detail=f"{type(exc).__name__}: {exc}") from exc
     if layer is not None and layer not in layers:
         if len(layers) == 1 and is_shp:
@@ -532,32 +539,45 @@ def _sniff_sep(text: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def _read_csv(p: Path, dtype: Any) -> pd.DataFrame:
-    raw = p.read_bytes()
-    text = None
+def _csv_encoding(raw: bytes) -> str | None:
+    """The first encoding that decodes all of ``raw`` (checked a megabyte at a time, nothing kept)."""
+    import codecs
+
     encodings = ("utf-16",) if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else _CSV_ENCODINGS
     for enc in encodings:
+        dec = codecs.getincrementaldecoder(enc)()
         try:
-            text = raw.decode(enc)
-            break
+            for i in range(0, len(raw), MB):
+                dec.decode(raw[i:i + MB])
+            dec.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
-    if text is None:
+        return enc
+    return None
+
+
+def _read_csv(p: Path, dtype: Any, nrows: int | None = None) -> pd.DataFrame:
+    raw = p.read_bytes()
+    enc = _csv_encoding(raw)
+    if enc is None:
         raise problem("csv_encoding", p.name)
+    # pandas parses the bytes itself: a decoded copy of the text would cost several times the file
+    head = raw[:64 * 1024].decode(enc, errors="ignore")
     try:
-        return pd.read_csv(io.StringIO(text), sep=_sniff_sep(text), dtype=dtype)
+        return pd.read_csv(io.BytesIO(raw), encoding=enc, sep=_sniff_sep(head), dtype=dtype, nrows=nrows)
     except pd.errors.EmptyDataError as exc:
         raise problem("no_rows", p.name) from exc
     except Exception as exc:
         raise problem("csv_unreadable", p.name, detail=f"{type(exc).__name__}: {exc}") from exc
 
 
-def _read_excel(p: Path, sheet: str | int | None, dtype: Any) -> pd.DataFrame:
+def _read_excel(p: Path, sheet: str | int | None, dtype: Any, nrows: int | None = None) -> pd.DataFrame:
     engine = "openpyxl" if p.suffix.lower() == ".xlsx" else "xlrd"
     if engine == "openpyxl":
         check_xlsx(p)
     try:
-        return pd.read_excel(p, sheet_name=0 if sheet is None else sheet, dtype=dtype, engine=engine)
+        return pd.read_excel(p, sheet_name=0 if sheet is None else sheet, dtype=dtype, engine=engine,
+                             nrows=nrows)
     except ImportError as exc:
         raise problem("xls_needs_xlrd", p.name) from exc
     except (ValueError, KeyError, IndexError) as exc:
@@ -572,7 +592,8 @@ def _read_excel(p: Path, sheet: str | int | None, dtype: Any) -> pd.DataFrame:
         raise problem("excel_unreadable", p.name, detail=f"{type(exc).__name__}: {exc}") from exc
 
 
-def read_table(path: str | Path, sheet: str | int | None = None, *, dtype: Any = None) -> pd.DataFrame:
+def read_table(path: str | Path, sheet: str | int | None = None, *, dtype: Any = None,
+               nrows: int | None = None) -> pd.DataFrame:
     """Read a CSV or Excel table with encoding fallback and friendly errors.
 
     Parameters
@@ -584,6 +605,8 @@ def read_table(path: str | Path, sheet: str | int | None = None, *, dtype: Any =
         Excel sheet name or 0-based index; the first sheet by default.
     dtype : optional
         Passed to pandas (``str`` keeps leading zeros of codes and ids).
+    nrows : int, optional
+        Read only this many rows below the header (e.g. to list the columns).
 
     Returns
     -------
@@ -597,7 +620,7 @@ def read_table(path: str | Path, sheet: str | int | None = None, *, dtype: Any =
         Missing, unsupported, empty or unreadable file, unknown sheet.
     """
     p = check_path(path, SUPPORTED_TABLE_SUFFIXES)
-    df = _read_csv(p, dtype) if p.suffix.lower() == ".csv" else _read_excel(p, sheet, dtype)
+    df = _read_csv(p, dtype, nrows) if p.suffix.lower() == ".csv" else _read_excel(p, sheet, dtype, nrows)
     df.columns = [str(c).strip() for c in df.columns]
     unnamed = [c for c in df.columns if c.startswith("Unnamed:") and df[c].isna().all()]
     df = df.drop(columns=unnamed)

@@ -207,6 +207,7 @@ def check_zip(
     max_ratio: float = ZIP_MAX_RATIO,
     max_members: int = ZIP_MAX_MEMBERS,
     allowed: Iterable[str] | None = ZIP_MEMBER_SUFFIXES,
+    name: str | None = None,
 ) -> list[str]:
     """Check a zip archive without extracting it.
 
@@ -224,6 +225,8 @@ def check_zip(
     allowed : iterable of str, optional
         Member suffixes accepted; ``None`` accepts any.  Nested archives and
         programs are never accepted.
+    name : str, optional
+        The file's name in messages (default: the path's name, else "upload.zip").
 
     Returns
     -------
@@ -237,7 +240,7 @@ def check_zip(
         decompression bomb, unsafe paths (absolute, ``..``, drive letters,
         links), or unexpected member types.
     """
-    name = Path(source).name if isinstance(source, (str, Path)) else "upload.zip"
+    name = name or (Path(source).name if isinstance(source, (str, Path)) else "upload.zip")
     if isinstance(source, bytes):
         source = io.BytesIO(source)
     try:
@@ -320,7 +323,7 @@ def save_upload(name: str, data: bytes | IO[bytes], kind: str, dest_dir: str | P
     raw = _read_limited(data, limit, safe_filename(name)) if kind in MAX_BYTES else b""
     safe = check_upload(name, len(raw), kind, head=raw[:64])
     if _suffix(safe) == ".zip":
-        check_zip(raw)
+        check_zip(raw, name=safe)
     elif _suffix(safe) == ".xlsx":  # a workbook is a zip too: refuse bombs before anything parses it
         from planner.io.files import check_xlsx
 

@@ -85,6 +85,10 @@ FILES: dict[str, tuple[str, str]] = {
     "fix.layer_unreadable": ("检查文件能否在QGIS中打开；Shapefile需要 .shx、.dbf 和 .prj 与 .shp 放在一起(或一起压缩)",
                              "check the file opens in QGIS; a shapefile needs its .shx, .dbf and .prj "
                              "next to the .shp (or zip them all together)"),
+    "err.layer_damaged": ("文件已损坏或不完整(可能在复制或上传时中断)",
+                          "is damaged or incomplete (perhaps cut short while copied or uploaded)"),
+    "fix.layer_damaged": ("从原软件(如QGIS、ArcGIS)重新导出或重新复制该文件后再试",
+                          "export or copy the file again from its source (e.g. QGIS, ArcGIS) and retry"),
     "err.layer_unopenable": ("无法作为GIS图层打开({detail})", "could not be opened as a GIS layer ({detail})"),
     "fix.layer_unopenable": ("检查文件能否在QGIS中打开；Shapefile需要 .shx 和 .dbf 与 .shp 放在一起(或一起压缩)",
                              "check the file opens in QGIS; a shapefile needs its .shx and .dbf "

@@ -864,3 +864,51 @@ def test_same_objects_compares_by_identity_and_text_by_value():
     assert not aps.same_objects((frame.copy(),), (frame,))  # equal content, another object
     assert not aps.same_objects((None,), (frame["a"],)) and not aps.same_objects((frame["a"],), (None,))
     assert not aps.same_objects(("x",), ("x", None))
+
+
+def test_upload_columns_come_from_the_header_and_reads_take_turns(tmp_path, monkeypatch):
+    """Listing a table's columns reads its header, not its rows; sessions' upload reads never overlap
+    (several 40 MB tables parsed at once would each add hundreds of megabytes)."""
+    import threading
+
+    import planner.app.state as app_state
+    import planner.io as pio
+
+    table = tmp_path / "设施.csv"
+    table.write_text("名称,经度,纬度,类型\n" + "".join(f"点{i},116.{i:05d},39.9,日间照料\n"
+                                                     for i in range(5000)), encoding="gbk")
+    rows = []
+    real = pio.read_table
+    monkeypatch.setattr(pio, "read_table", lambda *a, **k: rows.append(len(real(*a, **k))) or real(*a, **k))
+    assert aps.raw_columns(table) == ["名称", "经度", "纬度", "类型"]
+    assert rows == [app_state.COLUMN_SAMPLE_ROWS]
+
+    inside, most, lock = [0], [0], threading.Lock()
+
+    def slow_read(*a, **k):
+        with lock:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+        threading.Event().wait(0.05)
+        with lock:
+            inside[0] -= 1
+        return real(*a, **k)
+
+    monkeypatch.setattr(pio, "read_table", slow_read)
+    threads = [threading.Thread(target=aps.raw_columns, args=(table,)) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert most[0] == app_state.UPLOAD_READS_AT_ONCE == 1
+
+
+def test_demo_is_never_completed_and_says_so_before_reading(tmp_path):
+    from planner._errors import PlannerError
+
+    """On the demo county a partial upload is refused by what is missing, before its file is parsed."""
+    junk = tmp_path / "村界.geojson"
+    junk.write_text("{ not json", encoding="utf-8")
+    with pytest.raises(PlannerError) as err:
+        aps.read_user_data(aps.demo_dataset(), boundaries=junk)
+    assert err.value.code == "app_inputs_missing"

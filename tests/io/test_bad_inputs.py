@@ -250,3 +250,16 @@ def test_command_line_process(case, tmp_path):
     res = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", env=env, timeout=300)
     _check_cli(case, res.returncode, res.stdout, res.stderr, tmp_path / "out")
     assert _digest(files) == before
+
+
+def test_a_cut_geopackage_is_called_damaged_not_sqlite(tmp_path):
+    """A GeoPackage cut short (an interrupted copy) is named damaged, without SQLite's own words."""
+    from planner.io import read_boundaries
+
+    raw = demo_paths().boundaries.read_bytes()
+    cut = tmp_path / "村界.gpkg"
+    cut.write_bytes(raw[: len(raw) // 2])
+    with pytest.raises(InputError) as err:
+        read_boundaries(cut)
+    assert err.value.code == "layer_damaged"
+    assert "村界.gpkg" in str(err.value) and "sqlite" not in str(err.value).lower()

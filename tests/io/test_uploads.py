@@ -118,9 +118,13 @@ def test_save_upload_writes_only_inside_the_folder(tmp_path):
     p = save_upload("../../../设施.csv", b"id,name\n1,x\n", "facilities", dest)
     assert p == dest / "设施.csv" and p.read_bytes() == b"id,name\n1,x\n"
     assert sorted(x.name for x in tmp_path.rglob("*") if x.is_file()) == ["设施.csv"]
-    with pytest.raises(InputError, match="unsafe path"):
+    with pytest.raises(InputError, match="unsafe path") as err:
         save_upload("units.zip", (BAD / "b13_path_traversal.zip").read_bytes(), "boundaries", dest)
+    assert "units.zip" in str(err.value)  # the planner's file is named, not "upload.zip"
     assert not (dest / "units.zip").exists()  # nothing left behind
+    with pytest.raises(InputError, match="decompression bomb") as err:
+        save_upload("村界_bomb.zip", (BAD / "b14_zip_bomb.zip").read_bytes(), "boundaries", dest)
+    assert "村界_bomb.zip" in str(err.value)
     big = io.BytesIO(bytes(MAX_BYTES["profile"] + 10))
     with pytest.raises(InputError, match="too large"):
         save_upload("p.toml", big, "profile", dest)

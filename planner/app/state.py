@@ -14,6 +14,7 @@ catalogue (:func:`planner.text.tr`, keys ``app.*``).
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -95,8 +96,13 @@ class UploadFolder:
         Where to create the folder (default: the system temporary folder).
     """
 
+    PREFIX = "planner-session-"
+
     def __init__(self, root: str | Path | None = None):
-        self.path = Path(tempfile.mkdtemp(prefix="planner-session-", dir=root))
+        # the server's process id in the name: a server killed before its sessions ended leaves
+        # folders that the next server removes (see :func:`remove_stale_sessions`)
+        self.path = Path(tempfile.mkdtemp(prefix=f"{self.PREFIX}{os.getpid()}-", dir=root))
+        remove_stale_sessions(self.path.parent)
         self._saved: dict[tuple[str, str, str | None], Path] = {}
         self._memo: dict[tuple, object] = {}
         self._finalizer = weakref.finalize(self, shutil.rmtree, str(self.path), ignore_errors=True)
@@ -137,6 +143,33 @@ class UploadFolder:
         self._finalizer()
         self._saved.clear()
         self._memo.clear()
+
+
+def remove_stale_sessions(root: str | Path) -> list[Path]:
+    """Remove session upload folders left by app servers that are no longer running.
+
+    Only folders of this user named ``planner-session-<pid>-…`` whose process
+    is gone are removed (a live process, another user's folder or any other
+    name is left alone).
+
+    Returns
+    -------
+    list of Path
+        The folders removed.
+    """
+    removed = []
+    for d in Path(root).glob(f"{UploadFolder.PREFIX}*"):
+        m = re.match(rf"{UploadFolder.PREFIX}(\d+)-", d.name)
+        try:
+            if not m or not d.is_dir() or d.stat().st_uid != os.getuid():
+                continue
+            os.kill(int(m.group(1)), 0)
+        except ProcessLookupError:  # the server that made it has gone
+            shutil.rmtree(d, ignore_errors=True)
+            removed.append(d)
+        except (OSError, ValueError, OverflowError):  # alive under another user, or unreadable
+            continue
+    return removed
 
 
 def upload_dir() -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -912,3 +913,25 @@ def test_demo_is_never_completed_and_says_so_before_reading(tmp_path):
     with pytest.raises(PlannerError) as err:
         aps.read_user_data(aps.demo_dataset(), boundaries=junk)
     assert err.value.code == "app_inputs_missing"
+
+
+def test_upload_folders_of_a_server_that_died_are_removed_by_the_next(tmp_path):
+    """A server killed before its sessions ended leaves their folders; the next session's server
+    removes those of dead processes only."""
+    import subprocess
+    import sys
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a process id that has ended
+    stale = tmp_path / f"planner-session-{gone.pid}-abc"
+    (stale / "x").mkdir(parents=True)
+    (stale / "x" / "村界.gpkg").write_bytes(b"data")
+    live = tmp_path / f"planner-session-{os.getpid()}-def"  # a running server's session
+    live.mkdir()
+    other = tmp_path / "planner-session-oldstyle"  # a name that says nothing of its server
+    other.mkdir()
+    folder = aps.UploadFolder(tmp_path)
+    assert not stale.exists()
+    assert live.exists() and other.exists() and folder.path.exists()
+    assert folder.path.name.startswith(f"planner-session-{os.getpid()}-")
+    folder.cleanup()

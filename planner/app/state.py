@@ -373,18 +373,19 @@ def read_user_data(current: DataSet, *, boundaries: Path | None = None, faciliti
     inputs = dict(current.inputs)
     units, fac, net_path = current.units, current.facilities, current.network_path
     context = current.context
-    with upload_reads(), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        if boundaries is not None:
-            units = read_boundaries(boundaries, layer=boundary_layer,
-                                    columns={k: v for k, v in (boundary_columns or {}).items() if v})
-            inputs["boundaries"] = {"name": boundaries.name, "sha256": sha256_file(boundaries)}
-            context = _context_of(boundaries)  # read_boundaries has checked the file
-        if facilities is not None:
-            fac = read_facilities(facilities, layer=facility_layer, coord_system=coord_system,
-                                  columns={k: v for k, v in (facility_columns or {}).items() if v},
-                                  default_type=default_type)
-            inputs["facilities"] = {"name": facilities.name, "sha256": sha256_file(facilities)}
+    with upload_reads():  # one upload parsed at a time on the server (bounded memory)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if boundaries is not None:
+                units = read_boundaries(boundaries, layer=boundary_layer,
+                                        columns={k: v for k, v in (boundary_columns or {}).items() if v})
+                inputs["boundaries"] = {"name": boundaries.name, "sha256": sha256_file(boundaries)}
+                context = _context_of(boundaries)  # read_boundaries has checked the file
+            if facilities is not None:
+                fac = read_facilities(facilities, layer=facility_layer, coord_system=coord_system,
+                                      columns={k: v for k, v in (facility_columns or {}).items() if v},
+                                      default_type=default_type)
+                inputs["facilities"] = {"name": facilities.name, "sha256": sha256_file(facilities)}
         if network is not None:
             (load_network or _load)(network)
             net_path = network

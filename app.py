@@ -753,7 +753,8 @@ with tab_data:
                         ds, boundaries=b_path, facilities=f_path, network=n_path,
                         boundary_columns=b_cols, facility_columns=f_cols, boundary_layer=b_layer,
                         facility_layer=f_layer, coord_system=coord, default_type=dtype,
-                        load_network=lambda p: network(str(p), sha256_file(p)))
+                        load_network=lambda p: network(str(p), sha256_file(p)),
+                        waiting=lambda: status.update(label=tr("app.upload_waiting", lang)))
                     net = network(str(new.network_path), new.network_sha)
                     warn = aps.check_overlap(new.units, net)
                     if warn:

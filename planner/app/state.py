@@ -297,10 +297,23 @@ _UPLOAD_READS = threading.BoundedSemaphore(UPLOAD_READS_AT_ONCE)  # process-wide
 
 
 @contextmanager
-def upload_reads() -> Iterator[None]:
-    """Hold the server's upload-reading slot (see :data:`UPLOAD_READS_AT_ONCE`) while parsing a user's files."""
-    with _UPLOAD_READS:
+def upload_reads(waiting: Callable[[], object] | None = None) -> Iterator[None]:
+    """Hold the server's upload-reading slot (see :data:`UPLOAD_READS_AT_ONCE`) while parsing a user's files.
+
+    Parameters
+    ----------
+    waiting : callable, optional
+        Called once when the slot is taken by another session, before waiting
+        for it (the app says so rather than seeming to hang).
+    """
+    if not _UPLOAD_READS.acquire(blocking=False):
+        if waiting is not None:
+            waiting()
+        _UPLOAD_READS.acquire()
+    try:
         yield
+    finally:
+        _UPLOAD_READS.release()
 
 
 COLUMN_SAMPLE_ROWS = 20
@@ -332,7 +345,8 @@ def read_user_data(current: DataSet, *, boundaries: Path | None = None, faciliti
                    facility_columns: Mapping[str, str] | None = None, boundary_layer: str | None = None,
                    facility_layer: str | None = None, coord_system: str = "wgs84",
                    default_type: str | None = None,
-                   load_network: Callable[[Path], object] | None = None) -> DataSet:
+                   load_network: Callable[[Path], object] | None = None,
+                   waiting: Callable[[], object] | None = None) -> DataSet:
     """A new :class:`DataSet`: the uploaded parts read, the rest kept from ``current``.
 
     Parameters
@@ -353,6 +367,8 @@ def read_user_data(current: DataSet, *, boundaries: Path | None = None, faciliti
     load_network : callable, optional
         ``load_network(path)`` used to check the network (the app passes its
         cached loader); default :func:`planner.engine.load_network`.
+    waiting : callable, optional
+        Called when another session's upload is being read first (see :func:`upload_reads`).
 
     Raises
     ------
@@ -373,7 +389,7 @@ def read_user_data(current: DataSet, *, boundaries: Path | None = None, faciliti
     inputs = dict(current.inputs)
     units, fac, net_path = current.units, current.facilities, current.network_path
     context = current.context
-    with upload_reads():  # one upload parsed at a time on the server (bounded memory)
+    with upload_reads(waiting):  # one upload parsed at a time on the server (bounded memory)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             if boundaries is not None:

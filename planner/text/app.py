@@ -105,6 +105,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "app.apply_data": ("载入数据", "Load the data"),
     "app.use_demo": ("恢复示例县", "Back to the demo county"),
     "app.loading": ("正在读取数据…", "Reading the data…"),
+    "app.upload_waiting": ("服务器正在读取另一位用户上传的数据，稍候即开始读取您的数据…",
+                           "The server is reading another user's upload; yours follows in a moment…"),
     "app.loading_network": ("正在读取路网（大文件可能需要一两分钟，之后会缓存）…",
                         "Reading the network (a big file can take a minute or two; it is cached afterwards)…"),
     "app.loaded": ("已载入：{what}", "Loaded: {what}"),

@@ -935,3 +935,28 @@ def test_upload_folders_of_a_server_that_died_are_removed_by_the_next(tmp_path):
     assert live.exists() and other.exists() and folder.path.exists()
     assert folder.path.name.startswith(f"planner-session-{os.getpid()}-")
     folder.cleanup()
+
+
+def test_a_session_waiting_for_the_upload_slot_is_told_so():
+    import threading
+
+    from planner.app.state import upload_reads
+
+    told, done, release = [], threading.Event(), threading.Event()
+
+    def other_session():
+        with upload_reads():
+            done.set()
+            release.wait(5)
+
+    t = threading.Thread(target=other_session)
+    t.start()
+    done.wait(5)
+    threading.Timer(0.1, release.set).start()
+    with upload_reads(waiting=lambda: told.append("waiting")):
+        assert release.is_set()  # entered only after the other session's read ended
+    t.join()
+    assert told == ["waiting"]
+    with upload_reads(waiting=lambda: told.append("again")):
+        pass
+    assert told == ["waiting"]  # a free slot: nothing to say

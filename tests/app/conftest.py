@@ -79,3 +79,43 @@ def browser():
             yield b
         finally:
             b.close()
+
+
+def map_frame(page):
+    """The Leaflet map's frame (streamlit-folium's iframe)."""
+    return page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]').content_frame()
+
+
+def click_suggested_site(page) -> None:
+    """Click the map at a free spot next to the site the app suggests under "按坐标添加" (the
+    neediest gap village): in add mode with the default type this adds a mutual-aid site there."""
+    frame = map_frame(page)
+    frame.wait_for_selector("path.leaflet-interactive")
+    page.get_by_text("按坐标添加").click()
+    lon = float(page.get_by_label("经度(WGS-84)").input_value())
+    lat = float(page.get_by_label("纬度(WGS-84)").input_value())
+    # streamlit-folium names the Leaflet map `map_div`: turn lon/lat into a pixel on it, then
+    # step aside if a facility symbol sits there (a click on a symbol selects it instead)
+    target = frame.evaluate(
+        """([lat, lon]) => {
+            const p = window.map_div.latLngToContainerPoint([lat, lon]);
+            for (let r = 0; r <= 40; r += 4) {
+                for (const [dx, dy] of [[0, 0], [r, 0], [-r, 0], [0, r], [0, -r], [r, r], [-r, -r]]) {
+                    const e = document.elementFromPoint(p.x + dx, p.y + dy);
+                    if (e && e.tagName === 'path' && e.classList.contains('leaflet-interactive'))
+                        return [p.x + dx, p.y + dy];
+                }
+            }
+            return null;
+        }""", [lat, lon])
+    assert target is not None, "no free spot of the gap village to click"
+    box = frame.locator(".leaflet-container").bounding_box()
+    page.mouse.click(box["x"] + target[0], box["y"] + target[1])
+
+
+@pytest.fixture
+def app_helpers():
+    """The helpers above, for test modules (``app_helpers.click_suggested_site(page)``)."""
+    import types
+
+    return types.SimpleNamespace(map_frame=map_frame, click_suggested_site=click_suggested_site)

@@ -45,7 +45,7 @@ def _metric_value(page, label_part: str) -> str:
     return value
 
 
-def test_click_on_map_adds_facility_and_coverage_changes(page, app_url):
+def test_click_on_map_adds_facility_and_coverage_changes(page, app_url, app_helpers):
     page.goto(app_url)
     page.wait_for_selector('[data-testid="stMetric"]')
     before = _metric_value(page, "行政村覆盖率")
@@ -71,26 +71,7 @@ def test_click_on_map_adds_facility_and_coverage_changes(page, app_url):
 
     # add mode is the default and the type defaults to the rural mutual-aid site; click where the
     # app suggests trying one (the neediest gap village, shown under "add by coordinates")
-    page.get_by_text("按坐标添加").click()
-    lon = float(page.get_by_label("经度(WGS-84)").input_value())
-    lat = float(page.get_by_label("纬度(WGS-84)").input_value())
-    # streamlit-folium names the Leaflet map `map_div`: turn lon/lat into a pixel on it, then
-    # step aside if a facility symbol sits there (a click on a symbol selects it instead)
-    target = frame.evaluate(
-        """([lat, lon]) => {
-            const p = window.map_div.latLngToContainerPoint([lat, lon]);
-            for (let r = 0; r <= 40; r += 4) {
-                for (const [dx, dy] of [[0, 0], [r, 0], [-r, 0], [0, r], [0, -r], [r, r], [-r, -r]]) {
-                    const e = document.elementFromPoint(p.x + dx, p.y + dy);
-                    if (e && e.tagName === 'path' && e.classList.contains('leaflet-interactive'))
-                        return [p.x + dx, p.y + dy];
-                }
-            }
-            return null;
-        }""", [lat, lon])
-    assert target is not None, "no free spot of the gap village to click"
-    box = frame.locator(".leaflet-container").bounding_box()
-    page.mouse.click(box["x"] + target[0], box["y"] + target[1])
+    app_helpers.click_suggested_site(page)
 
     # the app reruns: a new planned facility, and the village coverage figure rises
     page.wait_for_function(
@@ -337,6 +318,21 @@ _FREE_SPOT = """(k) => {
 }"""
 
 
+def _add_at_free_spot(page, k: int, symbols_before: int) -> None:
+    """Click the ``k``-th free spot of the map (add mode) and wait until the new facility is listed
+    in the page and its symbol drawn."""
+    frame = _map_frame(page)
+    box = frame.locator(".leaflet-container").bounding_box()
+    spot = frame.evaluate(_FREE_SPOT, k)
+    assert spot is not None, "no free spot on the map"
+    page.mouse.click(box["x"] + spot[0], box["y"] + spot[1])
+    page.wait_for_function("() => document.body.innerText.includes('NEW-MUTU-')", timeout=60_000)
+    deadline = time.monotonic() + 60
+    while _map_frame(page).locator(".planner-facility").count() < symbols_before + 1:
+        assert time.monotonic() < deadline, "the new facility's symbol was not drawn"
+        page.wait_for_timeout(200)
+
+
 def test_measuring_a_distance_adds_no_facility(page, app_url):
     """In add mode, clicks while the measuring tool is on are the measure's points, not new
     facilities; once it is off, a click adds a facility again (sent at once, not after 250 ms)."""
@@ -375,15 +371,7 @@ def test_a_frame_that_lost_its_layers_gets_them_again(page, app_url):
     page.wait_for_timeout(1500)
     n_before = _map_frame(page).locator(".planner-facility").count()
     _map_frame(page).evaluate("() => { window.plannerLayers = {}; }")
-    frame = _map_frame(page)
-    box = frame.locator(".leaflet-container").bounding_box()
-    spot = frame.evaluate(_FREE_SPOT, 5)
-    page.mouse.click(box["x"] + spot[0], box["y"] + spot[1])
-    page.wait_for_function("() => document.body.innerText.includes('NEW-MUTU-')", timeout=60_000)
-    deadline = time.monotonic() + 60
-    while _map_frame(page).locator(".planner-facility").count() < n_before + 1:
-        assert time.monotonic() < deadline, "the unchanged layers did not come back"
-        page.wait_for_timeout(300)
+    _add_at_free_spot(page, 5, n_before)  # the unchanged layers come back with the new one
     assert _map_frame(page).locator("path.leaflet-interactive").count() >= 40  # the units are drawn
 
 
@@ -398,14 +386,7 @@ def test_an_edit_redraws_only_the_layers_it_changed(page, app_url):
     paths = "document.querySelectorAll('.leaflet-overlay-pane path')"
     n_paths = frame.evaluate(f"() => {{ const p = {paths}; p.forEach(e => e.dataset.kept = '1'); return p.length; }}")
     n_symbols = frame.locator(".planner-facility").count()
-    box = frame.locator(".leaflet-container").bounding_box()
-    spot = frame.evaluate(_FREE_SPOT, 11)
-    page.mouse.click(box["x"] + spot[0], box["y"] + spot[1])
-    page.wait_for_function("() => document.body.innerText.includes('NEW-MUTU-')", timeout=60_000)
-    deadline = time.monotonic() + 60
-    while _map_frame(page).locator(".planner-facility").count() < n_symbols + 1:
-        assert time.monotonic() < deadline, "the new facility was not drawn"
-        page.wait_for_timeout(200)
+    _add_at_free_spot(page, 11, n_symbols)
     page.wait_for_timeout(500)
     frame = _map_frame(page)
     kept, total = frame.evaluate(

@@ -87,35 +87,6 @@ def _session(browser, url: str):
     return page, runs
 
 
-def _map_frame(page):
-    return page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]').content_frame()
-
-
-def _click_gap_site(page) -> None:
-    """Click the map (add mode) at a free spot next to the site the app suggests for a new mutual-aid
-    site (the neediest gap village, shown under "add by coordinates"): the village coverage rises."""
-    frame = _map_frame(page)
-    frame.wait_for_selector("path.leaflet-interactive")
-    page.get_by_text("按坐标添加").click()
-    lon = float(page.get_by_label("经度(WGS-84)").input_value())
-    lat = float(page.get_by_label("纬度(WGS-84)").input_value())
-    target = frame.evaluate(
-        """([lat, lon]) => {
-            const p = window.map_div.latLngToContainerPoint([lat, lon]);
-            for (let r = 0; r <= 40; r += 4) {
-                for (const [dx, dy] of [[0, 0], [r, 0], [-r, 0], [0, r], [0, -r], [r, r], [-r, -r]]) {
-                    const e = document.elementFromPoint(p.x + dx, p.y + dy);
-                    if (e && e.tagName === 'path' && e.classList.contains('leaflet-interactive'))
-                        return [p.x + dx, p.y + dy];
-                }
-            }
-            return null;
-        }""", [lat, lon])
-    assert target is not None, "no free spot of the gap village to click"
-    box = frame.locator(".leaflet-container").bounding_box()
-    page.mouse.click(box["x"] + target[0], box["y"] + target[1])
-
-
 def _coverage_rises(page, before: str) -> str:
     """Wait until the village coverage differs from ``before``; returns it (and checks that it rose)."""
     page.wait_for_function(f"(before) => {{ const v = ({METRIC})('{COVERAGE}'); return v && v !== before; }}",
@@ -125,7 +96,7 @@ def _coverage_rises(page, before: str) -> str:
     return after
 
 
-def test_hostile_uploads_in_one_session_leave_the_other_editing(browser, app_url, tmp_path):
+def test_hostile_uploads_in_one_session_leave_the_other_editing(browser, app_url, tmp_path, app_helpers):
     vrt = corpus.write_bytes(tmp_path, "units.geojson", corpus.VRT_PASSWD)  # a VRT reading /etc/passwd
     bomb = corpus.xlsx_bomb(tmp_path, "facilities.xlsx")  # 30 MB of sheet from 30 kB
     a, runs_a = _session(browser, app_url)
@@ -138,7 +109,7 @@ def test_hostile_uploads_in_one_session_leave_the_other_editing(browser, app_url
     runs_a.after(a.get_by_role("tab", name=tr("app.tab_data", "zh"), exact=True).click)
     runs_a.after(lambda: a.locator(".st-key-up_b input[type=file]").set_input_files(str(vrt)))
     a.locator(".st-key-up_f input[type=file]").set_input_files(str(bomb))
-    _click_gap_site(b)
+    app_helpers.click_suggested_site(b)
     _coverage_rises(b, demo)
     b.wait_for_selector("text=NEW-MUTU-001")
 
@@ -163,7 +134,7 @@ def test_hostile_uploads_in_one_session_leave_the_other_editing(browser, app_url
         a.locator(f".st-key-{key} [data-testid='stFileChipName']").wait_for(state="detached")
     a.wait_for_function(f"() => !({ERRORS})().some(t => t.includes('{UPLOAD_ERROR}'))")
     assert a.evaluate(METRIC, COVERAGE) == demo
-    _click_gap_site(a)
+    app_helpers.click_suggested_site(a)
     _coverage_rises(a, demo)
     a.wait_for_selector("text=NEW-MUTU-001")
     assert not a.evaluate(BROKEN) and not b.evaluate(BROKEN)

@@ -86,20 +86,15 @@ def map_frame(page):
     return page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]').content_frame()
 
 
-def click_suggested_site(page) -> None:
-    """Click the map at a free spot next to the site the app suggests under "按坐标添加" (the
-    neediest gap village): in add mode with the default type this adds a mutual-aid site there."""
+def click_free_spot_near(page, lat: float, lon: float, reach: int = 40) -> None:
+    """Click the map at (lat, lon), or at the nearest spot within ``reach`` pixels where a unit, not a
+    facility symbol, lies (a click on a symbol selects it instead of adding)."""
     frame = map_frame(page)
-    frame.wait_for_selector("path.leaflet-interactive")
-    page.get_by_text("按坐标添加").click()
-    lon = float(page.get_by_label("经度(WGS-84)").input_value())
-    lat = float(page.get_by_label("纬度(WGS-84)").input_value())
-    # streamlit-folium names the Leaflet map `map_div`: turn lon/lat into a pixel on it, then
-    # step aside if a facility symbol sits there (a click on a symbol selects it instead)
+    # streamlit-folium names the Leaflet map `map_div`: turn lon/lat into a pixel on it
     target = frame.evaluate(
-        """([lat, lon]) => {
+        """([lat, lon, reach]) => {
             const p = window.map_div.latLngToContainerPoint([lat, lon]);
-            for (let r = 0; r <= 40; r += 4) {
+            for (let r = 0; r <= reach; r += 4) {
                 for (const [dx, dy] of [[0, 0], [r, 0], [-r, 0], [0, r], [0, -r], [r, r], [-r, -r]]) {
                     const e = document.elementFromPoint(p.x + dx, p.y + dy);
                     if (e && e.tagName === 'path' && e.classList.contains('leaflet-interactive'))
@@ -107,10 +102,20 @@ def click_suggested_site(page) -> None:
                 }
             }
             return null;
-        }""", [lat, lon])
-    assert target is not None, "no free spot of the gap village to click"
+        }""", [lat, lon, reach])
+    assert target is not None, "no free spot of a unit to click there"
     box = frame.locator(".leaflet-container").bounding_box()
     page.mouse.click(box["x"] + target[0], box["y"] + target[1])
+
+
+def click_suggested_site(page) -> None:
+    """Click the map at a free spot next to the site the app suggests under "按坐标添加" (the
+    neediest gap village): in add mode with the default type this adds a mutual-aid site there."""
+    map_frame(page).wait_for_selector("path.leaflet-interactive")
+    page.get_by_text("按坐标添加").click()
+    lon = float(page.get_by_label("经度(WGS-84)").input_value())
+    lat = float(page.get_by_label("纬度(WGS-84)").input_value())
+    click_free_spot_near(page, lat, lon)
 
 
 @pytest.fixture
@@ -118,4 +123,5 @@ def app_helpers():
     """The helpers above, for test modules (``app_helpers.click_suggested_site(page)``)."""
     import types
 
-    return types.SimpleNamespace(map_frame=map_frame, click_suggested_site=click_suggested_site)
+    return types.SimpleNamespace(map_frame=map_frame, click_free_spot_near=click_free_spot_near,
+                                 click_suggested_site=click_suggested_site)

@@ -107,7 +107,7 @@ def _view(frame) -> dict:
     }""")
 
 
-def test_zoom_and_centre_are_kept_when_a_facility_is_added(page, app_url):
+def test_zoom_and_centre_are_kept_when_a_facility_is_added(page, app_url, app_helpers):
     """Zoom in, add a facility by a click: the rebuilt map keeps the zoom and centre (and again
     after recolouring by places per 1,000); "fit the county" goes back to the whole county."""
     page.goto(app_url)
@@ -127,21 +127,7 @@ def test_zoom_and_centre_are_kept_when_a_facility_is_added(page, app_url):
     assert zoomed["zoom"] == pytest.approx(fitted["zoom"] + 1.5)
 
     # click a free spot near the site: a new facility, so the map is rebuilt
-    target = frame.evaluate(
-        """([lat, lon]) => {
-            const p = window.map_div.latLngToContainerPoint([lat, lon]);
-            for (let r = 0; r <= 60; r += 4) {
-                for (const [dx, dy] of [[0, 0], [r, 0], [-r, 0], [0, r], [0, -r], [r, r], [-r, -r]]) {
-                    const e = document.elementFromPoint(p.x + dx, p.y + dy);
-                    if (e && e.tagName === 'path' && e.classList.contains('leaflet-interactive'))
-                        return [p.x + dx, p.y + dy];
-                }
-            }
-            return null;
-        }""", [lat, lon])
-    assert target is not None
-    box = frame.locator(".leaflet-container").bounding_box()
-    page.mouse.click(box["x"] + target[0], box["y"] + target[1])
+    app_helpers.click_free_spot_near(page, lat, lon, reach=60)
     page.wait_for_selector("text=NEW-MUTU-001")
 
     # the rebuilt map (one more symbol) opens at the planner's zoom and centre, not the county

@@ -175,22 +175,73 @@ def n_symbols(page) -> int:
         return -1
 
 
+class AnswerClock:
+    """When the browser sent an edit and when the app's answer had arrived, as its network stack saw them.
+
+    Chromium's DevTools protocol stamps every websocket frame when the
+    browser's network service sends or receives it, so these times do not
+    wait for the page's own work (drawing) nor for this script's polling.
+    The answer to an edit is the end of the full run that follows it
+    (Streamlit's ``script_finished``, finished successfully): by then every
+    element of the updated page has been received.
+    """
+
+    def __init__(self, page):
+        import base64
+
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        self.events: list[tuple[float, str]] = []
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Network.enable")
+
+        def received(ev) -> None:
+            r = ev["response"]
+            if r.get("opcode") != 2 or len(r.get("payloadData", "")) > 1400:  # the message is small
+                return
+            try:
+                msg = ForwardMsg.FromString(base64.b64decode(r["payloadData"]))
+            except Exception:  # not a whole ForwardMsg
+                return
+            if msg.WhichOneof("type") == "script_finished" and msg.script_finished == 0:  # a full run
+                self.events.append((ev["timestamp"], "finished"))
+
+        cdp.on("Network.webSocketFrameSent", lambda ev: self.events.append((ev["timestamp"], "sent")))
+        cdp.on("Network.webSocketFrameReceived", received)
+        self._cdp = cdp
+
+    def mark(self) -> int:
+        return len(self.events)
+
+    def answer(self, mark: int) -> float | None:
+        """Seconds from the first frame sent after ``mark`` to the first full run finished after it."""
+        sent = next((t for t, kind in self.events[mark:] if kind == "sent"), None)
+        if sent is None:
+            return None
+        return next((t - sent for t, kind in self.events[mark:] if kind == "finished" and t >= sent), None)
+
+
 POLL_MS = 50
 """How often the waits look at the page: every animation frame (Playwright's default), six browsers'
 probes reading the page's text would take a share of the CPU they measure; the figures are then
 late by up to this much (half of it on average)."""
 
 
-def run(url: str, clicks: int, start_together=None) -> dict:
+def run(url: str, clicks: int, start_together=None, nice: int = 0) -> dict:
     """One browser: load the app, then ``clicks`` edits in add mode, each once the last is done.
 
     ``start_together`` (a barrier shared by several browsers) makes them all
     start editing once every one has loaded: the edits then meet other edits,
-    not other sessions' first load.
+    not other sessions' first load.  ``nice`` lowers the priority of this
+    process and so of its browser (they inherit it).
     """
     from playwright.sync_api import sync_playwright
 
-    res: dict = {"click_figures": [], "click_map": [], "click_idle": [], "click_bytes": [], "click_server": []}
+    if nice:
+        os.nice(nice)
+
+    res: dict = {"click_figures": [], "click_map": [], "click_idle": [], "click_bytes": [], "click_server": [],
+                 "click_answer": []}
     received = [0]
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
@@ -209,6 +260,7 @@ def run(url: str, clicks: int, start_together=None) -> dict:
         wait_idle(page)
         res["load_idle"] = time.perf_counter() - t0
         res["load_bytes"] = received[0]
+        clock = AnswerClock(page)
         if start_together is not None:
             start_together.wait()
         for k in range(clicks):
@@ -220,6 +272,7 @@ def run(url: str, clicks: int, start_together=None) -> dict:
             box = frame.locator(".leaflet-container").bounding_box()
             shown = page.evaluate(FIGURES)
             received[0] = 0
+            mark = clock.mark()
             t = time.perf_counter()
             page.mouse.click(box["x"] + spot[0], box["y"] + spot[1])
             # the targets panel (above the map) shows the edit: its "updated in" line changes
@@ -238,6 +291,9 @@ def run(url: str, clicks: int, start_together=None) -> dict:
             wait_idle(page)
             res["click_idle"].append(time.perf_counter() - t)
             res["click_bytes"].append(received[0])
+            answer = clock.answer(mark)
+            if answer is not None:
+                res["click_answer"].append(answer)
             said = page.evaluate(  # the app's own "updated in N s" (from the edit to the figures)
                 r"() => (document.body.innerText.match(/(?:更新用时|updated in)\s*([\d.]+)/) || [])[1] || null")
             if said:
@@ -604,12 +660,17 @@ def report_users(runs: list[dict], args: argparse.Namespace) -> None:
     med = statistics.median
     figures = [x for r in runs for x in r["click_figures"]]
     maps = [x for r in runs for x in r["click_map"]]
-    print(f"case: {args.case}; {args.users} browsers editing at once, {args.clicks} clicks each")
+    print(f"case: {args.case}; {args.users} browsers editing at once, {args.clicks} clicks each"
+          + (f"; browsers at nice {args.nice}" if args.nice else ""))
     print(f"  load -> figures: median {med([r['load_figures'] for r in runs]):.1f} s, "
           f"worst {max(r['load_figures'] for r in runs):.1f} s")
     print(f"  click (add) -> figures: median {med(figures):.2f} s, worst {max(figures):.2f} s "
           f"({sum(x <= 3.0 for x in figures)}/{len(figures)} within 3 s)")
     print(f"  click (add) -> new map: median {med(maps):.2f} s, worst {max(maps):.2f} s")
+    answers = [x for r in runs for x in r["click_answer"]]
+    if answers:
+        print(f"  click (add) -> answer received (the browser's network): median {med(answers):.2f} s, "
+              f"worst {max(answers):.2f} s ({sum(x <= 3.0 for x in answers)}/{len(answers)} within 3 s)")
     server = [x for r in runs for x in r["click_server"]]
     if server:
         print(f"  the app's own figure (edit -> figures, server): median {med(server):.2f} s, "
@@ -623,6 +684,9 @@ def main() -> None:
     ap.add_argument("--clicks", type=int, default=5)
     ap.add_argument("--root", type=Path, default=ROOT, help="project tree to run (default this one)")
     ap.add_argument("--users", type=int, default=1, help="browsers editing at once, one session each")
+    ap.add_argument("--nice", type=int, default=0, metavar="N",
+                    help="run the browsers at this niceness (19: they stand in for planners' own computers "
+                         "and leave the server's CPU to the server)")
     ap.add_argument("--controls", type=int, default=0, metavar="N",
                     help="also time language, profile, speed and undo N times each (action -> idle)")
     ap.add_argument("--hostile", action="store_true",
@@ -651,14 +715,14 @@ def main() -> None:
             with Manager() as manager, ProcessPoolExecutor(max_workers=args.users) as ex:
                 together = manager.Barrier(args.users)  # all loaded, then all editing
                 runs = list(ex.map(run, [url] * args.users, [args.clicks] * args.users,
-                                   [together] * args.users))
+                                   [together] * args.users, [args.nice] * args.users))
             report_users(runs, args)
             return
         if args.hostile:
             r = run_hostile(url, proc.pid, args.clicks, tmp / "hostile", args.attackers, args.only)
             report_hostile(r, (tmp / "streamlit.log").read_text(errors="replace"))
             return
-        r = run(url, args.clicks)
+        r = run(url, args.clicks, nice=args.nice)
         controls = run_controls(url, args.controls) if args.controls else {}
     finally:
         proc.terminate()
@@ -673,6 +737,8 @@ def main() -> None:
     print(f"  click (add) -> new map: median {med(r['click_map']):.2f} s  "
           f"(all {', '.join(f'{x:.2f}' for x in r['click_map'])})")
     print(f"  click (add) -> idle:    median {med(r['click_idle']):.2f} s")
+    if r["click_answer"]:
+        print(f"  click (add) -> answer received (the browser's network): median {med(r['click_answer']):.2f} s")
     if r["click_server"]:
         print(f"  the app's own figure (edit -> figures, server): median {med(r['click_server']):.2f} s")
     print(f"  received per edit:      median {med(r['click_bytes']) / 1e6:.2f} MB "

@@ -13,6 +13,7 @@ catalogue (:func:`planner.text.tr`, keys ``app.*``).
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -314,6 +315,7 @@ def upload_reads(waiting: Callable[[], object] | None = None) -> Iterator[None]:
         yield
     finally:
         _UPLOAD_READS.release()
+        gc.collect()  # a parse's garbage goes now: the app turns Streamlit's collection after each rerun off
 
 
 COLUMN_SAMPLE_ROWS = 20

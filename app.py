@@ -615,6 +615,8 @@ with col_edit:
 
 # --- tabs: table, scenarios, own data, downloads -------------------------------------------------
 
+UPLOAD_WIDGETS = ("scenario_upload", "up_b", "up_f", "up_n")
+"""Session keys of the file uploaders."""
 TAB_KEYS = ("app.tab_units", "app.tab_scenarios", "app.tab_data", "app.tab_downloads")
 tab_labels = [tr(k, lang) for k in TAB_KEYS]
 # the open tab is kept as its label: after a language switch, the same tab in the new language
@@ -819,3 +821,8 @@ with tab_dl:
                                    facility_type=print_type, paper=paper, orientation=orient)
     download(p4, pdf)
     download(p5, png)
+
+
+# Streamlit's collection after every run is off (.streamlit/config.toml); a session holding an
+# upload collects at the end of its runs, so a large file's garbage goes at once
+aps.collect_after_uploads(ss, UPLOAD_WIDGETS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -960,3 +961,41 @@ def test_a_session_waiting_for_the_upload_slot_is_told_so():
     with upload_reads(waiting=lambda: told.append("again")):
         pass
     assert told == ["waiting"]  # a free slot: nothing to say
+
+
+def test_only_a_session_holding_an_upload_collects_the_garbage_of_its_run():
+    import gc
+    import weakref
+
+    class Parsed:  # stands in for what reading a large upload leaves in reference cycles
+        pass
+
+    def leave_a_cycle() -> weakref.ref:
+        a, b = Parsed(), Parsed()
+        a.other, b.other = b, a
+        return weakref.ref(a)
+
+    keys = ("up_b", "up_f")
+    was = gc.isenabled()
+    gc.disable()  # Python's own collector must not come round during the test
+    try:
+        left = leave_a_cycle()
+        assert not aps.collect_after_uploads({"up_b": None, "other": object()}, keys)
+        assert left() is not None  # a session without uploads pays nothing
+        assert aps.collect_after_uploads({"up_f": object()}, keys)
+        assert left() is None
+    finally:
+        if was:
+            gc.enable()
+
+
+def test_the_app_turns_off_streamlits_collection_after_every_run_and_collects_after_uploads():
+    import tomllib
+
+    root = Path(__file__).resolve().parents[2]
+    config = tomllib.loads((root / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["runner"]["postScriptGC"] is False
+    app = (root / "app.py").read_text(encoding="utf-8")
+    uploaders = [re.search(r'key="(\w+)"', part).group(1) for part in app.split("st.file_uploader(")[1:]]
+    assert uploaders and all(f'"{k}"' in app.split("UPLOAD_WIDGETS = ", 1)[1].split("\n", 1)[0] for k in uploaders)
+    assert "collect_after_uploads(ss, UPLOAD_WIDGETS)" in app

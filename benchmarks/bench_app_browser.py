@@ -21,6 +21,15 @@ server (the intranet case: several planners at work): once all six have
 loaded, each edits without pause (the next click as soon as its last edit is
 done); it prints every edit's time until the figures change, median and worst.
 The waits look at the page every 50 ms (``POLL_MS``), not on every frame.
+Each edit is also timed as the browser's network stack saw it: from the
+frame that carried the click to the end of the app's full run in answer
+(``AnswerClock``; DevTools' own frame times, not delayed by the page's
+drawing). ``--nice 19`` runs the browsers at the lowest CPU priority: they
+then stand in for the planners' own computers instead of taking the server's
+two cores (on this machine they must share them)::
+
+    BENCH_TIMEOUT_MS=60000 python benchmarks/bench_app_browser.py --case demo --clicks 5 --users 6
+    BENCH_TIMEOUT_MS=60000 python benchmarks/bench_app_browser.py --case demo --clicks 5 --users 6 --nice 19
 
 ``--controls N`` also times the other controls (language both ways, walking speed, standards
 profile, undo), N rounds each, from the action until the page is updated and idle.

@@ -98,18 +98,23 @@ def transformer_uncached(source: str, target: str) -> pyproj.Transformer:
     return pyproj.Transformer.from_crs(source, target, always_xy=True)
 
 
-def reproject(frame: Any, crs: Any) -> Any:
+def reproject(frame: Any, crs: Any, *, copy: bool = True) -> Any:
     """``frame.to_crs(crs)`` for a GeoDataFrame or GeoSeries, with the kept transformer.
 
     Same coordinates as geopandas (the same PROJ operation, see
     :func:`transformer`), without its per-thread search of tens of milliseconds:
     what the app reprojects on every rerun goes through here.
+
+    ``copy=False`` is for a caller that only reads the result: it is then
+    ``frame`` itself when already in ``crs``, else shares ``frame``'s other
+    columns (a deep copy of a county's table on every edit is not free).
+    ``frame`` is never modified either way.
     """
     target = pyproj.CRS.from_user_input(crs)
     if frame.crs is None:
         raise ValueError("cannot reproject data without a CRS")
     if frame.crs.equals(target):
-        return frame.copy()
+        return frame.copy() if copy else frame
     tf = transformer(frame.crs.to_wkt(), target.to_wkt())
 
     def _xy(coords: np.ndarray) -> np.ndarray:
@@ -117,7 +122,7 @@ def reproject(frame: Any, crs: Any) -> Any:
         return np.column_stack([x, y])
 
     geoms = shapely.transform(np.asarray(frame.geometry.values, dtype=object), _xy)
-    out = frame.copy()
+    out = frame.copy(deep=copy)  # a shallow copy's new geometry column does not reach ``frame``
     if hasattr(out, "set_geometry"):  # a GeoDataFrame: keep its geometry column's name
         out[out.geometry.name] = geoms
         return out.set_crs(target, allow_override=True)

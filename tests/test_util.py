@@ -34,6 +34,20 @@ def test_reproject_equals_geopandas(src: str, dst: str) -> None:
     assert pts.crs.to_string() == src  # the input is not changed
 
 
+@pytest.mark.parametrize("dst", ["EPSG:4326", "EPSG:4547"])
+def test_reproject_without_a_copy_gives_the_same_frame_and_never_changes_its_input(dst: str) -> None:
+    frame = gpd.GeoDataFrame({"k": [1, 2], "name": ["甲", "乙"]},
+                             geometry=shapely.points([116.1, 117.3], [29.2, 30.1]), crs="EPSG:4326")
+    before = frame.copy()
+    shared, copied = reproject(frame, dst, copy=False), reproject(frame, dst)
+    assert shared.crs == copied.crs
+    assert shared.equals(copied) and list(shared.columns) == list(frame.columns)
+    assert (shared is frame) == (dst == "EPSG:4326")  # already there: the frame itself, not a copy
+    assert frame.equals(before) and frame.crs == before.crs  # its geometry and CRS stay as they were
+    copied.loc[0, "k"] = 99
+    assert frame.loc[0, "k"] == 1  # the default copy is a copy
+
+
 def test_transformer_is_the_same_operation_in_a_new_thread() -> None:
     # Streamlit runs each rerun in a new thread: the kept transformer must give the same numbers there
     t = transformer("EPSG:4326", "EPSG:4547")

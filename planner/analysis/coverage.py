@@ -400,7 +400,7 @@ def gap_table(model: Model, profile: Profile | None = None) -> gpd.GeoDataFrame:
     table["gap_reason_zh"] = [tr("analysis.reason_sep", "zh").join(r) for r in rz]
     table["gap_reason_en"] = [tr("analysis.reason_sep", "en").join(r) for r in re_]
     out = gpd.GeoDataFrame(table, geometry=units.geometry.values, crs=units.crs)
-    return reproject(out, "EPSG:4326")
+    return reproject(out, "EPSG:4326", copy=False)  # ``out`` is this function's own
 
 
 def district_summary(model: Model, profile: Profile | None = None) -> pd.DataFrame:

@@ -279,7 +279,12 @@ def layers_js(layers: list, known: frozenset[str] = frozenset(),
                "window.feature_group = [];  // what streamlit-folium removes before the next script: not ours\n"
                "Object.keys(C).forEach(function (k) { if (keep.indexOf(k) < 0) { delete C[k]; } });\n"
                "if (window.plannerMissing) { var g = window.__GLOBAL_DATA__ || {};\n"
-               "  var v = Object.assign({}, g.previous_data || {}, {missing: window.plannerMissing});\n"
+               # each report is new (this frame's id and count): a frame that lacks the same layer
+               # again is answered again, while the report a rerun sees once more is not
+               "  window.plannerReports = (window.plannerReports || 0) + 1;\n"
+               "  window.plannerFrameId = window.plannerFrameId || Math.random().toString(36).slice(2);\n"
+               "  var v = Object.assign({}, g.previous_data || {}, {missing: window.plannerMissing + '#'\n"
+               "    + window.plannerFrameId + '.' + window.plannerReports});\n"
                "  window.plannerMissing = null;\n"
                f"  {_send_value('v')} }}\n"
                "})();\n")

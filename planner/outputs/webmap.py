@@ -919,7 +919,7 @@ def coverage_map_parts(
                              subdomains="01234567", max_zoom=18, control=False).add_to(m)
 
     # about a pixel at the county-fit zoom: finer detail is invisible there and costs megabytes
-    units_wgs = reproject(units, "EPSG:4326") if units.crs is not None else units
+    units_wgs = reproject(units, "EPSG:4326", copy=False) if units.crs is not None else units  # read only
     tol = display_tolerance(units_wgs.total_bounds) if simplify is None else float(simplify)
 
     # context: the walking network (offline substitute for a basemap)

@@ -615,7 +615,8 @@ def read_npz(path: str | Path, *, source_key: str | None = None) -> WalkNetwork:
     """
     path = Path(path)
     try:
-        with np.load(path, allow_pickle=False) as z:
+        # our own handle: np.load leaves the file open when it is not a whole zip (a truncated cache)
+        with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as z:
             if int(z["version"]) != CACHE_VERSION:
                 raise NetworkError("network cache from another version", path=path,
                                    hint="delete it; it is rebuilt from the source file")

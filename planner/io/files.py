@@ -583,7 +583,8 @@ def _read_excel(p: Path, sheet: str | int | None, dtype: Any, nrows: int | None 
     except (ValueError, KeyError, IndexError) as exc:
         if sheet is not None and ("not found" in str(exc) or isinstance(exc, IndexError)):
             try:
-                sheets = pd.ExcelFile(p, engine=engine).sheet_names
+                with pd.ExcelFile(p, engine=engine) as book:  # closed: it holds the file open
+                    sheets = book.sheet_names
             except Exception:  # pragma: no cover - already failing
                 sheets = []
             raise problem("no_sheet", p.name, sheet=sheet, **values_listed(sheets, "sheets")) from exc

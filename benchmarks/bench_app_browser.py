@@ -79,6 +79,23 @@ TIMEOUT_MS = int(os.environ.get("BENCH_TIMEOUT_MS", "600000"))
 """How long one wait may take (ms); a shorter one makes a broken run fail fast."""
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 
+TIMER = '''
+"""Run the app and note, after each full run that answers an edit, the server's time for the whole answer."""
+import runpy
+import time
+
+import streamlit as st
+
+t0 = st.session_state.get("edit_t0")  # set by the app when it took an edit (before this full run)
+runpy.run_path({script!r}, run_name="__main__")
+if t0 is not None:  # not on a run cut short (st.rerun, st.stop): those raise through
+    with open({log!r}, "a", encoding="utf-8") as fh:
+        fh.write(f"{{time.perf_counter() - t0:.4f}}\\n")
+'''
+"""With ``--users``: from the moment the app took an edit (its ``edit_t0``) to the end of the
+full run that answers it, every element of the page written (the server's whole answer; the
+browsers' drawing and the network are not in it)."""
+
 WRAPPER = '''
 """Run app.py with a county's files as the session's data set (benchmark only)."""
 import runpy
@@ -664,7 +681,7 @@ def report_hostile(r: dict, log: str) -> None:
     print(f"  server log: {log.count('Traceback')} tracebacks")
 
 
-def report_users(runs: list[dict], args: argparse.Namespace) -> None:
+def report_users(runs: list[dict], args: argparse.Namespace, server_answers: list[float]) -> None:
     """Print every edit's time until its figures changed, over all concurrent sessions."""
     med = statistics.median
     figures = [x for r in runs for x in r["click_figures"]]
@@ -684,6 +701,10 @@ def report_users(runs: list[dict], args: argparse.Namespace) -> None:
     if server:
         print(f"  the app's own figure (edit -> figures, server): median {med(server):.2f} s, "
               f"worst {max(server):.2f} s ({sum(x <= 3.0 for x in server)}/{len(server)} within 3 s)")
+    if server_answers:
+        print(f"  the server's whole answer (edit -> the page's last element written): median "
+              f"{med(server_answers):.2f} s, worst {max(server_answers):.2f} s "
+              f"({sum(x <= 3.0 for x in server_answers)}/{len(server_answers)} within 3 s)")
 
 
 def main() -> None:
@@ -715,6 +736,11 @@ def main() -> None:
         script = tmp / "county_app.py"
         script.write_text(textwrap.dedent(WRAPPER.format(folder=str(Path(args.dir).resolve()),
                                                          app=str(root / "app.py"))), encoding="utf-8")
+    answers_log = tmp / "server_answers.txt"
+    if args.users > 1:
+        timed = tmp / "timed_app.py"
+        timed.write_text(textwrap.dedent(TIMER.format(script=str(script), log=str(answers_log))), encoding="utf-8")
+        script = timed
     proc, url = start(script, tmp / "streamlit.log", root)
     try:
         if args.users > 1:
@@ -725,7 +751,8 @@ def main() -> None:
                 together = manager.Barrier(args.users)  # all loaded, then all editing
                 runs = list(ex.map(run, [url] * args.users, [args.clicks] * args.users,
                                    [together] * args.users, [args.nice] * args.users))
-            report_users(runs, args)
+            text = answers_log.read_text(encoding="utf-8") if answers_log.exists() else ""
+            report_users(runs, args, [float(x) for x in text.split()])
             return
         if args.hostile:
             r = run_hostile(url, proc.pid, args.clicks, tmp / "hostile", args.attackers, args.only)

@@ -13,11 +13,14 @@ The map frame loads the package's scripts from the app's own server
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from planner.outputs.webmap import _macro
 
@@ -191,6 +194,60 @@ def render_base(m: folium.Map, network_segments_hidden: int = 0) -> RenderedBase
                         network_segments_hidden=network_segments_hidden)
 
 
+class _DeferredTemplate:
+    """A branca element's template, compiled when first used rather than when the element is made."""
+
+    __slots__ = ("_args", "_compiled", "_make")
+
+    def __init__(self, make: Any, args: tuple, kwargs: dict):
+        self._make, self._args, self._compiled = make, (args, kwargs), None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._compiled is None:
+            args, kwargs = self._args
+            self._compiled = self._make(*args, **kwargs)
+        return getattr(self._compiled, name)
+
+
+_DEFERRING = threading.local()
+
+
+@contextlib.contextmanager
+def _templates_deferred() -> Iterator[None]:
+    """While rendering layers in this thread, branca does not compile what it renders.
+
+    branca's ``MacroElement.render`` wraps every script it renders in a new
+    ``Element``, whose constructor compiles that text as a Jinja template (a
+    county's units layer is megabytes of GeoJSON through Jinja's lexer: about
+    a third of rendering the layers).  :func:`render_layers` takes the
+    scripts from the elements themselves and never renders those wrappers, so
+    here their templates are compiled only if used.  Other threads, and this
+    one outside the block, make templates as branca does.
+    """
+    import branca.element as be
+
+    if not isinstance(be.Template, _TemplateSwitch):
+        be.Template = _TemplateSwitch(be.Template)  # type: ignore[misc,assignment]  # once; as branca outside
+    before = getattr(_DEFERRING, "on", False)
+    _DEFERRING.on = True
+    try:
+        yield
+    finally:
+        _DEFERRING.on = before
+
+
+class _TemplateSwitch:
+    """Stands for ``jinja2.Template`` in ``branca.element``: deferred inside :func:`_templates_deferred`."""
+
+    def __init__(self, template: Any):
+        self.template = template
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if getattr(_DEFERRING, "on", False):
+            return _DeferredTemplate(self.template, args, kwargs)
+        return self.template(*args, **kwargs)
+
+
 _FOLIUM_ID = re.compile(r"_[0-9a-f]{32}\b")
 """folium's random element ids: the same layer renders with new ones on every rerun."""
 
@@ -221,7 +278,8 @@ def render_layers(layers: list) -> list[tuple[str, str]]:
     out = []
     for i, fg in enumerate(layers):
         var = f"feature_group_feature_group_{i}"
-        code = sf._get_feature_group_string(fg, map=holder, idx=i)
+        with _templates_deferred():
+            code = sf._get_feature_group_string(fg, map=holder, idx=i)
         body = code[:code.rindex(f"map_div.addLayer({var});")]
         out.append((body, sha256_bytes(_FOLIUM_ID.sub("", body).encode("utf-8"))[:24]))
     return out

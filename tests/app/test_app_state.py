@@ -999,3 +999,40 @@ def test_the_app_turns_off_streamlits_collection_after_every_run_and_collects_af
     uploaders = [re.search(r'key="(\w+)"', part).group(1) for part in app.split("st.file_uploader(")[1:]]
     assert uploaders and all(f'"{k}"' in app.split("UPLOAD_WIDGETS = ", 1)[1].split("\n", 1)[0] for k in uploaders)
     assert "collect_after_uploads(ss, UPLOAD_WIDGETS)" in app
+
+
+def test_layers_render_to_the_same_scripts_while_branca_defers_its_templates(analysis):
+    """render_layers keeps branca from compiling the scripts it renders (a third of the time);
+    the scripts are those that streamlit-folium makes with branca's own templates."""
+    import threading
+
+    import branca.element as be
+    import streamlit_folium as sf
+    from folium import Map
+
+    from planner.app import mapframe
+    from planner.outputs.webmap import coverage_map_parts
+
+    def parts():
+        return coverage_map_parts(analysis, facility_types=["day_care", "mutual_aid"], minutes=[5, 10, 15],
+                                  base=False).shown_layers
+
+    ours = mapframe.render_layers(parts())
+    holder = Map(tiles=None)
+    theirs = [sf._get_feature_group_string(fg, map=holder, idx=i) for i, fg in enumerate(parts())]
+    assert len(ours) == len(theirs) >= 3
+    for (body, _digest), code in zip(ours, theirs, strict=True):
+        assert "GeoJson" in code or "marker" in code.lower() or "L." in code
+        assert mapframe._FOLIUM_ID.sub("", code).startswith(mapframe._FOLIUM_ID.sub("", body))
+
+    # inside the block only this thread defers; a deferred template renders as a compiled one
+    seen = {}
+    with mapframe._templates_deferred():
+        deferred = be.Element("{{ 6 * 7 }} <b>{{ this._name }}</b>")
+        other = threading.Thread(target=lambda: seen.setdefault("t", be.Element("{{ 1 }}")._template))
+        other.start()
+        other.join()
+    assert type(deferred._template).__name__ == "_DeferredTemplate"
+    assert deferred._template.render(this=deferred) == "42 <b>Element</b>"
+    assert type(seen["t"]).__name__ == "Template" and seen["t"].render() == "1"
+    assert type(be.Element("{{ 2 }}")._template).__name__ == "Template"  # outside the block: as branca

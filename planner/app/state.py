@@ -316,7 +316,6 @@ def upload_reads(waiting: Callable[[], object] | None = None) -> Iterator[None]:
         yield
     finally:
         _UPLOAD_READS.release()
-        gc.collect()  # a parse's garbage goes now: the app turns Streamlit's collection after each rerun off
 
 
 def collect_after_uploads(session: Mapping[str, object], keys: Sequence[str]) -> bool:

@@ -48,8 +48,7 @@ if TYPE_CHECKING:
     from planner.io import Profile
 
 __all__ = ["DataSet", "ModelChain", "ServiceAreaCache", "UploadFolder", "check_overlap", "collect_after_uploads",
-           "demo_dataset",
-           "empty_facilities", "error_text", "hide_paths", "layer_names", "next_facility_id", "raw_columns",
+           "demo_dataset", "empty_facilities", "error_text", "hide_paths", "layer_names", "next_facility_id", "raw_columns",
            "read_user_data", "save_upload", "settings_profile", "suggest_available", "suggest_site_edits",
            "suggestion_edits", "upload_dir"]
 

@@ -215,21 +215,15 @@ class AnswerClock:
     def __init__(self, page):
         import base64
 
-        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
         self.events: list[tuple[float, str]] = []
         cdp = page.context.new_cdp_session(page)
         cdp.send("Network.enable")
 
         def received(ev) -> None:
             r = ev["response"]
-            if r.get("opcode") != 2 or len(r.get("payloadData", "")) > 1400:  # the message is small
+            if r.get("opcode") != 2 or len(r.get("payloadData", "")) > 1400:  # binary, and small
                 return
-            try:
-                msg = ForwardMsg.FromString(base64.b64decode(r["payloadData"]))
-            except Exception:  # not a whole ForwardMsg
-                return
-            if msg.WhichOneof("type") == "script_finished" and msg.script_finished == 0:  # a full run
+            if finished_status(base64.b64decode(r["payloadData"])) == 0:  # a full run
                 self.events.append((ev["timestamp"], "finished"))
 
         cdp.on("Network.webSocketFrameSent", lambda ev: self.events.append((ev["timestamp"], "sent")))
@@ -454,6 +448,23 @@ def hostile_files(folder: Path) -> list[tuple[str, str, Path]]:
     return out
 
 
+def finished_status(payload) -> int | None:
+    """Streamlit's ``script_finished`` status in a websocket frame, or None for any other frame.
+
+    0: a full run ended; 2: a run cut short (``st.rerun``); 3: a fragment's run
+    ended.  The message is small: larger frames (deltas) are not decoded.
+    """
+    if not isinstance(payload, bytes) or len(payload) >= 1024:
+        return None
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    try:
+        msg = ForwardMsg.FromString(payload)
+    except Exception:  # not a whole ForwardMsg
+        return None
+    return int(msg.script_finished) if msg.WhichOneof("type") == "script_finished" else None
+
+
 class ScriptRuns:
     """Counts the app runs a page is told have finished (Streamlit's ``script_finished`` messages).
 
@@ -462,18 +473,11 @@ class ScriptRuns:
     """
 
     def __init__(self, page):
-        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
         self.finished = 0
 
         def frame(payload) -> None:
-            if isinstance(payload, bytes) and len(payload) < 1024:  # the message is small; deltas are not
-                try:
-                    msg = ForwardMsg.FromString(payload)
-                except Exception:  # not a whole ForwardMsg
-                    return
-                if msg.WhichOneof("type") == "script_finished" and msg.script_finished != 2:  # not cut short
-                    self.finished += 1
+            if finished_status(payload) not in (None, 2):  # ended, not cut short
+                self.finished += 1
 
         page.on("websocket", lambda ws: ws.on("framereceived", frame))
 

@@ -23,7 +23,9 @@ import pytest
 from planner.text import tr
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "io"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import hostile_corpus as corpus  # noqa: E402 - the hostile-input generators (tests/ is not a package)
+from bench_app_browser import finished_status  # noqa: E402 - the benchmark's reading of Streamlit's messages
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
@@ -52,18 +54,11 @@ class _Runs:
     """
 
     def __init__(self, page):
-        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
         self.page, self.finished = page, 0
 
         def frame(payload) -> None:
-            if isinstance(payload, bytes) and len(payload) < 1024:
-                try:
-                    msg = ForwardMsg.FromString(payload)
-                except Exception:  # not a whole message
-                    return
-                if msg.WhichOneof("type") == "script_finished" and msg.script_finished != 2:  # not cut short
-                    self.finished += 1
+            if finished_status(payload) not in (None, 2):  # ended, not cut short
+                self.finished += 1
 
         page.on("websocket", lambda ws: ws.on("framereceived", frame))
 

@@ -188,15 +188,19 @@ def coord_inputs(prefix: str, lonlat_in: Callable[[str], tuple[float, float]], s
         Labels of the longitude and latitude inputs.
     """
     coord = st.selectbox(tr("app.move_coord_system", lang), COORD_SYSTEMS, key=lkey(f"{prefix}_coord"),
-                         format_func=lambda c: COORD_SYSTEM_LABELS[c][lang], help=tr("app.move_help", lang))
+                         format_func=lambda c: COORD_SYSTEM_LABELS[c][lang], help=tr("app.move_help", lang),
+                         persist_state="page")
     lon, lat = lonlat_in(coord)
     full_seed = (*seed, coord, round(lon, 7), round(lat, 7))
     lon_key, lat_key, seed_key = f"{prefix}_lon", f"{prefix}_lat", f"_{prefix}_seed"
     if ss.get(seed_key) != full_seed or lon_key not in ss or lat_key not in ss:
         ss[lon_key], ss[lat_key] = round(lon, 6), round(lat, 6)
         ss[seed_key] = full_seed
-    st.number_input(labels[0], min_value=-180.0, max_value=180.0, step=0.0001, format="%.6f", key=lon_key)
-    st.number_input(labels[1], min_value=-90.0, max_value=90.0, step=0.0001, format="%.6f", key=lat_key)
+    # drawn with their values as defaults: a newly shown input never flashes its minimum first
+    st.number_input(labels[0], min_value=-180.0, max_value=180.0, value=ss[lon_key], step=0.0001, format="%.6f",
+                    key=lon_key, persist_state="page")
+    st.number_input(labels[1], min_value=-90.0, max_value=90.0, value=ss[lat_key], step=0.0001, format="%.6f",
+                    key=lat_key, persist_state="page")
 
 
 profiles = list_profiles()
@@ -418,8 +422,8 @@ for i, card in enumerate(cards):
                   delta_color="off" if card.informative else "normal",
                   help=tr("app.target_value", lang, target=card.target)
                   + (f" · {card.units_met}" if card.units_met else ""))
-        st.caption(tr("app.existing_planned", lang, existing=card.existing, value=card.value))
-        st.caption(card.badges(lang))
+        st.caption(tr("app.existing_planned", lang, existing=card.existing, value=card.value)
+                   + "  \n" + card.badges(lang))
 moved = [c for c in changes if c.changed]
 with st.container():
     if ss["edits"]:
@@ -579,26 +583,31 @@ with col_edit:
         b1.button(tr("app.remove", lang), key="remove_btn", on_click=cb_remove)
         if row["status"] == "candidate":
             b2.button(tr("app.promote", lang), key="promote_btn", on_click=cb_promote)
-        with st.expander(tr("app.move_coords", lang)):
-            # the facility's current place, in the chosen system, until the planner types
-            coord_inputs("move", lambda c: aps.facility_lonlat(model, ss["selected"], c),
-                         (ss["selected"],), (tr("app.move_lon", lang), tr("app.move_lat", lang)))
-            st.button(tr("app.move_here", lang), key="move_coords_btn", on_click=cb_move_coords)
+        exp = st.expander(tr("app.move_coords", lang), key="exp_move", on_change="rerun")
+        if exp.open:
+            with exp:  # the facility's current place, in the chosen system, until the planner types
+                coord_inputs("move", lambda c: aps.facility_lonlat(model, ss["selected"], c),
+                             (ss["selected"],), (tr("app.move_lon", lang), tr("app.move_lat", lang)))
+                st.button(tr("app.move_here", lang), key="move_coords_btn", on_click=cb_move_coords)
     u1, u2 = st.columns(2)
     u1.button(tr("app.undo", lang), key="undo_btn", on_click=cb_undo, disabled=not ss["edits"])
     u2.button(tr("app.reset", lang), key="reset_btn", on_click=cb_reset, disabled=not ss["edits"])
-    with st.expander(tr("app.by_coords", lang)):
-        # a suggested gap site, in the chosen system, until the planner types
-        pt = aps.default_site(analysis, ftype)
-        coord_inputs("add", lambda c: aps.lonlat_as(pt.x, pt.y, c), (ftype,),
-                     (tr("app.lon", lang), tr("app.lat", lang)))
-        st.button(tr("app.add_here", lang), key="add_coords", on_click=cb_add_coords)
+    exp = st.expander(tr("app.by_coords", lang), key="exp_add", on_change="rerun")
+    if exp.open:
+        with exp:  # a suggested gap site, in the chosen system, until the planner types
+            pt = aps.default_site(analysis, ftype)
+            coord_inputs("add", lambda c: aps.lonlat_as(pt.x, pt.y, c), (ftype,),
+                         (tr("app.lon", lang), tr("app.lat", lang)))
+            st.button(tr("app.add_here", lang), key="add_coords", on_click=cb_add_coords)
     if aps.suggest_available():
-        with st.expander(tr("app.suggest", lang)):
-            st.selectbox(tr("app.ftype", lang), list(FACILITY_TYPES), key=lkey("suggest_type", "mutual_aid"),
-                         format_func=lambda t: type_label(t, lang))
-            st.number_input(tr("app.suggest_k", lang), min_value=1, max_value=50, value=3, key="suggest_k")
-            st.button(tr("app.suggest_run", lang), key="suggest_btn", on_click=cb_suggest)
+        exp = st.expander(tr("app.suggest", lang), key="exp_suggest", on_change="rerun")
+        if exp.open:
+            with exp:
+                st.selectbox(tr("app.ftype", lang), list(FACILITY_TYPES), key=lkey("suggest_type", "mutual_aid"),
+                             format_func=lambda t: type_label(t, lang), persist_state="page")
+                st.number_input(tr("app.suggest_k", lang), min_value=1, max_value=50, value=ss.get("suggest_k", 3),
+                                key="suggest_k", persist_state="page")
+                st.button(tr("app.suggest_run", lang), key="suggest_btn", on_click=cb_suggest)
     if ss["edits"]:
         st.markdown(f"**{tr('app.edits', lang)}** ({len(ss['edits'])})")
         names = aps.facility_names(base.model, model)
@@ -615,16 +624,17 @@ with col_edit:
 
 # --- tabs: table, scenarios, own data, downloads -------------------------------------------------
 
-UPLOAD_WIDGETS = ("scenario_upload", "up_b", "up_f", "up_n")
-"""Session keys of the file uploaders."""
+UPLOAD_WIDGETS = ("scenario_upload", "up_b", "up_f", "up_n")  # session keys of the file uploaders
 TAB_KEYS = ("app.tab_units", "app.tab_scenarios", "app.tab_data", "app.tab_downloads")
 tab_labels = [tr(k, lang) for k in TAB_KEYS]
 # the open tab is kept as its label: after a language switch, the same tab in the new language
 ss["main_tabs"] = aps.same_tab(ss.get("main_tabs"), TAB_KEYS, lang)
 tab_units, tab_sc, tab_data, tab_dl = st.tabs(tab_labels, key="main_tabs", on_change="rerun")
 
-# A hidden tab's tables are neither computed nor sent (the tabs rerun the app when one is opened);
-# its widgets always are, so what the planner typed or chose there is kept.
+# A hidden tab's (and a closed expander's) tables and widgets are neither computed nor sent: each
+# element drawn costs the server and every browser work on every run.  The tabs and expanders rerun
+# the app when opened; persist_state="page" keeps what the planner typed or chose in them; file
+# uploaders are always drawn, so a picked file is kept.
 with tab_units:
     gaps_only = st.checkbox(tr("app.gaps_only", lang), value=False, key="gaps_only")
     if tab_units.open is not False:
@@ -636,44 +646,47 @@ with tab_units:
                 st.write("• " + w)
 
 with tab_sc:
-    ss.setdefault("scenario_name", tr("app.default_scenario", lang))
-    st.text_input(tr("app.scenario_name", lang), key="scenario_name")
-    c1, c2 = st.columns(2)
-    c1.button(tr("app.keep_scenario", lang), key="keep_btn", on_click=cb_keep)
-    c2.download_button(tr("app.download_scenario", lang), data=aps.scenario_geojson(current_scenario()),
-                       file_name=f"{ss['scenario_name'] or 'scenario'}.geojson",
-                       mime="application/geo+json", key="dl_scenario_tab", on_click="ignore")
+    # the uploader is always drawn (a file picked there must outlive a look at another tab), and
+    # first, so it keeps its place whether the rest of the tab is drawn or not
     st.file_uploader(tr("app.load_scenario", lang) + f" (format ≤ {FORMAT_VERSION})",
                      type=["geojson", "json"], key="scenario_upload")
-    st.button(tr("app.load", lang), key="load_scenario_btn", on_click=cb_load_scenario)
-    kept = list(ss["scenarios"])
-    if kept:
-        r1, r2 = st.columns([2, 1])
-        r1.selectbox(tr("app.restore", lang), kept, key="restore_pick")
-        r2.button(tr("app.restore", lang), key="restore_btn", on_click=cb_restore)
-    st.markdown(f"**{tr('app.compare', lang)}**")
-    options = ["__baseline__", "__current__", *kept]
-    pick = st.multiselect(tr("app.compare_pick", lang), options,
-                          key=lkey("compare_pick", ["__baseline__", "__current__"]),
-                          format_func=lambda o: tr("app.baseline", lang) if o == "__baseline__"
-                          else tr("app.current", lang) if o == "__current__" else o)
-    analyses = {}
-    for o in pick if tab_sc.open is not False else ():
-        try:
-            if o == "__baseline__":
-                analyses[tr("app.baseline", lang)] = base
-            elif o == "__current__":
-                analyses[tr("app.current", lang)] = analysis
-            else:
-                d = ss["scenarios"][o]
-                prof = d.get("profile") if d.get("profile") in profiles else profile
-                sp = d.get("speed") or speed
-                b = base_analysis(ds.key, prof, sp, d.get("minutes"), ds)
-                analyses[o] = chain.analysis(f"{ds.key}|{prof}|{sp}|{d.get('minutes')}", b, d["edits"])
-        except PlannerError as exc:
-            st.warning(f"{o}: {aps.error_text(exc, lang)}")
-    if analyses:
-        st.dataframe(compare_scenarios(analyses, lang), hide_index=True, width="stretch")
+    ss.setdefault("scenario_name", tr("app.default_scenario", lang))
+    if tab_sc.open is not False:
+        st.button(tr("app.load", lang), key="load_scenario_btn", on_click=cb_load_scenario)
+        st.text_input(tr("app.scenario_name", lang), key="scenario_name", persist_state="page")
+        c1, c2 = st.columns(2)
+        c1.button(tr("app.keep_scenario", lang), key="keep_btn", on_click=cb_keep)
+        c2.download_button(tr("app.download_scenario", lang), data=aps.scenario_geojson(current_scenario()),
+                           file_name=f"{ss['scenario_name'] or 'scenario'}.geojson",
+                           mime="application/geo+json", key="dl_scenario_tab", on_click="ignore")
+        kept = list(ss["scenarios"])
+        if kept:
+            r1, r2 = st.columns([2, 1])
+            r1.selectbox(tr("app.restore", lang), kept, key="restore_pick", persist_state="page")
+            r2.button(tr("app.restore", lang), key="restore_btn", on_click=cb_restore)
+        st.markdown(f"**{tr('app.compare', lang)}**")
+        options = ["__baseline__", "__current__", *kept]
+        pick = st.multiselect(tr("app.compare_pick", lang), options,
+                              key=lkey("compare_pick", ["__baseline__", "__current__"]), persist_state="page",
+                              format_func=lambda o: tr("app.baseline", lang) if o == "__baseline__"
+                              else tr("app.current", lang) if o == "__current__" else o)
+        analyses = {}
+        for o in pick:
+            try:
+                if o == "__baseline__":
+                    analyses[tr("app.baseline", lang)] = base
+                elif o == "__current__":
+                    analyses[tr("app.current", lang)] = analysis
+                else:
+                    d = ss["scenarios"][o]
+                    prof = d.get("profile") if d.get("profile") in profiles else profile
+                    sp = d.get("speed") or speed
+                    b = base_analysis(ds.key, prof, sp, d.get("minutes"), ds)
+                    analyses[o] = chain.analysis(f"{ds.key}|{prof}|{sp}|{d.get('minutes')}", b, d["edits"])
+            except PlannerError as exc:
+                st.warning(f"{o}: {aps.error_text(exc, lang)}")
+        if analyses:
+            st.dataframe(compare_scenarios(analyses, lang), hide_index=True, width="stretch")
 
 with tab_data:
     st.caption(tr("app.data_intro", lang))
@@ -782,45 +795,49 @@ with tab_data:
         st.rerun()
 
 with tab_dl:
-    # Each button makes its file only when clicked, in a server thread outside this script run:
-    # the makers are bound here to plain values (never the session state) and cache their bytes.
-    # on_click="ignore": a download starts no rerun, so the page stays as it is.
-    stem = tr("app.demo_stem", lang) if ds.is_demo else "coverage"
-    state_key = "|".join(chain.key(base_key, ss["edits"]))
-    map_key = repr(sorted((k, v) for k, v in map_kwargs.items()  # search/context: fixed by the data
-                          if k not in ("search", "context", "labels")
-                          and (v is None or isinstance(v, (str, int, float, bool, list, tuple)))))
-    specs = {d.key: d for d in aps.table_downloads(
-        analysis, state_key=state_key, lang=lang, stem=stem,
-        scenario_json=aps.scenario_geojson(current_scenario()),
-        scenario_name=ss.get("scenario_name") or "scenario", shp_encoding=ss.get("dl_shp_enc") or "utf-8",
-        web_map=functools.partial(coverage_map, analysis, selected=None, **map_kwargs), map_key=map_key)}
+    if tab_dl.open is not False:
+        # Each button makes its file only when clicked, in a server thread outside this script run:
+        # the makers are bound here to plain values (never the session state) and cache their bytes.
+        # on_click="ignore": a download starts no rerun, so the page stays as it is.
+        stem = tr("app.demo_stem", lang) if ds.is_demo else "coverage"
+        state_key = "|".join(chain.key(base_key, ss["edits"]))
+        map_key = repr(sorted((k, v) for k, v in map_kwargs.items()  # search/context: fixed by the data
+                              if k not in ("search", "context", "labels")
+                              and (v is None or isinstance(v, (str, int, float, bool, list, tuple)))))
+        specs = {d.key: d for d in aps.table_downloads(
+            analysis, state_key=state_key, lang=lang, stem=stem,
+            scenario_json=aps.scenario_geojson(current_scenario()),
+            scenario_name=ss.get("scenario_name") or "scenario", shp_encoding=ss.get("dl_shp_enc") or "utf-8",
+            web_map=functools.partial(coverage_map, analysis, selected=None, **map_kwargs), map_key=map_key)}
 
-    def download(where, spec: aps.Download) -> None:
-        """A download button of ``spec`` in the container ``where``."""
-        where.download_button(tr(spec.label_key, lang), data=spec.make, file_name=spec.file_name,
-                              mime=spec.mime, key=spec.key, on_click="ignore")
+        def download(where, spec: aps.Download) -> None:
+            """A download button of ``spec`` in the container ``where``."""
+            where.download_button(tr(spec.label_key, lang), data=spec.make, file_name=spec.file_name,
+                                  mime=spec.mime, key=spec.key, on_click="ignore")
 
-    c1, c2, c3 = st.columns(3)
-    download(c1, specs["dl_xlsx"])
-    download(c1, specs["dl_csv"])
-    download(c2, specs["dl_gpkg"])
-    download(c2, specs["dl_scenario"])
-    download(c3, specs["dl_html"])
-    c3.radio(tr("app.dl_shp_encoding", lang), ["utf-8", "gbk"], horizontal=True, key="dl_shp_enc")
-    download(c3, specs["dl_shp"])
-    st.markdown(f"**{tr('app.dl_print', lang)}**")
-    p1, p2, p3, p4, p5 = st.columns([2, 1, 1, 1, 1])
-    types_present = sorted(analysis.model.fields) or ["day_care"]
-    print_type = p1.selectbox(tr("app.dl_print_type", lang), types_present,
-                              format_func=lambda t: type_label(t, lang), key=lkey("dl_print_type"))
-    paper = p2.selectbox(tr("app.dl_paper", lang), ["A4", "A3"], key="dl_paper")
-    orient = p3.selectbox(tr("app.dl_orientation", lang), ["landscape", "portrait"],
-                          format_func=lambda o: tr(f"app.{o}", lang), key=lkey("dl_orient"))
-    pdf, png = aps.print_downloads(analysis, state_key=state_key, lang=lang, stem=stem,
-                                   facility_type=print_type, paper=paper, orientation=orient)
-    download(p4, pdf)
-    download(p5, png)
+        c1, c2, c3 = st.columns(3)
+        download(c1, specs["dl_xlsx"])
+        download(c1, specs["dl_csv"])
+        download(c2, specs["dl_gpkg"])
+        download(c2, specs["dl_scenario"])
+        download(c3, specs["dl_html"])
+        c3.radio(tr("app.dl_shp_encoding", lang), ["utf-8", "gbk"], horizontal=True, key="dl_shp_enc",
+                 persist_state="page")
+        download(c3, specs["dl_shp"])
+        st.markdown(f"**{tr('app.dl_print', lang)}**")
+        p1, p2, p3, p4, p5 = st.columns([2, 1, 1, 1, 1])
+        types_present = sorted(analysis.model.fields) or ["day_care"]
+        print_type = p1.selectbox(tr("app.dl_print_type", lang), types_present,
+                                  format_func=lambda t: type_label(t, lang), key=lkey("dl_print_type"),
+                                  persist_state="page")
+        paper = p2.selectbox(tr("app.dl_paper", lang), ["A4", "A3"], key="dl_paper", persist_state="page")
+        orient = p3.selectbox(tr("app.dl_orientation", lang), ["landscape", "portrait"],
+                              format_func=lambda o: tr(f"app.{o}", lang), key=lkey("dl_orient"),
+                              persist_state="page")
+        pdf, png = aps.print_downloads(analysis, state_key=state_key, lang=lang, stem=stem,
+                                       facility_type=print_type, paper=paper, orientation=orient)
+        download(p4, pdf)
+        download(p5, png)
 
 
 # Streamlit's collection after every run is off (.streamlit/config.toml); a session holding an

@@ -117,6 +117,19 @@ def _run(at):
     return res
 
 
+def _open(at, *keys: str):
+    """Open the expanders ``keys`` (their content is drawn only when open) and run."""
+    for k in keys:
+        at.session_state[k] = True
+    return _run(at)
+
+
+def _tab(at, label_key: str):
+    """Open the tab ``label_key`` (a hidden tab's widgets are drawn only when it is opened) and run."""
+    at.session_state["main_tabs"] = tr(label_key, "zh")
+    return _run(at)
+
+
 @pytest.fixture
 def app():
     return _run(AppTest.from_file(APP, default_timeout=120))
@@ -134,6 +147,7 @@ def test_app_starts_on_the_demo(app):
 def test_adding_a_facility_changes_the_targets_panel(app):
     before = _metrics(app)["农村互助养老服务设施行政村覆盖率"]
     app.number_input(key="capacity").set_value(20.0)
+    _open(app, "exp_add")
     _run(app.button(key="add_coords").click())
     after = _metrics(app)["农村互助养老服务设施行政村覆盖率"]
     assert float(after.rstrip("%")) > float(before.rstrip("%"))
@@ -203,7 +217,7 @@ def test_scenario_file_loads_and_bad_one_is_refused(app, analysis):
     site = aps.default_site(a, "mutual_aid")
     sc = Scenario("乙方案", edits=(Edit.from_dict(aps.add_edit(a.model, "mutual_aid", site.x, site.y)),))
     app.file_uploader(key="scenario_upload").upload("乙方案.geojson", sc.to_json().encode(), "application/json")
-    _run(app)
+    _tab(app, "app.tab_scenarios")
     _run(app.button(key="load_scenario_btn").click())
     assert [e["facility_id"] for e in app.session_state["edits"]] == [sc.edits[0].facility_id]
     assert app.session_state["scenario_name"] == "乙方案"
@@ -352,7 +366,7 @@ def test_move_the_selected_facility_by_coordinates(app, analysis):
     from planner.io.crs import wgs84_to_gcj02
 
     app.session_state["selected"] = "DC01"
-    _run(app)
+    _open(app, "exp_move")
     # the inputs show the facility's place, in the chosen coordinate system
     wx, wy = aps.facility_lonlat(analysis.model, "DC01")
     assert app.number_input(key="move_lon").value == pytest.approx(wx, abs=1e-6)
@@ -447,6 +461,7 @@ def test_add_by_chinese_coordinates_lands_on_the_same_site(app):
     """Add-by-coordinates in GCJ-02 gives the same edit as the WGS-84 site it shows."""
     from planner.io.crs import wgs84_to_gcj02
 
+    _open(app, "exp_add")
     lon84, lat84 = float(app.session_state["add_lon"]), float(app.session_state["add_lat"])
     _run(app.selectbox(key="add_coord@zh").set_value("gcj02"))
     glon, glat = wgs84_to_gcj02(lon84, lat84)
@@ -575,16 +590,25 @@ def test_every_download_button_works_in_any_order(media):
     import json
 
     at = _run(AppTest.from_file(APP, default_timeout=120))
-    first = _downloads(at, media[-1])
+    assert not at.get("download_button")  # drawn only on the tabs that hold them, when open
+
+    def every_download() -> dict[str, bytes]:  # the scenario tab's button, then the downloads tab's
+        _tab(at, "app.tab_scenarios")
+        files = _downloads(at, media[-1])
+        _tab(at, "app.tab_downloads")
+        return {**files, **_downloads(at, media[-1])}
+
+    first = every_download()
     _check_formats(first)
     assert json.loads(first["dl_scenario"])["edits"] == []
     # pressed again in reverse order: the same files (from the cache), no "Deferred file not found"
     again = _downloads(at, media[-1])
-    assert again == first
+    assert again == {k: v for k, v in first.items() if k != "dl_scenario_tab"}
     # after an edit the new buttons give the edited scenario's files
+    _open(at, "exp_add")
     _run(at.button(key="add_coords").click())
     assert len(at.session_state["edits"]) == 1
-    after = _downloads(at, media[-1])
+    after = every_download()
     _check_formats(after)
     sc = json.loads(after["dl_scenario"])
     assert [e["facility_id"] for e in sc["edits"]] == [at.session_state["edits"][0]["facility_id"]]
@@ -619,6 +643,8 @@ def _tabs_index(at) -> int:
 def test_tabs_keep_their_place_after_saving_a_scenario_or_an_edit(app):
     """A shifted st.tabs is a new element that opens on its first tab: messages and edits must not
     move it (this is what sent the planner back to the first tab after 保存/下载 on the 方案 tab)."""
+    _open(app, "exp_add")
+    _tab(app, "app.tab_scenarios")
     where = _tabs_index(app)
     _run(app.button(key="keep_btn").click())  # a success message at the top
     assert any("已保存方案" in s.value for s in app.success)
@@ -714,6 +740,7 @@ def test_new_site_capacity_starts_at_the_types_usual_size(app, analysis):
     app.number_input(key="capacity").set_value(42.0)
     _run(app)
     assert app.number_input(key="capacity").value == 42.0  # what the planner typed stays
+    _open(app, "exp_add")
     _run(app.button(key="add_coords").click())
     assert app.session_state["edits"][-1]["capacity"] == 42.0
 
@@ -740,6 +767,7 @@ def test_edit_list_names_sites_their_village_and_what_they_add(analysis):
 def test_suggested_sites_are_named_in_the_edit_list(app):
     if not aps.suggest_available():
         pytest.skip("site suggestions not installed")
+    _open(app, "exp_suggest")
     _run(app.button(key="suggest_btn").click())
     edits = app.session_state["edits"]
     notes = app.session_state["edit_notes"]
@@ -843,10 +871,42 @@ def test_hidden_tabs_send_no_tables_but_keep_their_widgets(app):
     assert len(app.dataframe) == 2 and 0 < gaps < len(app.dataframe[0].value)  # the ticked box filtered it
 
 
+def test_closed_expanders_and_hidden_tabs_draw_no_widgets_but_keep_their_values(app):
+    """A closed expander's or hidden tab's widgets are not drawn (each costs every browser work on
+    every run); what the planner typed or chose there is there again when it is opened.  File
+    uploaders are always drawn: a picked file is kept."""
+    keys = {"add_lon", "suggest_k", "dl_paper", "dl_shp_enc", "scenario_name", "load_scenario_btn"}
+    drawn = {w.key for kind in ("number_input", "selectbox", "radio", "text_input", "button")
+             for w in app.get(kind)}
+    assert not keys & drawn and not app.get("download_button")
+    assert "scenario_upload" in {w.key for w in app.get("file_uploader")}
+    _open(app, "exp_add", "exp_suggest")
+    _run(app.number_input(key="add_lon").set_value(116.5))
+    _run(app.number_input(key="suggest_k").set_value(7))
+    _tab(app, "app.tab_downloads")
+    _run(app.selectbox(key="dl_paper").set_value("A3"))
+    _run(app.radio(key="dl_shp_enc").set_value("gbk"))
+    app.session_state["exp_add"] = app.session_state["exp_suggest"] = False
+    _tab(app, "app.tab_scenarios")
+    _run(app.text_input(key="scenario_name").set_value("乙方案"))
+    assert [b.key for b in app.get("download_button")] == ["dl_scenario_tab"]
+    _tab(app, "app.tab_units")  # everything closed again, for a few runs
+    _run(app)
+    assert not app.get("download_button") and not {"add_lon", "suggest_k"} & {w.key for w in app.get("number_input")}
+    _open(app, "exp_add", "exp_suggest")
+    assert app.number_input(key="add_lon").value == 116.5 and app.number_input(key="suggest_k").value == 7
+    _tab(app, "app.tab_downloads")
+    assert app.selectbox(key="dl_paper").value == "A3" and app.radio(key="dl_shp_enc").value == "gbk"
+    _tab(app, "app.tab_scenarios")
+    assert app.text_input(key="scenario_name").value == "乙方案"
+    assert not app.warning and not app.error
+
+
 def test_a_rerun_that_changes_nothing_on_the_map_draws_no_layers(app):
     """Panning, a checkbox or a tab rerun the app: the map's layers are neither built nor rendered
     again (the same objects and script); an edit draws them anew."""
     layers, rendered = app.session_state["_map_layers"], app.session_state["_layers_js"]["rendered"]
+    _open(app, "exp_add")
     _run(app.checkbox(key="gaps_only").check())
     _run(app)
     assert app.session_state["_map_layers"] is layers
@@ -1036,3 +1096,17 @@ def test_layers_render_to_the_same_scripts_while_branca_defers_its_templates(ana
     assert deferred._template.render(this=deferred) == "42 <b>Element</b>"
     assert type(seen["t"]).__name__ == "Template" and seen["t"].render() == "1"
     assert type(be.Element("{{ 2 }}")._template).__name__ == "Template"  # outside the block: as branca
+
+
+def test_the_app_script_has_no_stray_text_for_streamlit_magic():
+    """Streamlit's magic writes a string standing alone on a line onto the page (a docstring after a
+    constant once showed "Session keys of the file uploaders." under the map); only docstrings."""
+    import ast
+
+    tree = ast.parse(Path(APP).read_text(encoding="utf-8"))
+    docstrings = {id(body[0]) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef))
+                  for body in [node.body] if body}
+    stray = [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)
+             and isinstance(n.value.value, str) and id(n) not in docstrings]
+    assert not stray, f"app.py lines {stray}: a bare string is shown on the page"

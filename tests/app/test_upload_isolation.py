@@ -156,6 +156,8 @@ def test_two_app_sessions_do_not_share_uploads():
     folder_a, folder_b = a.session_state["_uploads"].path, b.session_state["_uploads"].path
     assert folder_a != folder_b and not any(folder_b.rglob("*"))
     before = {m.label: m.value for m in b.metric}
+    b.session_state["exp_add"] = True  # the add-by-coordinates expander, open
+    run(b)
     run(b.button(key="add_coords").click())
     assert not b.error and {m.label: m.value for m in b.metric} != before
     assert a.session_state["edits"] == [] and len(b.session_state["edits"]) == 1

@@ -299,10 +299,7 @@ def cb_move_coords() -> None:
         return
     try:
         edit = aps.move_edit(model, fid, float(ss["move_lon"]), float(ss["move_lat"]),
-                             ss.get(lkey("move_coord")) or "wgs84")
-        if not aps.in_study_area(model, edit["lon"], edit["lat"]):
-            ss["flash"] = [("error", tr("app.outside_area", lg, lon=edit["lon"], lat=edit["lat"]))]
-            return
+                             ss.get(lkey("move_coord")) or "wgs84")  # refused outside the study area
     except PlannerError as exc:
         ss["flash"] = [("error", tr("app.edit_failed", lg, msg=aps.error_text(exc, ss["lang"])))]
         return

@@ -82,3 +82,16 @@ def test_bench_polygons_methods_agree(capsys, monkeypatch):
     assert "ratio plain / project" in out
     frac = float(out.rsplit("symmetric difference ", 1)[1].split()[0])
     assert frac < 1e-3
+
+
+def test_bench_app_protocol_clients_edit_the_demo(capsys, monkeypatch):
+    """The protocol clients (planners whose browsers are elsewhere) add a site per click, as a
+    browser's click does: the new site's id comes back in the app's answer; a click outside the
+    county adds nothing, and the benchmark says so."""
+    bench = _module("bench_app_protocol")
+    assert bench.main(["--users", "2", "--clicks", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "edits that did not take: 0" in out and "click -> figures: median" in out
+    monkeypatch.setattr(bench, "village_points", lambda root, n: [(100.0, 20.0 + i) for i in range(n)])
+    assert bench.main(["--users", "1", "--clicks", "2"]) == 1
+    assert "edits that did not take: 2" in capsys.readouterr().out

@@ -17,7 +17,7 @@ import shapely
 from planner._errors import InputError
 from planner._util import reproject
 from planner.analysis.scenario import Edit, Scenario
-from planner.app.coords import lonlat_in
+from planner.app.coords import in_study_area, lonlat_in
 from planner.app.state import next_facility_id
 from planner.schema import FACILITY_STATUSES, FACILITY_TYPES
 from planner.text import kind_label, status_label, tr, type_label
@@ -33,6 +33,17 @@ __all__ = ["add_edit", "click_edit", "click_key", "default_site", "edit_label", 
 def edits_from_dicts(edits: Sequence[Mapping]) -> tuple[Edit, ...]:
     """Validated edits from the plain dicts kept in the session."""
     return tuple(Edit.from_dict(e, i) for i, e in enumerate(edits))
+
+
+def _inside(model: Model, lon: float, lat: float) -> None:
+    """Refuse a new place for a facility outside the study area.
+
+    A click on a map panned away, or coordinates typed in the wrong system,
+    would otherwise add a site that serves nothing yet counts in every target.
+    """
+    if not in_study_area(model, lon, lat):
+        raise InputError(f"({lon:.6f}, {lat:.6f}) is outside the study area", code="site_outside_area",
+                         params={"lon": float(lon), "lat": float(lat)})
 
 
 def add_edit(model: Model, facility_type: str, lon: float, lat: float, *, edits: Sequence[Mapping] = (),
@@ -65,11 +76,14 @@ def add_edit(model: Model, facility_type: str, lon: float, lat: float, *, edits:
     Raises
     ------
     InputError
-        Unknown facility type, or coordinates that are not a longitude/latitude.
+        Unknown facility type, coordinates that are not a longitude/latitude, or
+        a place outside the study area (``site_outside_area``; 2 km around the
+        units' bounds count as inside).
     """
     if facility_type not in FACILITY_TYPES:
         raise InputError(f"unknown facility type {facility_type!r}")
     lon, lat = lonlat_in(lon, lat, coord_system)
+    _inside(model, lon, lat)
     fid = next_facility_id(model, facility_type, edits)
     cap = None if capacity is None or not np.isfinite(capacity) or capacity <= 0 else float(capacity)
     # the default name is data (kept in the scenario file), always in Chinese
@@ -96,13 +110,15 @@ def move_edit(model: Model, facility_id: str, lon: float, lat: float, coord_syst
     Raises
     ------
     InputError
-        Unknown facility, or coordinates that are not a longitude/latitude.
+        Unknown facility, coordinates that are not a longitude/latitude, or a
+        place outside the study area (``site_outside_area``).
     CRSError
         Unknown coordinate system.
     """
     if str(facility_id) not in set(model.facilities["facility_id"].astype(str)):
         raise InputError(f"there is no facility {facility_id!r}", hint="select a facility on the map first")
     x, y = lonlat_in(lon, lat, coord_system)
+    _inside(model, x, y)
     return Edit("move", str(facility_id), lon=round(float(x), 7), lat=round(float(y), 7)).to_dict()
 
 
@@ -132,7 +148,7 @@ def click_edit(mode: str, lon: float, lat: float, *, model: Model, facility_type
     if mode == "move" and selected:
         if selected not in set(model.facilities["facility_id"].astype(str)):
             return None
-        return Edit("move", selected, lon=round(float(lon), 7), lat=round(float(lat), 7)).to_dict()
+        return move_edit(model, selected, lon, lat)
     return None
 
 

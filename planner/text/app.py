@@ -164,9 +164,6 @@ WORDS: dict[str, tuple[str, str]] = {
                   "to WGS-84."),
     "app.moved_msg": ("已将{name}移动到 {lon:.6f}, {lat:.6f} (WGS-84)。",
                   "Moved {name} to {lon:.6f}, {lat:.6f} (WGS-84)."),
-    "app.outside_area": ("坐标 {lon:.6f}, {lat:.6f} (WGS-84) 不在研究区域内，请检查坐标系和经纬度。",
-                     "{lon:.6f}, {lat:.6f} (WGS-84) is outside the study area: check the coordinate "
-                     "system and the numbers."),
     "app.lang_self": ("简体中文", "English"),
     "app.longitude": ("经度", "longitude"),
     "app.latitude": ("纬度", "latitude"),

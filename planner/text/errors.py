@@ -349,6 +349,11 @@ VALIDATE: dict[str, tuple[str, str]] = {
                     "Population in the overlap is counted twice"),
     "fix.overlap": ("在QGIS中清理边界(矢量 > 几何工具 > 检查有效性 / 拓扑检查器)",
                     "clean the boundaries in QGIS (Vector > Geometry Tools > Check Validity / Topology Checker)"),
+    "err.site_outside_area": ("坐标 {lon:.6f}, {lat:.6f} (WGS-84) 不在研究区域内",
+                              "{lon:.6f}, {lat:.6f} (WGS-84) is outside the study area"),
+    "fix.site_outside_area": ("新设施须在研究区内(各社区/行政村外2公里以内)：请检查坐标系和经纬度，或在地图上点击县内位置",
+                              "a facility must be placed within the study area (2 km around its communities and "
+                              "villages): check the coordinate system and the numbers, or click inside the county"),
     "err.outside_area": ("第 {listed} 行：{n}个设施位于研究区(所有社区/行政村)之外(最远{farthest:,.0f}米)；"
                          "它们仍为步行可达的单元服务",
                          "rows {listed}: {n} facilities lie outside the study area (up to {farthest:,.0f} m beyond "

@@ -358,6 +358,16 @@ def test_move_edit_converts_chinese_coordinates(analysis):
         aps.move_edit(model, "NO-SUCH", lon, lat)
     with pytest.raises(CRSError):
         aps.move_edit(model, "DC01", lon, lat, "utm")
+    # a new place outside the study area is refused, however it is given: moved, added, clicked
+    for make in (lambda: aps.move_edit(model, "DC01", 100.0, 29.3),
+                 lambda: aps.add_edit(model, "mutual_aid", 100.0, 29.3),
+                 lambda: aps.click_edit("add", 100.0, 29.3, model=model, facility_type="day_care", edits=[]),
+                 lambda: aps.click_edit("move", 100.0, 29.3, model=model, facility_type="day_care", edits=[],
+                                        selected="DC01")):
+        with pytest.raises(InputError) as err:
+            make()
+        assert err.value.code == "site_outside_area" and "不在研究区域内" in err.value.display("zh")
+    assert aps.add_edit(model, "mutual_aid", wx, wy)["op"] == "add"  # inside: as before
 
 
 def test_move_the_selected_facility_by_coordinates(app, analysis):
@@ -429,7 +439,7 @@ def test_every_interface_text_has_chinese_and_english():
                 assert not cjk.search(en), key
                 assert cjk.search(zh) or zh == en, key
     for key in ("app.colour_places", "app.places_summary", "app.fit_county", "app.move_coords", "app.move_here",
-                "app.outside_area", "app.moved_msg"):
+                "app.moved_msg"):
         assert tr(key, "zh", type="x", places=1, pop60=2, rate=3, minutes=4, lon=1, lat=2, name="n") \
             != tr(key, "en", type="x", places=1, pop60=2, rate=3, minutes=4, lon=1, lat=2, name="n")
 

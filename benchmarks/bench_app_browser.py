@@ -14,6 +14,7 @@ medians:
 
     python benchmarks/make_county.py --nodes 100000 --out /tmp/county100k
     python benchmarks/bench_app_browser.py --case demo --clicks 5
+    python benchmarks/bench_app_browser.py --case demo --clicks 8 --cpu
     python benchmarks/bench_app_browser.py --case county --dir /tmp/county100k --clicks 5
 
 ``--users 6`` opens six browsers at once, each editing its own session on one
@@ -247,13 +248,47 @@ probes reading the page's text would take a share of the CPU they measure; the f
 late by up to this much (half of it on average)."""
 
 
-def run(url: str, clicks: int, start_together=None, nice: int = 0) -> dict:
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used, from ``/proc`` (Linux)."""
+    f = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def descendants_cpu_seconds(pid: int, name_part: str = "chrom") -> float:
+    """CPU time used by the living descendants of ``pid`` whose name contains ``name_part``."""
+    parent: dict[int, int] = {}
+    names: dict[int, str] = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                text = (d / "stat").read_text()
+            except OSError:  # gone meanwhile
+                continue
+            names[int(d.name)] = text[text.index("(") + 1:text.rindex(")")]
+            parent[int(d.name)] = int(text.rsplit(")", 1)[1].split()[1])
+    total = 0.0
+    for p in parent:
+        q = p
+        while q in parent and q not in (pid, 0, 1):
+            q = parent[q]
+        if q == pid and p != pid and name_part in names[p]:
+            try:
+                total += cpu_seconds(p)
+            except OSError:
+                pass
+    return total
+
+
+def run(url: str, clicks: int, start_together=None, nice: int = 0, server_pid: int | None = None) -> dict:
     """One browser: load the app, then ``clicks`` edits in add mode, each once the last is done.
 
     ``start_together`` (a barrier shared by several browsers) makes them all
     start editing once every one has loaded: the edits then meet other edits,
     not other sessions' first load.  ``nice`` lowers the priority of this
-    process and so of its browser (they inherit it).
+    process and so of its browser (they inherit it).  With ``server_pid``,
+    ``clicks`` more edits take each edit's CPU time, the server's and all
+    Chromium processes', over 3 s from the click in which nothing probes the
+    page (the benchmark's own probes would count).
     """
     from playwright.sync_api import sync_playwright
 
@@ -261,7 +296,7 @@ def run(url: str, clicks: int, start_together=None, nice: int = 0) -> dict:
         os.nice(nice)
 
     res: dict = {"click_figures": [], "click_map": [], "click_idle": [], "click_bytes": [], "click_server": [],
-                 "click_answer": []}
+                 "click_answer": [], "cpu_server": [], "cpu_browser": []}
     received = [0]
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
@@ -318,6 +353,19 @@ def run(url: str, clicks: int, start_together=None, nice: int = 0) -> dict:
                 r"() => (document.body.innerText.match(/(?:更新用时|updated in)\s*([\d.]+)/) || [])[1] || null")
             if said:
                 res["click_server"].append(float(said))
+        for k in range(clicks, 2 * clicks) if server_pid else ():  # CPU only: nothing probes the page
+            frame = map_frame(page)
+            spot = frame.evaluate(FREE_SPOT, k)
+            box = frame.locator(".leaflet-container").bounding_box()
+            cpu0 = (cpu_seconds(server_pid), descendants_cpu_seconds(os.getpid()))
+            page.mouse.click(box["x"] + spot[0], box["y"] + spot[1])
+            page.wait_for_timeout(3000)  # the whole answer, drawn (an edit takes under 1 s alone)
+            res["cpu_server"].append(cpu_seconds(server_pid) - cpu0[0])
+            res["cpu_browser"].append(descendants_cpu_seconds(os.getpid()) - cpu0[1])
+            page.wait_for_function(  # and it was an edit
+                "(k) => document.body.textContent.includes('NEW-MUTU-' + String(k).padStart(3, '0'))",
+                arg=k + 1, timeout=TIMEOUT_MS, polling=POLL_MS)
+            wait_idle(page)
         browser.close()
     return res
 
@@ -573,8 +621,7 @@ class ServerWatch(threading.Thread):
         return float("nan")
 
     def _cpu(self) -> float:
-        f = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+        return cpu_seconds(self.pid)
 
     def start_phase(self, name: str) -> None:
         if self.phase:
@@ -718,9 +765,14 @@ def main() -> None:
     ap.add_argument("--clicks", type=int, default=5)
     ap.add_argument("--root", type=Path, default=ROOT, help="project tree to run (default this one)")
     ap.add_argument("--users", type=int, default=1, help="browsers editing at once, one session each")
+    ap.add_argument("--url", help="an app already running elsewhere (e.g. http://SERVER:8501, the demo): the "
+                                  "browsers here, the server on its own machine")
     ap.add_argument("--nice", type=int, default=0, metavar="N",
                     help="run the browsers at this niceness (19: they stand in for planners' own computers "
                          "and leave the server's CPU to the server)")
+    ap.add_argument("--cpu", action="store_true",
+                    help="(one browser) as many edits again, each taking its CPU time: the server's and all "
+                         "Chromium processes'")
     ap.add_argument("--controls", type=int, default=0, metavar="N",
                     help="also time language, profile, speed and undo N times each (action -> idle)")
     ap.add_argument("--hostile", action="store_true",
@@ -745,7 +797,9 @@ def main() -> None:
         timed = tmp / "timed_app.py"
         timed.write_text(textwrap.dedent(TIMER.format(script=str(script), log=str(answers_log))), encoding="utf-8")
         script = timed
-    proc, url = start(script, tmp / "streamlit.log", root)
+    if args.url and (args.hostile or args.cpu or args.case != "demo"):
+        raise SystemExit("--url runs the demo's click and --users measures only (the server is not ours)")
+    proc, url = (None, args.url.rstrip("/")) if args.url else start(script, tmp / "streamlit.log", root)
     try:
         if args.users > 1:
             from concurrent.futures import ProcessPoolExecutor
@@ -762,11 +816,12 @@ def main() -> None:
             r = run_hostile(url, proc.pid, args.clicks, tmp / "hostile", args.attackers, args.only)
             report_hostile(r, (tmp / "streamlit.log").read_text(errors="replace"))
             return
-        r = run(url, args.clicks, nice=args.nice)
+        r = run(url, args.clicks, nice=args.nice, server_pid=proc.pid if args.cpu else None)
         controls = run_controls(url, args.controls) if args.controls else {}
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=20)
         shutil.rmtree(tmp, ignore_errors=True)
     med = statistics.median
     print(f"case: {args.case}{' (' + args.dir + ')' if args.dir else ''}; code: {root}")
@@ -783,6 +838,9 @@ def main() -> None:
         print(f"  the app's own figure (edit -> figures, server): median {med(r['click_server']):.2f} s")
     print(f"  received per edit:      median {med(r['click_bytes']) / 1e6:.2f} MB "
           f"(max {max(r['click_bytes']) / 1e6:.2f} MB)")
+    if r["cpu_server"]:
+        print(f"  CPU per edit: server {med(r['cpu_server']):.3f} s, Chromium (all processes) "
+              f"{med(r['cpu_browser']):.3f} s (medians)")
     for name, xs in controls.items():
         print(f"  {name + ' -> idle:':22s}  median {med(xs):.2f} s  (all {', '.join(f'{x:.2f}' for x in xs)})")
 

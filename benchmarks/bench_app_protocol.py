@@ -219,18 +219,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pause", type=float, default=0.0, help="seconds each looks at an answer (±50 %%)")
     ap.add_argument("--root", type=Path, default=ROOT, help="the project copy to serve")
     args = ap.parse_args(argv)
-    import psutil
-
     points = village_points(args.root, args.users * args.clicks)
     tmp = Path(tempfile.mkdtemp(prefix="bench-protocol-"))
     proc, url = browser_bench.start(args.root / "app.py", tmp / "streamlit.log", args.root)
     try:
-        server = psutil.Process(proc.pid)
         edits_from: list[tuple[float, float]] = []
         runs = asyncio.run(run_all(url, args.users, args.clicks, points, args.pause, on_start=lambda: (
-            edits_from.append((time.perf_counter(), sum(server.cpu_times()[:2]))))))
+            edits_from.append((time.perf_counter(), browser_bench.cpu_seconds(proc.pid))))))
         wall = time.perf_counter() - edits_from[0][0]
-        cpu = sum(server.cpu_times()[:2]) - edits_from[0][1]
+        cpu = browser_bench.cpu_seconds(proc.pid) - edits_from[0][1]
     finally:
         proc.terminate()
         proc.wait()

@@ -160,9 +160,17 @@ def apply_edit(model: Model, edit: Edit, index: int | None = None) -> Model:
     Raises
     ------
     InputError
-        The edit refers to a facility the model does not have (message names
-        the edit).
+        The edit refers to a facility the model does not have, or places one
+        outside the study area (``edit_outside_area``); the message names the
+        edit.
     """
+    where = f"edit {index + 1} " if index is not None else "edit "
+    if (edit.op in ("add", "move") and edit.lon is not None and edit.lat is not None
+            and not model.in_study_area(float(edit.lon), float(edit.lat))):
+        raise InputError(f"{where}({edit.op} {edit.facility_id}): ({edit.lon}, {edit.lat}) is outside the study area",
+                         code="edit_outside_area",
+                         params={"n": "" if index is None else index + 1, "id": edit.facility_id,
+                                 "lon": float(edit.lon), "lat": float(edit.lat)})
     try:
         if edit.op in ("add", "move") and (edit.lon is None or edit.lat is None):
             # Edit.from_dict checks this; hand-made edits may not
@@ -178,7 +186,6 @@ def apply_edit(model: Model, edit: Edit, index: int | None = None) -> Model:
             return model.remove_facility(edit.facility_id)
         return model.with_status(edit.facility_id, str(edit.status))
     except PlannerError as exc:
-        where = f"edit {index + 1} " if index is not None else "edit "
         raise InputError(f"{where}({edit.op} {edit.facility_id}): {exc.message}",
                          hint=exc.hint or "the scenario was probably made for other facility data") from exc
 

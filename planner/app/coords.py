@@ -62,10 +62,7 @@ def in_study_area(model: Model, lon: float, lat: float, *, margin_m: float = 200
     margin_m : float, default 2000
         Metres around the units' bounding box still counted as inside.
     """
-    x, y = model.network.project(np.array([float(lon)]), np.array([float(lat)]))
-    x0, y0, x1, y1 = model.units.total_bounds  # the model works in the network's metric CRS
-    px, py = float(np.ravel(x)[0]), float(np.ravel(y)[0])
-    return bool(x0 - margin_m <= px <= x1 + margin_m and y0 - margin_m <= py <= y1 + margin_m)
+    return model.in_study_area(lon, lat, margin_m=margin_m)
 
 
 def facility_lonlat(model: Model, facility_id: str, coord_system: str = "wgs84") -> tuple[float, float]:

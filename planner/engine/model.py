@@ -153,6 +153,24 @@ class Model:
         return np.bincount(unit, minlength=len(self.units))
 
     # -- edits ----------------------------------------------------------------
+    def in_study_area(self, lon: float, lat: float, *, margin_m: float = 2000.0) -> bool:
+        """Whether a WGS-84 point lies within ``margin_m`` of the units' bounding box.
+
+        A new facility's place must pass (:func:`planner.analysis.scenario.apply_edit`):
+        one outside serves nothing yet counts in every target.
+
+        Parameters
+        ----------
+        lon, lat : float
+            The point (WGS-84).
+        margin_m : float, default 2000
+            Metres around the units' bounding box still counted as inside.
+        """
+        x, y = self.network.project(np.array([float(lon)]), np.array([float(lat)]))
+        x0, y0, x1, y1 = self.units.total_bounds  # the model works in the network's metric CRS
+        px, py = float(np.ravel(x)[0]), float(np.ravel(y)[0])
+        return bool(x0 - margin_m <= px <= x1 + margin_m and y0 - margin_m <= py <= y1 + margin_m)
+
     def add_facility(self, facility_type: str, x: float, y: float, *, name: str | None = None,
                      capacity: float = np.nan, status: str = "planned",
                      facility_id: str | None = None, lonlat: bool = True) -> Model:

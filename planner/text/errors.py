@@ -351,6 +351,11 @@ VALIDATE: dict[str, tuple[str, str]] = {
                     "clean the boundaries in QGIS (Vector > Geometry Tools > Check Validity / Topology Checker)"),
     "err.site_outside_area": ("坐标 {lon:.6f}, {lat:.6f} (WGS-84) 不在研究区域内",
                               "{lon:.6f}, {lat:.6f} (WGS-84) is outside the study area"),
+    "err.edit_outside_area": ("方案第{n}项修改({id})：坐标 {lon:.6f}, {lat:.6f} (WGS-84) 不在研究区域内",
+                              "scenario edit {n} ({id}): {lon:.6f}, {lat:.6f} (WGS-84) is outside the study area"),
+    "fix.edit_outside_area": ("该方案可能是为其他县或其他坐标系制作的：核对方案文件中的经纬度(WGS-84)，或删除该项修改",
+                              "the scenario was probably made for another county or coordinate system: check the "
+                              "edit's longitude/latitude (WGS-84) in the scenario file, or delete the edit"),
     "fix.site_outside_area": ("新设施须在研究区内(各社区/行政村外2公里以内)：请检查坐标系和经纬度，或在地图上点击县内位置",
                               "a facility must be placed within the study area (2 km around its communities and "
                               "villages): check the coordinate system and the numbers, or click inside the county"),

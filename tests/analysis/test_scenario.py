@@ -110,6 +110,14 @@ def test_move_remove_status_and_undo(demo):
     assert len(Scenario().undo().edits) == 0
     with pytest.raises(InputError, match=r"edit 1 \(remove NOPE\)"):
         apply_edits(m0, [Edit("remove", "NOPE")])
+    # a scenario placing a site outside the study area (another county, swapped or shifted
+    # coordinates) is refused, naming the edit, not drawn 2,000 km away with a warning
+    for far in (Edit("add", "N2", type="day_care", lon=100.0, lat=20.0), Edit("move", ex, lon=lat, lat=lon)):
+        with pytest.raises(InputError) as err:
+            apply_edits(m0, [Edit("add", "N1", type="day_care", lon=lon, lat=lat), far])
+        assert err.value.code == "edit_outside_area" and err.value.params["n"] == 2
+        assert f"方案第2项修改({far.facility_id})" in err.value.display("zh") and "不在研究区域内" in err.value.display("zh")
+        assert f"scenario edit 2 ({far.facility_id})" in err.value.display("en")
 
 
 def test_scenario_file_round_trip_is_geojson(demo, tmp_path):

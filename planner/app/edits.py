@@ -17,7 +17,7 @@ import shapely
 from planner._errors import InputError
 from planner._util import reproject
 from planner.analysis.scenario import Edit, Scenario
-from planner.app.coords import in_study_area, lonlat_in
+from planner.app.coords import lonlat_in
 from planner.app.state import next_facility_id
 from planner.schema import FACILITY_STATUSES, FACILITY_TYPES
 from planner.text import kind_label, status_label, tr, type_label
@@ -41,7 +41,7 @@ def _inside(model: Model, lon: float, lat: float) -> None:
     A click on a map panned away, or coordinates typed in the wrong system,
     would otherwise add a site that serves nothing yet counts in every target.
     """
-    if not in_study_area(model, lon, lat):
+    if not model.in_study_area(lon, lat):
         raise InputError(f"({lon:.6f}, {lat:.6f}) is outside the study area", code="site_outside_area",
                          params={"lon": float(lon), "lat": float(lat)})
 

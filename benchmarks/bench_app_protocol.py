@@ -79,53 +79,55 @@ def _context(url: str):
     return ctx
 
 
-async def _finished(ws, seen: list[bytes], status: int | None = 0):
-    """Read frames into ``seen`` until a run ends (``status``: 0 a full run; None any run)."""
+def _delta(frame: bytes):
+    """The delta of a frame that adds an element (``.new_element``, ``.fragment_id``), or None."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    msg = ForwardMsg.FromString(frame)
+    if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element":
+        return msg.delta
+    return None
+
+
+def _kind(frame: bytes) -> str | None:
+    """The kind of element a frame adds ('metric', 'alert'...), or None."""
+    d = _delta(frame)
+    return None if d is None else d.new_element.WhichOneof("type")
+
+
+async def _answer(ws, t0: float, stop: tuple[int, ...]) -> tuple[list[bytes], float | None, int]:
+    """The server's frames until a run ends with a status in ``stop`` (0: a full run; 3: a
+    fragment's own run), the seconds from ``t0`` to its first ``st.metric`` (None: none), and
+    the status."""
+    frames: list[bytes] = []
+    figures = None
     while True:
         frame = await ws.read_message()
         if frame is None:
             raise SystemExit("the server closed the connection")
-        seen.append(frame)
-        s = browser_bench.finished_status(frame)
-        if s is not None and (status is None or s == status):
-            return s
+        frames.append(frame)
+        if figures is None and _kind(frame) == "metric":
+            figures = time.perf_counter() - t0
+        status = browser_bench.finished_status(frame)
+        if status in stop:
+            return frames, figures, status
 
 
 def _map_ids(frames: list[bytes]) -> tuple[str, str]:
     """The map component's widget id and its fragment's id, from a run's deltas."""
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
     for frame in frames:
-        msg = ForwardMsg.FromString(frame)
-        if msg.WhichOneof("type") != "delta" or msg.delta.WhichOneof("type") != "new_element":
-            continue
-        el = msg.delta.new_element
-        if el.WhichOneof("type") == "component_instance":
-            return el.component_instance.id, msg.delta.fragment_id
+        d = _delta(frame)
+        if d is not None and d.new_element.WhichOneof("type") == "component_instance":
+            return d.new_element.component_instance.id, d.fragment_id
     raise SystemExit("no map component in the app's first run")
 
 
-def _is_error(frame: bytes) -> bool:
+def _refused(frame: bytes) -> bool:
     """Whether a frame is an ``st.error`` (the app refused the edit; its text may name the site)."""
     from streamlit.proto.Alert_pb2 import Alert
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-    if len(frame) > 65536:
-        return False
-    msg = ForwardMsg.FromString(frame)
-    return (msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element"
-            and msg.delta.new_element.WhichOneof("type") == "alert"
-            and msg.delta.new_element.alert.format == Alert.ERROR)
-
-
-def _has_metric(frame: bytes) -> bool:
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-    if b"metric" not in frame and len(frame) > 4096:  # cheap first look; metrics are small
-        return False
-    msg = ForwardMsg.FromString(frame)
-    return (msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element"
-            and msg.delta.new_element.WhichOneof("type") == "metric")
+    d = _delta(frame)
+    return d is not None and d.new_element.WhichOneof("type") == "alert" and d.new_element.alert.format == Alert.ERROR
 
 
 async def planner(url: str, clicks: int, points: list[tuple[float, float]], start: asyncio.Barrier,
@@ -143,8 +145,7 @@ async def planner(url: str, clicks: int, points: list[tuple[float, float]], star
         first.rerun_script.context_info.CopyFrom(_context(url))
         t0 = time.perf_counter()
         await ws.write_message(first.SerializeToString(), binary=True)
-        frames: list[bytes] = []
-        await _finished(ws, frames)
+        frames, _, _ = await _answer(ws, t0, (0,))
         out.load = time.perf_counter() - t0
         page_hash = ""
         for frame in frames:
@@ -163,25 +164,16 @@ async def planner(url: str, clicks: int, points: list[tuple[float, float]], star
             w.json_value = json.dumps({"last_clicked": {"lat": lat, "lng": lon}, "last_object_clicked": None,
                                        "last_object_clicked_tooltip": None, "zoom": 11.75,
                                        "center": {"lat": 29.3, "lng": 117.24}})
-            seen: list[bytes] = []
             t0 = time.perf_counter()
             await ws.write_message(click.SerializeToString(), binary=True)
-            figures = status = None
-            while True:  # the fragment's run (cut short by the edit), then the full run
-                frame = await ws.read_message()
-                if frame is None:
-                    raise SystemExit("the server closed the connection")
-                seen.append(frame)
-                if figures is None and _has_metric(frame):
-                    figures = time.perf_counter() - t0
-                status = browser_bench.finished_status(frame)
-                if status in (0, 3):  # the full run; or the fragment's own end: a click the app
-                    break  # refused (its message may name the site's id), no edit, no full run
+            # the fragment's run (cut short by the edit), then the full run; or only the fragment's
+            # run: a click the app refused (its message may name the site's id), no edit
+            seen, figures, status = await _answer(ws, t0, (0, 3))
             out.answer.append(time.perf_counter() - t0)
             out.received.append(sum(len(f) for f in seen))
             out.figures.append(figures if figures is not None else float("nan"))
             if (status != 0 or not any(f"NEW-MUTU-{k + 1:03d}".encode() in f for f in seen)
-                    or any(_is_error(f) for f in seen)):
+                    or any(_refused(f) for f in seen)):
                 out.missing.append(k + 1)
             if pause:
                 await asyncio.sleep(pause * rng.uniform(0.5, 1.5))

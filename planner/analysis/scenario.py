@@ -165,9 +165,10 @@ def apply_edit(model: Model, edit: Edit, index: int | None = None) -> Model:
         edit.
     """
     where = f"edit {index + 1} " if index is not None else "edit "
+    what = f"{where}({edit.op} {edit.facility_id})"
     if (edit.op in ("add", "move") and edit.lon is not None and edit.lat is not None
             and not model.in_study_area(float(edit.lon), float(edit.lat))):
-        raise InputError(f"{where}({edit.op} {edit.facility_id}): ({edit.lon}, {edit.lat}) is outside the study area",
+        raise InputError(f"{what}: ({edit.lon}, {edit.lat}) is outside the study area",
                          code="edit_outside_area",
                          params={"n": "" if index is None else index + 1, "id": edit.facility_id,
                                  "lon": float(edit.lon), "lat": float(edit.lat)})
@@ -186,7 +187,7 @@ def apply_edit(model: Model, edit: Edit, index: int | None = None) -> Model:
             return model.remove_facility(edit.facility_id)
         return model.with_status(edit.facility_id, str(edit.status))
     except PlannerError as exc:
-        raise InputError(f"{where}({edit.op} {edit.facility_id}): {exc.message}",
+        raise InputError(f"{what}: {exc.message}",
                          hint=exc.hint or "the scenario was probably made for other facility data") from exc
 
 

@@ -270,8 +270,10 @@ if ss["selected"] not in ids:
 
 def current_scenario() -> Scenario:
     """The session's work as a scenario (name, edits, settings, inputs)."""
-    return aps.scenario_of(ss.get("scenario_name") or tr("app.default_scenario", lang), ss["edits"],
+    made = aps.scenario_of(ss.get("scenario_name") or tr("app.default_scenario", lang), ss["edits"],
                            profile=profile, speed=speed, minutes=minutes, inputs=ds.inputs)
+    scenario, ss["scenario_stamp"] = aps.scenario_dated(made, ss.get("scenario_stamp"))
+    return scenario
 
 
 # --- callbacks (run before the script, so the panel updates in the same run) ---------------------

@@ -33,6 +33,7 @@ from planner.app.edits import (
     gain_text,
     is_new_click,
     move_edit,
+    scenario_dated,
     scenario_of,
 )
 from planner.app.state import (
@@ -125,6 +126,7 @@ __all__ = [
     "read_user_data",
     "same_tab",
     "save_upload",
+    "scenario_dated",
     "scenario_geojson",
     "scenario_of",
     "settings_profile",

@@ -7,7 +7,9 @@ edit list, and turn the session's work into a :class:`~planner.analysis.scenario
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
@@ -27,7 +29,7 @@ if TYPE_CHECKING:
     from planner.engine import Model
 
 __all__ = ["add_edit", "click_edit", "click_key", "default_site", "edit_label", "edits_from_dicts",
-           "facility_names", "gain_text", "is_new_click", "move_edit", "scenario_of"]
+           "facility_names", "gain_text", "is_new_click", "move_edit", "scenario_of", "scenario_dated"]
 
 
 def edits_from_dicts(edits: Sequence[Mapping]) -> tuple[Edit, ...]:
@@ -255,6 +257,31 @@ def scenario_of(name: str, edits: Sequence[Mapping], *, profile: str, speed: flo
     """
     return Scenario(name=name, edits=edits_from_dicts(edits), profile=profile, speed=speed,
                     minutes=minutes, inputs={k: dict(v) for k, v in inputs.items()})
+
+
+def scenario_dated(scenario: Scenario, stamp: tuple[str, str] | None) -> tuple[Scenario, tuple[str, str]]:
+    """The scenario dated when its content last changed, not when the page was drawn.
+
+    The app makes the scenario file on every run; dated by the run, the same
+    work downloaded twice (or from two tabs) would differ in ``created``.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The session's work as made now (:func:`scenario_of`).
+    stamp : tuple of str or None
+        The session's last ``(content digest, created)``; None at first.
+
+    Returns
+    -------
+    Scenario, tuple of str
+        The scenario with the kept date if its content is unchanged, and the
+        stamp to keep for the next run.
+    """
+    digest = hashlib.sha256(replace(scenario, created="").to_json().encode()).hexdigest()
+    if stamp is None or stamp[0] != digest:
+        stamp = (digest, scenario.created)
+    return replace(scenario, created=stamp[1]), stamp
 
 
 def default_site(analysis: Analysis, facility_type: str) -> shapely.Point:

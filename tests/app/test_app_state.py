@@ -643,6 +643,25 @@ def test_download_makers_read_no_session_state(analysis):
     assert (pdf.file_name, png.mime) == ("s_day_care_A4.pdf", "image/png")
 
 
+def test_a_scenario_is_dated_when_its_content_changes_not_when_the_page_is_drawn():
+    """The same work gives the same file on every run (and from both tabs); a change gets a new date."""
+    from dataclasses import replace
+
+    def made(edits, created):
+        return replace(aps.scenario_of("甲", edits, profile="national", speed=1.0, minutes=None, inputs={}),
+                       created=created)
+
+    edit = {"op": "add", "facility_id": "N1", "type": "day_care", "lon": 116.0, "lat": 39.0, "capacity": 20}
+    first, stamp = aps.scenario_dated(made([], "2026-01-01T08:00:00+00:00"), None)
+    assert first.created == "2026-01-01T08:00:00+00:00"
+    again, stamp = aps.scenario_dated(made([], "2026-01-01T08:00:01+00:00"), stamp)  # a later run
+    assert again.to_json() == first.to_json()
+    edited, stamp = aps.scenario_dated(made([edit], "2026-01-01T08:05:00+00:00"), stamp)
+    assert edited.created == "2026-01-01T08:05:00+00:00"
+    renamed, _ = aps.scenario_dated(replace(made([edit], "2026-01-01T08:06:00+00:00"), name="乙"), stamp)
+    assert renamed.created == "2026-01-01T08:06:00+00:00"
+
+
 def _tabs_index(at) -> int:
     from streamlit.testing.v1.element_tree import Tab
 

@@ -8,8 +8,10 @@ can fix are printed as one message (no traceback) and exit with code 2.
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -17,7 +19,7 @@ import numpy as np
 import pandas as pd
 import typer
 
-from planner._errors import InputError, PlannerError
+from planner._errors import InputError, PlannerError, PlannerWarning
 from planner.engine.network import DEFAULT_CLIP_BUFFER
 from planner.settings import DEFAULT_DPI, DEFAULT_LANG, DEFAULT_MAX_SNAP, DEFAULT_MINUTES
 from planner.text import lookup, tr
@@ -103,6 +105,28 @@ class _Stages:
 def _fail(exc: PlannerError) -> None:
     typer.secho(f"{_both('cli.error', first='zh')}: {exc}", fg=typer.colors.RED, err=True)
     raise typer.Exit(code=2)
+
+
+@contextlib.contextmanager
+def _said_warnings() -> Iterator[None]:
+    """Print the PlannerWarnings raised inside as lines (Chinese, with the fix), not as Python warnings.
+
+    For commands that read without :func:`planner.io.validate_inputs` (which
+    lists warnings in its report); other warnings pass on unchanged.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", PlannerWarning)
+        try:
+            yield
+        finally:
+            for w in caught:
+                if not isinstance(w.message, PlannerWarning):
+                    warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+                    continue
+                fix = w.message.fix_text(DEFAULT_LANG)  # as the validation report's lines: file: problem — fix
+                where = f"{Path(w.message.path).name}: " if w.message.path else ""
+                typer.secho(f"  ! {where}{w.message.text(DEFAULT_LANG)}" + (f" — {fix}" if fix else ""),
+                            fg=typer.colors.YELLOW, err=True)
 
 
 def _demo_or_given(given: dict[str, object | None], needed: tuple[str, ...]) -> dict[str, object]:
@@ -715,19 +739,31 @@ def matrix(
     speed: Annotated[float, typer.Option(help="walking speed in m/s")] = 1.0,
     max_minutes: Annotated[float, typer.Option(help="pairs beyond this walk are left out")] = 60.0,
     coord_system: Annotated[str, typer.Option(help="coordinates of CSV/XLSX inputs: wgs84, cgcs2000, gcj02, bd09")] = "wgs84",
+    columns: ColumnsOption = None,
+    snap_tolerance: SnapTolerance = 1.0,
+    road_classes: RoadClasses = None,
+    network_buffer: NetworkBuffer = DEFAULT_CLIP_BUFFER,
+    crs: CrsOption = None,
+    layer: LayerOption = None,
+    encoding: EncodingOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Origin-destination walking matrix as a long table (for spopt, access, statsmodels).
 
     Columns: origin_id, destination_id, minutes, metres; one row per pair
-    within --max-minutes (pairs beyond it are left out).
+    within --max-minutes (pairs beyond it are left out).  A .osm.pbf network
+    is clipped to the points' extent plus --network-buffer metres.
     """
+    from planner.io import hint_style, parse_column_options
     from planner.siting.cli_methods import run_matrix
 
     stage = _Stages(quiet)
     try:
-        n = run_matrix(network, origins, destinations, out, speed=speed, max_minutes=max_minutes,
-                       coord_system=coord_system, progress=stage)
+        with hint_style("cli"), _said_warnings():
+            n = run_matrix(network, origins, destinations, out, speed=speed, max_minutes=max_minutes,
+                           coord_system=coord_system, columns=parse_column_options(columns),
+                           road_options=_road_options(snap_tolerance, road_classes),
+                           **_read_options(crs, layer, encoding, network_buffer), progress=stage)
     except PlannerError as exc:
         _fail(exc)
     stage(f"wrote {out} ({n} pairs)")
@@ -746,6 +782,14 @@ def sweep(
     workers: Annotated[int, typer.Option(help="(profile, speed) runs in parallel on this machine")] = 1,
     scheduler: Annotated[str | None, typer.Option(help="run on this Dask scheduler, e.g. tcp://10.0.0.5:8786")] = None,
     scenarios: Annotated[list[Path] | None, typer.Option("--scenario", help="a scenario file saved by the app (repeatable); the baseline is always included")] = None,
+    columns: ColumnsOption = None,
+    population: PopulationOption = None,
+    snap_tolerance: SnapTolerance = 1.0,
+    road_classes: RoadClasses = None,
+    network_buffer: NetworkBuffer = DEFAULT_CLIP_BUFFER,
+    crs: CrsOption = None,
+    layer: LayerOption = None,
+    encoding: EncodingOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Every target over walking speeds × catchment minutes × profiles × scenarios: one long table.
@@ -757,7 +801,9 @@ def sweep(
 
     stage = _Stages(quiet)
     try:
-        loaded = _load_inputs(boundaries, facilities, network, coord_system, stage)
+        loaded = _load_inputs(boundaries, facilities, network, coord_system, stage, columns=columns,
+                              population=population, road_options=_road_options(snap_tolerance, road_classes),
+                              read_options=_read_options(crs, layer, encoding, network_buffer))
         units, fac, net, paths = loaded[:4]
         n = run_sweep(units, fac, net, out, speeds=speeds, minutes=_minutes_list(minutes),
                       profiles=[p.strip() for p in profiles.split(",") if p.strip()], workers=workers,

@@ -236,7 +236,7 @@ def _explicit_column(column: Any, cols: Sequence[Any], canonical: str, name: str
     raise problem("mapped_column_missing", name, column=column, key=canonical, **values_listed(cols, "columns"))
 
 
-INPUT_KINDS = ("boundaries", "facilities", "points", "population")
+INPUT_KINDS = ("boundaries", "facilities", "points", "population", "origins", "destinations")
 """Inputs a ``--columns`` option may be addressed to with a prefix (``population.code=统计代码``)."""
 
 
@@ -272,7 +272,8 @@ def columns_for(mapping: Mapping[str, str], kind: str, aliases: Mapping[str, Seq
     return out
 
 
-OPTION_INPUTS = ("boundaries", "facilities", "points", "network", "demand", "candidates")
+OPTION_INPUTS = ("boundaries", "facilities", "points", "network", "demand", "candidates", "origins",
+                 "destinations")
 """Inputs an option such as ``--layer boundaries=units`` may be addressed to."""
 
 
@@ -315,6 +316,34 @@ def parse_input_options(options: Iterable[str] | None, option: str) -> dict[str,
             raise problem("input_option_invalid", None, option=f"--{option}", value=text,
                           inputs=", ".join(OPTION_INPUTS))
         out[key] = value
+    return out
+
+
+def network_read_options(road_options: Mapping[str, Any] | None, *, crs: Mapping[str, str | None] | None = None,
+                         layers: Mapping[str, str | None] | None = None,
+                         encodings: Mapping[str, str | None] | None = None) -> dict[str, Any]:
+    """Keyword arguments for reading a road layer as the network.
+
+    The road options plus ``--layer``/``--encoding``/``--crs`` addressed to
+    the network (``--encoding network=gbk``); a bare value is meant for the
+    point and boundary layers, not the network.
+
+    Parameters
+    ----------
+    road_options : mapping, optional
+        ``tolerance``, ``road_classes`` (:func:`planner.io.roads.read_road_network`).
+    crs, layers, encodings : mapping, optional
+        Per input, as parsed by :func:`parse_input_options`.
+
+    Examples
+    --------
+    >>> network_read_options({"tolerance": 1.0}, encodings={"network": "gbk", "*": "utf-8"})
+    {'tolerance': 1.0, 'encoding': 'gbk'}
+    """
+    out = dict(road_options or {})
+    for given, key in ((layers, "layer"), (encodings, "encoding"), (crs, "layer_crs")):
+        if given and given.get("network") is not None:
+            out.setdefault(key, given["network"])
     return out
 
 

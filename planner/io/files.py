@@ -308,7 +308,7 @@ def _zip_member(p: Path, layer: str | None) -> tuple[str, str | None, bool]:
             chosen, inner_layer = stems[layer], None
         else:
             raise problem("zip_many_datasets", p.name, **values_listed(datasets),
-                          **values_listed(stems, "stems"), **arg_params(layer=_name_placeholder()))
+                          **values_listed(stems, "stems"), **arg_params(layer=name_placeholder()))
     elif layer is not None and PurePosixPath(chosen).stem == layer:
         inner_layer = None
     cpg = str(PurePosixPath(chosen).with_suffix(".cpg")).lower()
@@ -316,7 +316,7 @@ def _zip_member(p: Path, layer: str | None) -> tuple[str, str | None, bool]:
     return f"/vsizip/{p.resolve().as_posix()}/{chosen}", inner_layer, has_cpg
 
 
-def _name_placeholder() -> tuple[str, str]:
+def name_placeholder() -> tuple[str, str]:
     """"NAME" in both languages, for option hints (``layer='名称'`` / ``layer='NAME'``)."""
     zh, en = lookup("io.name_placeholder") or ("NAME", "NAME")
     return zh, en
@@ -515,7 +515,7 @@ def read_layer(
     elif layer is None and len(layers) > 1:
         layer = layers[0]
         warn_problem("several_layers", p.name, n=len(layers), layer=layer, **values_listed(layers, "layers"),
-                     **arg_params(layer=_name_placeholder()))
+                     **arg_params(layer=name_placeholder()))
     kwargs: dict[str, Any] = {}
     if layer is not None:
         kwargs["layer"] = layer

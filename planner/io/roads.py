@@ -41,7 +41,7 @@ from planner.engine.network import WalkNetwork, network_from_arrays
 from planner.engine.noding import DEFAULT_TOLERANCE, NodingReport, node_lines
 from planner.io.columns import guess_columns, normalise_column_name
 from planner.io.crs import local_metric_crs_for, set_layer_crs
-from planner.io.files import SUPPORTED_LAYER_SUFFIXES, read_layer
+from planner.io.files import SUPPORTED_LAYER_SUFFIXES, name_placeholder, read_layer
 from planner.io.problems import arg_params, at_rows, problem_of, values_listed, warn_problem
 from planner.text import tr
 from planner.text.roads import NO_WORDS, ROAD_COLUMN_ALIASES
@@ -251,6 +251,30 @@ def walkable_roads(gdf: pd.DataFrame, found: Mapping[str, str | None], classes: 
 # reading
 
 
+def _line_layer(path: str | Path) -> str | None:
+    """The line layer to read from a GeoPackage whose first layer holds no lines (else None).
+
+    A survey's GeoPackage often holds water, buildings and the road centre
+    lines together; the roads are taken (with a warning naming the layer)
+    rather than refusing the first, polygon, layer.
+    """
+    import pyogrio
+
+    p = Path(path)
+    if p.suffix.lower() != ".gpkg" or not p.is_file():
+        return None
+    try:
+        layers = [(str(n), str(t or "")) for n, t in pyogrio.list_layers(p)]
+    except Exception:  # read_layer reports an unreadable file in its own words
+        return None
+    lines = [n for n, t in layers if "LINESTRING" in t.upper()]
+    if len(layers) < 2 or not lines or "LINESTRING" in layers[0][1].upper():
+        return None
+    warn_problem("roads_line_layer", p.name, n=len(layers), layer=lines[0],
+                 **values_listed([n for n, _ in layers], "layers"), **arg_params(layer=name_placeholder()))
+    return lines[0]
+
+
 def read_roads(path: str | Path, *, layer: str | None = None, encoding: str | None = None,
                layer_crs: Any = None) -> gpd.GeoDataFrame:
     """Read a road line layer as is: only its line features, its own CRS.
@@ -261,7 +285,9 @@ def read_roads(path: str | Path, *, layer: str | None = None, encoding: str | No
         ``.gpkg``, ``.geojson``/``.json``, ``.shp`` or a zipped shapefile
         (GBK/UTF-8 attributes detected).
     layer : str, optional
-        Layer of a GeoPackage, or dataset inside a zip.
+        Layer of a GeoPackage, or dataset inside a zip.  By default a
+        GeoPackage's first layer, or its first line layer when the first holds
+        no lines (warning ``roads_line_layer``).
     encoding : str, optional
         Attribute encoding of a shapefile (detected by default).
     layer_crs : optional
@@ -275,6 +301,8 @@ def read_roads(path: str | Path, *, layer: str | None = None, encoding: str | No
         No line features (code ``roads_no_lines``).
     """
     name = Path(path).name
+    if layer is None:
+        layer = _line_layer(path)
     gdf = set_layer_crs(read_layer(path, layer=layer, encoding=encoding), layer_crs, name)
     geom = gdf.geometry.values
     is_line = np.asarray(shapely.get_type_id(geom) == 1) | np.asarray(shapely.get_type_id(geom) == 5)

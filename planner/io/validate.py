@@ -669,7 +669,7 @@ def validate_inputs(
     """
     from planner.engine.network import DEFAULT_CLIP_BUFFER, WalkNetwork, load_network
     from planner.io.boundaries import read_boundaries
-    from planner.io.columns import columns_for
+    from planner.io.columns import columns_for, network_read_options
     from planner.io.points import read_facilities, read_points
     from planner.schema import BOUNDARY_ALIASES, FACILITY_ALIASES, POINT_ALIASES, POPULATION_ALIASES
 
@@ -681,11 +681,8 @@ def validate_inputs(
         given = per_input[name]
         return given.get(kind, given.get("*", default))
 
-    network_opts = dict(road_options or {})
-    for name, key in (("layer", "layer"), ("encoding", "encoding"), ("crs", "layer_crs")):
-        # only when addressed to the network: a bare --crs is meant for the point and boundary layers
-        if per_input[name].get("network") is not None:
-            network_opts.setdefault(key, per_input[name]["network"])
+    network_opts = network_read_options(road_options, crs=per_input["crs"], layers=per_input["layer"],
+                                        encodings=per_input["encoding"])
 
     say = progress or (lambda _text: None)
     issues: list[Issue] = []

@@ -6,9 +6,11 @@ whole or not at all (CSV, or Parquet by the file's suffix).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 
@@ -82,29 +84,70 @@ def parse_numbers(text: str, what: str) -> list[float]:
 
 def run_matrix(network: str | Path, origins: str | Path, destinations: str | Path, out: str | Path, *,
                speed: float = 1.0, max_minutes: float = 60.0, coord_system: str = "wgs84",
+               columns: Mapping[str, str] | None = None, crs: Mapping[str, str] | None = None,
+               layers: Mapping[str, str] | None = None, encodings: Mapping[str, str] | None = None,
+               road_options: Mapping[str, Any] | None = None, network_buffer: float | None = None,
                progress: Callable[[str], None] = _noop) -> int:
     """Read the network and points, compute the walks within ``max_minutes`` and write the long table.
+
+    Parameters
+    ----------
+    network, origins, destinations, out : str or Path
+        The walking network, the two point files and the ``.csv``/``.parquet`` to write.
+    speed, max_minutes : float
+        Walking speed (m/s) and the longest walk kept.
+    coord_system : str
+        Datum of the points' degrees.
+    columns : mapping, optional
+        Your column names (:func:`planner.io.columns.parse_column_options`);
+        ``origins.``/``destinations.``-prefixed entries are for one file.
+    crs, layers, encodings : mapping, optional
+        Per input (``origins``, ``destinations``, ``network``; ``"*"``: the
+        two point files), as parsed by :func:`planner.io.columns.parse_input_options`.
+    road_options : mapping, optional
+        For a road centre-line layer as the network (``tolerance``, ``road_classes``).
+    network_buffer : float, optional
+        A ``.osm.pbf`` is clipped to the points' extent plus this many metres
+        before parsing (default 2 km; 0 reads the whole file).
 
     Returns
     -------
     int
         Pairs written.
     """
-    from planner.engine.network import load_network
+    from planner.engine.network import DEFAULT_CLIP_BUFFER, load_network
     from planner.engine.reach import od_frame, od_matrix
     from planner.engine.travel import snap_points
     from planner.io import read_points
+    from planner.io.columns import columns_for, network_read_options
+    from planner.io.problems import reading_input
+    from planner.schema import POINT_ALIASES
 
     if not speed > 0 or not max_minutes > 0:
         raise InputError("--speed and --max-minutes must be positive")
     _check_out(Path(out), [network, origins, destinations])
     if Path(out).suffix.lower() not in (".csv", ".parquet"):
         raise InputError(f"output must be .csv or .parquet, got {Path(out).name!r}", path=out)
-    net = load_network(network)
+    per_input = {"crs": dict(crs or {}), "layer": dict(layers or {}), "encoding": dict(encodings or {})}
+
+    def opt(name: str, kind: str) -> str | None:
+        return per_input[name].get(kind, per_input[name].get("*"))
+
+    frames = []
+    for kind, path in (("origins", origins), ("destinations", destinations)):
+        with reading_input(kind):
+            frames.append(read_points(path, coord_system=coord_system, crs=opt("crs", kind),
+                                      layer=opt("layer", kind), encoding=opt("encoding", kind),
+                                      columns=columns_for(columns or {}, kind, POINT_ALIASES) or None))
+    with reading_input("network"):
+        net = load_network(network, road_options=network_read_options(road_options, crs=crs, layers=layers,
+                                                                      encodings=encodings) or None,
+                           area=gpd.GeoSeries(pd.concat([g.geometry.to_crs("EPSG:4326") for g in frames],
+                                                        ignore_index=True), crs="EPSG:4326"),
+                           buffer_m=DEFAULT_CLIP_BUFFER if network_buffer is None else network_buffer)
     progress(net.report.summary())
     pts = []
-    for path in (origins, destinations):
-        g = read_points(path, coord_system=coord_system)
+    for g in frames:
         x, y = net.project(g.geometry.x.to_numpy(), g.geometry.y.to_numpy())
         pts.append((g["point_id"].astype(str).to_numpy(), snap_points(net, x, y)))
     (oid, osnap), (did, dsnap) = pts

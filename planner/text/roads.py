@@ -45,6 +45,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "请选择道路中心线图层(线要素),而不是面或点图层",
         "pass the road centre-line layer (lines), not a polygon or point layer",
     ),
+    "err.roads_line_layer": (
+        "文件包含 {n} 个图层({layers}),第一个不是线图层,已读取线图层“{layer}”作为道路中心线",
+        "has {n} layers ({layers}) and the first holds no lines; reading the line layer {layer!r} as the "
+        "road centre lines",
+    ),
+    "fix.roads_line_layer": (
+        "若道路中心线在其他图层,请用 {layer_arg} 指定",
+        "if the road centre lines are in another layer, pass {layer_arg}",
+    ),
     "err.roads_non_lines": (
         "{n} 个非线要素已忽略({at})",
         "{n} features that are not lines were skipped ({at})",

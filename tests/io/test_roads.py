@@ -177,6 +177,34 @@ def test_a_polygon_layer_is_refused_with_a_fix(tmp_path):
     assert "Polygon" in str(err.value) and "道路中心线" in err.value.fix_text("zh")
 
 
+def test_a_survey_geopackage_gives_its_line_layer_when_the_first_is_polygons(tmp_path):
+    """Water first, roads second: the roads are read, and the warning names them and the --layer fix;
+    a GeoPackage whose first layer is lines keeps read_layer's own rule (the first, with its warning)."""
+    path = tmp_path / "survey.gpkg"
+    roads = gpd.GeoDataFrame({"fclass": ["residential", "residential"]}, crs=4326,
+                             geometry=[LineString([(117.2, 29.3), (117.21, 29.3)]),
+                                       LineString([(117.205, 29.29), (117.205, 29.31)])])
+    gpd.GeoDataFrame({"name": ["水面"]}, geometry=[box(117.2, 29.3, 117.21, 29.31)], crs=4326).to_file(
+        path, layer="water")
+    roads.to_file(path, layer="道路")
+    with pytest.warns(PlannerWarning) as caught:
+        got = read_roads(path)
+    assert len(got) == 2
+    said = next(w for w in _planner_warnings(caught) if w.code == "roads_line_layer")
+    assert "“道路”" in said.text("zh") and "'道路'" in said.text("en") and "layer=" in said.hint
+    assert "several_layers" not in {w.code for w in _planner_warnings(caught)}
+    first = tmp_path / "roads_first.gpkg"
+    roads.to_file(first, layer="道路")
+    gpd.GeoDataFrame({"name": ["水面"]}, geometry=[box(117.2, 29.3, 117.21, 29.31)], crs=4326).to_file(
+        first, layer="water")
+    with pytest.warns(PlannerWarning) as caught:
+        assert len(read_roads(first)) == 2
+    assert {w.code for w in _planner_warnings(caught)} == {"several_layers"}
+    with pytest.raises(NetworkError) as err:  # a layer named by the user is read as named
+        read_roads(path, layer="water")
+    assert err.value.code == "roads_no_lines"
+
+
 def test_points_among_the_lines_are_skipped_with_their_rows(tmp_path):
     path = tmp_path / "mixed.geojson"
     gpd.GeoDataFrame(

@@ -171,3 +171,77 @@ def test_cli_sweep_with_a_scenario_equals_the_edited_model(tmp_path, demo_inputs
         if np.isfinite(v):
             assert got[k] == pytest.approx(v, abs=1e-6)
     assert got["mutual_aid_village"] > base["mutual_aid_village"]  # three more villages served
+
+
+def test_cli_sweep_reads_the_planners_own_columns(tmp_path):
+    """--columns reaches sweep's inputs: renamed columns give the demo's rows; without it, a named fix."""
+    import geopandas as gpd
+
+    from planner.demo import demo_paths
+
+    demo = demo_paths()
+    units = gpd.read_file(demo.boundaries, layer="units").rename(columns={"pop60": "A3", "name": "B1"})
+    units.to_file(tmp_path / "村居.gpkg")
+    common = ["sweep", "--speeds", "1.0", "--minutes", "15", "--facilities", demo.facilities,
+              "--network", demo.network, "-q"]
+    r = run(*common, "--boundaries", demo.boundaries, "--out", tmp_path / "given.csv")  # the demo's, given
+    assert r.exit_code == 0, r.output
+    r = run(*common, "--boundaries", tmp_path / "村居.gpkg", "--out", tmp_path / "own.csv")
+    assert r.exit_code == 2 and "--columns pop60=" in r.output and not (tmp_path / "own.csv").exists()
+    r = run(*common, "--boundaries", tmp_path / "村居.gpkg", "--columns", "pop60=A3,boundaries.name=B1",
+            "--out", tmp_path / "own.csv")
+    assert r.exit_code == 0, r.output
+    given = pd.read_csv(tmp_path / "given.csv", encoding="utf-8-sig")
+    own = pd.read_csv(tmp_path / "own.csv", encoding="utf-8-sig")
+    pd.testing.assert_frame_equal(own, given)
+    assert (own["n_units"] > 0).any()
+
+
+def test_cli_matrix_takes_the_planners_columns_and_a_road_layer_named_by_layer(tmp_path, monaco):
+    """--columns per point file, --layer/--crs addressed to the network: the same walks as the plain files."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from tests.engine.test_noding import flawed_layer
+
+    lines = flawed_layer(monaco)["lines"]
+    roads = gpd.GeoDataFrame({"fclass": ["residential"] * len(lines)}, geometry=lines, crs=monaco.crs)
+    roads.to_file(tmp_path / "one.gpkg", layer="roads")
+    # the survey's GeoPackage: a polygon layer first, the roads in EPSG:3857 without a CRS of their own
+    gpd.GeoDataFrame({"名称": ["水域"]}, geometry=[box(*roads.total_bounds)], crs=monaco.crs).to_file(
+        tmp_path / "survey.gpkg", layer="water")
+    bare = roads.to_crs("EPSG:3857").set_crs(None, allow_override=True)
+    bare.to_file(tmp_path / "survey.gpkg", layer="道路中心线")
+    lon, lat = monaco.lonlat()
+    rng = np.random.default_rng(5)
+    o, d = rng.choice(monaco.n_nodes, 5, replace=False), rng.choice(monaco.n_nodes, 20, replace=False)
+    pd.DataFrame({"id": [f"O{i}" for i in range(5)], "longitude": lon[o], "latitude": lat[o]}).to_csv(
+        tmp_path / "o.csv", index=False)
+    pd.DataFrame({"编码": [f"D{i}" for i in range(20)], "东经": lon[d], "北纬": lat[d]}).to_csv(
+        tmp_path / "d.csv", index=False)
+    pd.DataFrame({"id": [f"D{i}" for i in range(20)], "longitude": lon[d], "latitude": lat[d]}).to_csv(
+        tmp_path / "d_plain.csv", index=False)
+    common = ["matrix", "--origins", tmp_path / "o.csv", "--max-minutes", "25", "-q"]
+    r = run(*common, "--network", tmp_path / "one.gpkg", "--destinations", tmp_path / "d_plain.csv",
+            "--out", tmp_path / "plain.csv")
+    assert r.exit_code == 0, r.output
+    own = [*common, "--network", tmp_path / "survey.gpkg", "--destinations", tmp_path / "d.csv",
+           "--columns", "destinations.point_id=编码,destinations.longitude=东经,destinations.latitude=北纬",
+           "--out", tmp_path / "own.csv"]
+    r = run(*own, "--layer", "network=water")  # a polygon layer
+    assert r.exit_code == 2 and "no line features" in r.output and not (tmp_path / "own.csv").exists()
+    r = run(*own)  # the line layer is found, but has no CRS: asks for one, addressed to the network
+    assert r.exit_code == 2 and "--crs network=" in r.output
+    r = run(*own, "--layer", "network=道路中心线", "--crs", "network=EPSG:3857")
+    assert r.exit_code == 0, r.output
+    plain = pd.read_csv(tmp_path / "plain.csv", encoding="utf-8-sig")
+    got = pd.read_csv(tmp_path / "own.csv", encoding="utf-8-sig")
+    assert len(plain) > 20
+    pd.testing.assert_frame_equal(got[["origin_id", "destination_id"]], plain[["origin_id", "destination_id"]])
+    np.testing.assert_allclose(got["metres"], plain["metres"], atol=0.05)
+    (tmp_path / "own.csv").unlink()
+    r = run(*own, "--crs", "network=EPSG:3857")  # no --layer: the line layer is read, and the user told
+    assert r.exit_code == 0, r.output
+    said = [ln for ln in r.output.splitlines() if ln.startswith("  ! survey.gpkg")]
+    assert any("“道路中心线”" in ln and "--layer network=名称" in ln for ln in said), r.output
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "own.csv", encoding="utf-8-sig"), got)

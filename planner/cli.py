@@ -103,7 +103,13 @@ class _Stages:
 
 
 def _fail(exc: PlannerError) -> None:
-    typer.secho(f"{_both('cli.error', first='zh')}: {exc}", fg=typer.colors.RED, err=True)
+    """Print the error (Chinese first, then English when the catalogue words it) and exit with code 2."""
+    zh = exc.display("zh")
+    if zh == exc.display("en"):  # no Chinese entry: the English text once, as raised (with the path given)
+        typer.secho(f"{_both('cli.error', first='zh')}: {exc}", fg=typer.colors.RED, err=True)
+    else:
+        typer.secho(f"{tr('cli.error', 'zh')}：{zh}", fg=typer.colors.RED, err=True)
+        typer.secho(f"{tr('cli.error', 'en')}: {exc}", fg=typer.colors.RED, err=True)
     raise typer.Exit(code=2)
 
 

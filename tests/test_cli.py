@@ -88,6 +88,17 @@ def test_analyse_bad_input_is_a_clear_error_and_input_untouched(tmp_path):
     assert "units.geojson" in r.stderr and "pop60" in r.stderr
     assert "Traceback" not in r.stderr
     assert hashlib.sha256(bad.read_bytes()).hexdigest() == before
+    # Chinese first (the catalogue's words, the fix as a command-line option), then the English
+    lines = [ln for ln in r.stderr.splitlines() if ln.startswith(("错误", "error"))]
+    assert len(lines) == 2 and lines[0].startswith("错误：units.geojson") and lines[1].startswith("error: ")
+    assert "缺少" in lines[0] and "--columns pop60=" in lines[0] and "no column for" in lines[1]
+
+
+def test_an_error_without_chinese_words_is_printed_once(tmp_path):
+    r = run("sweep", "--speeds", "fast", "--out", str(tmp_path / "s.csv"))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert [ln for ln in r.stderr.splitlines() if "error" in ln] == [
+        "错误 / error: --speeds must be numbers separated by commas, got 'fast'"]
 
 
 def test_travel_times_keeps_ids_and_blanks_unreachable(tmp_path, monaco):

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 LANGS = ("zh", "en")
 DOMAINS = ("common", "columns", "vocabulary", "errors", "engine", "analysis", "profiles", "tables",
-           "maps", "app", "cli", "roads")
+           "maps", "app", "cli", "roads", "siting", "outputs")
 
 
 def _merge(domains: tuple[str, ...]) -> dict[str, tuple[str, str]]:

@@ -582,7 +582,7 @@ with col_edit:
         b1.button(tr("app.remove", lang), key="remove_btn", on_click=cb_remove)
         if row["status"] == "candidate":
             b2.button(tr("app.promote", lang), key="promote_btn", on_click=cb_promote)
-        exp = st.expander(tr("app.move_coords", lang), key="exp_move", on_change="rerun")
+        exp = st.expander(tr("app.move_coords", lang), key=lkey("exp_move", False), on_change="rerun")
         if exp.open:
             with exp:  # the facility's current place, in the chosen system, until the planner types
                 coord_inputs("move", lambda c: aps.facility_lonlat(model, ss["selected"], c),
@@ -591,7 +591,7 @@ with col_edit:
     u1, u2 = st.columns(2)
     u1.button(tr("app.undo", lang), key="undo_btn", on_click=cb_undo, disabled=not ss["edits"])
     u2.button(tr("app.reset", lang), key="reset_btn", on_click=cb_reset, disabled=not ss["edits"])
-    exp = st.expander(tr("app.by_coords", lang), key="exp_add", on_change="rerun")
+    exp = st.expander(tr("app.by_coords", lang), key=lkey("exp_add", False), on_change="rerun")
     if exp.open:
         with exp:  # a suggested gap site, in the chosen system, until the planner types
             pt = aps.default_site(analysis, ftype)
@@ -599,7 +599,7 @@ with col_edit:
                          (tr("app.lon", lang), tr("app.lat", lang)))
             st.button(tr("app.add_here", lang), key="add_coords", on_click=cb_add_coords)
     if aps.suggest_available():
-        exp = st.expander(tr("app.suggest", lang), key="exp_suggest", on_change="rerun")
+        exp = st.expander(tr("app.suggest", lang), key=lkey("exp_suggest", False), on_change="rerun")
         if exp.open:
             with exp:
                 st.selectbox(tr("app.ftype", lang), list(FACILITY_TYPES), key=lkey("suggest_type", "mutual_aid"),

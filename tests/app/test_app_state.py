@@ -117,10 +117,14 @@ def _run(at):
     return res
 
 
-def _open(at, *keys: str):
-    """Open the expanders ``keys`` (their content is drawn only when open) and run."""
+def _open(at, *keys: str, is_open: bool = True):
+    """Open the expanders ``keys`` (their content is drawn only when open) and run.
+
+    An expander's session key carries the language (``exp_add@zh``), as the app's ``lkey``: its
+    label changes with the language, and so would Streamlit's widget, closed.
+    """
     for k in keys:
-        at.session_state[k] = True
+        at.session_state[f"{k}@{at.session_state['lang']}"] = is_open
     return _run(at)
 
 
@@ -915,7 +919,7 @@ def test_closed_expanders_and_hidden_tabs_draw_no_widgets_but_keep_their_values(
     _tab(app, "app.tab_downloads")
     _run(app.selectbox(key="dl_paper").set_value("A3"))
     _run(app.radio(key="dl_shp_enc").set_value("gbk"))
-    app.session_state["exp_add"] = app.session_state["exp_suggest"] = False
+    _open(app, "exp_add", "exp_suggest", is_open=False)
     _tab(app, "app.tab_scenarios")
     _run(app.text_input(key="scenario_name").set_value("乙方案"))
     assert [b.key for b in app.get("download_button")] == ["dl_scenario_tab"]
@@ -929,6 +933,20 @@ def test_closed_expanders_and_hidden_tabs_draw_no_widgets_but_keep_their_values(
     _tab(app, "app.tab_scenarios")
     assert app.text_input(key="scenario_name").value == "乙方案"
     assert not app.warning and not app.error
+
+
+def test_an_open_expander_stays_open_when_the_language_changes(app):
+    """Its label changes with the language; the planner's open 按坐标添加 stays open as "Add by
+    coordinates", and one closed in English is closed again in Chinese."""
+    _open(app, "exp_add")
+    assert "add_coords" in {b.key for b in app.button}
+    _run(app.radio(key="lang").set_value("en"))
+    assert "add_coords" in {b.key for b in app.button}
+    _open(app, "exp_add", is_open=False)
+    assert "add_coords" not in {b.key for b in app.button}
+    _run(app.radio(key="lang").set_value("zh"))
+    assert "add_coords" not in {b.key for b in app.button}
+    assert not app.error
 
 
 def test_a_rerun_that_changes_nothing_on_the_map_draws_no_layers(app):

@@ -156,7 +156,7 @@ def test_two_app_sessions_do_not_share_uploads():
     folder_a, folder_b = a.session_state["_uploads"].path, b.session_state["_uploads"].path
     assert folder_a != folder_b and not any(folder_b.rglob("*"))
     before = {m.label: m.value for m in b.metric}
-    b.session_state["exp_add"] = True  # the add-by-coordinates expander, open
+    b.session_state["exp_add@zh"] = True  # the add-by-coordinates expander, open (its key carries the language)
     run(b)
     run(b.button(key="add_coords").click())
     assert not b.error and {m.label: m.value for m in b.metric} != before

@@ -378,7 +378,7 @@ def cb_load_scenario() -> None:
         ss["minutes"] = float(sc.minutes)
     ss["edit_t0"] = time.perf_counter()
     msgs = [("success", tr("app.loaded_scenario", lg, name=aps.md_text(sc.name), n=len(edits)))]
-    msgs += [("warning", w) for w in sc.check_inputs(ds.inputs)]
+    msgs += [("warning", w) for w in sc.check_inputs(ds.inputs, lg)]
     ss["flash"] = msgs
 
 
@@ -770,9 +770,9 @@ with tab_data:
                         load_network=lambda p: network(str(p), sha256_file(p)),
                         waiting=lambda: status.update(label=tr("app.upload_waiting", lang)))
                     net = network(str(new.network_path), new.network_sha)
-                    warn = aps.check_overlap(new.units, net)
-                    if warn:
-                        raise PlannerError(warn, hint="upload the network of the same area")
+                    elsewhere = aps.check_overlap(new.units, net)
+                    if elsewhere is not None:
+                        raise elsewhere
                     base_analysis(new.key, profile, speed, minutes, new)  # fails here, not after the switch
                     status.update(label=tr("app.loaded", lang, what=", ".join(
                         p.name for p in (b_path, f_path, n_path) if p)), state="complete")

@@ -219,7 +219,8 @@ def dask_client(scheduler):
         from dask.distributed import Client
     except ImportError as exc:
         raise PlannerError("--scheduler needs Dask distributed, which is not installed",
-                           hint='pip install "eldercare-planner[province]"') from exc
+                           hint='pip install "eldercare-planner[province]"', code="util_dask_missing",
+                           params={}) from exc
     if isinstance(scheduler, Client):
         return scheduler, False
     try:
@@ -227,4 +228,6 @@ def dask_client(scheduler):
     except (OSError, TimeoutError) as exc:
         raise PlannerError(f"cannot reach the Dask scheduler at {scheduler!r} ({exc})",
                            hint="start it with `dask scheduler` (and workers with `dask worker ADDRESS`), "
-                                "or drop --scheduler to run on this machine") from exc
+                                "or drop --scheduler to run on this machine",
+                           code="util_dask_unreachable",
+                           params={"scheduler": str(scheduler), "detail": str(exc)}) from exc

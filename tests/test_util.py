@@ -63,3 +63,34 @@ def test_transformer_is_the_same_operation_in_a_new_thread() -> None:
 def test_reproject_refuses_data_without_crs() -> None:
     with pytest.raises(ValueError, match="without a CRS"):
         reproject(gpd.GeoDataFrame(geometry=[shapely.Point(0, 0)]), "EPSG:4326")
+
+
+def test_dask_client_errors_are_worded_in_chinese(monkeypatch) -> None:
+    import sys
+    import types
+
+    from planner._errors import PlannerError
+    from planner._util import dask_client
+
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)  # not installed
+    with pytest.raises(PlannerError) as err:
+        dask_client("tcp://127.0.0.1:8786")
+    e = err.value
+    assert str(e) == ('--scheduler needs Dask distributed, which is not installed — '
+                      'pip install "eldercare-planner[province]"')
+    assert (e.code, e.text("en"), e.fix_text("en")) == ("util_dask_missing", e.message, e.hint)
+    assert e.text("zh") == "--scheduler 需要 Dask distributed，但尚未安装"
+    assert e.fix_text("zh") == '请运行 pip install "eldercare-planner[province]" 安装'
+
+    class Client:  # a scheduler nobody listens on
+        def __init__(self, address, timeout):
+            raise OSError("connection refused")
+
+    monkeypatch.setitem(sys.modules, "dask.distributed", types.SimpleNamespace(Client=Client))
+    with pytest.raises(PlannerError) as err:
+        dask_client("tcp://127.0.0.1:8786")
+    e = err.value
+    assert e.message == "cannot reach the Dask scheduler at 'tcp://127.0.0.1:8786' (connection refused)"
+    assert (e.code, e.text("en"), e.fix_text("en")) == ("util_dask_unreachable", e.message, e.hint)
+    assert e.text("zh") == "无法连接 Dask 调度器“tcp://127.0.0.1:8786”（connection refused）"
+    assert "dask scheduler" in e.fix_text("zh") and "本机" in e.fix_text("zh")

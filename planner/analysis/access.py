@@ -31,6 +31,7 @@ from planner.analysis.capacity import (
     capacity_access,
     gaussian_decay,
     two_step_fca,
+    unknown_type,
 )
 from planner.engine.model import Model
 from planner.engine.reach import reach_matrix
@@ -167,9 +168,10 @@ def assign_capacity(cost: sp.spmatrix | np.ndarray, demand: ArrayLike, capacity:
         i, j = np.nonzero(np.isfinite(arr))
         v, shape = arr[i, j], arr.shape
     if shape != (d.size, s.size):
-        raise InputError(f"cost matrix must be demand × facilities {(d.size, s.size)}, got {shape}")
+        raise InputError(f"cost matrix must be demand × facilities {(d.size, s.size)}, got {shape}",
+                         code="access_cost_shape", params={"expected": str((d.size, s.size)), "shape": str(shape)})
     if np.any(d < 0) or np.any(s < 0):
-        raise InputError("demand and capacity must not be negative")
+        raise InputError("demand and capacity must not be negative", code="access_negative")
     fb = None if fallback is None else np.asarray(fallback, float)
     if fb is not None:
         ok = ~np.isfinite(fb[i]) | (v < fb[i])
@@ -204,7 +206,8 @@ def assign_capacity(cost: sp.spmatrix | np.ndarray, demand: ArrayLike, capacity:
 
 def _ok(res) -> None:
     if res.status != 0 or res.x is None:
-        raise SolverError(f"HiGHS could not solve the assignment: {res.message}")
+        raise SolverError(f"HiGHS could not solve the assignment: {res.message}", code="access_not_solved",
+                          params={"detail": str(res.message)})
 
 
 def capacity_assignment(model: Model, facility_type: str, *, minutes: float | None = None,
@@ -232,8 +235,7 @@ def capacity_assignment(model: Model, facility_type: str, *, minutes: float | No
         On the model's demand points × the type's active facilities.
     """
     if facility_type not in FACILITY_TYPES:
-        raise InputError(f"unknown facility type {facility_type!r}",
-                         hint=f"use one of {', '.join(FACILITY_TYPES)}")
+        raise unknown_type(facility_type)
     minutes = float(minutes if minutes is not None else model.profile.catchment(facility_type))
     idx = np.nonzero(model.type_mask(facility_type))[0]
     cap = pd.to_numeric(model.facilities.iloc[idx]["capacity"], errors="coerce").to_numpy(float)
@@ -340,7 +342,7 @@ def gini(values: ArrayLike, weights: ArrayLike | None = None) -> float:
     if x.size == 0:
         return float("nan")
     if np.any(x < 0):
-        raise InputError("the Gini coefficient needs values that are not negative")
+        raise InputError("the Gini coefficient needs values that are not negative", code="access_gini_negative")
     mean = float(np.average(x, weights=w))
     if mean <= 0:
         return float("nan")
@@ -414,7 +416,9 @@ def equity_table(model: Model, facility_type: str, *, minutes: float | None = No
         labels = np.array(["all"], dtype=object)
     else:
         if by not in model.units.columns:
-            raise InputError(f"the units have no column {by!r}", hint=", ".join(map(str, model.units.columns)))
+            columns = ", ".join(map(str, model.units.columns))
+            raise InputError(f"the units have no column {by!r}", hint=columns, code="access_no_column",
+                             params={"column": by, "columns": columns})
         groups, labels = pd.factorize(model.units[by].astype(str))
     rows = []
     for g, label in enumerate(labels):

@@ -23,10 +23,12 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike
 
 from planner._errors import InputError
+from planner.analysis.scenario import choice_list
 from planner.engine.model import Model
 from planner.engine.reach import reach_matrix
 from planner.engine.travel import to_metres
 from planner.schema import FACILITY_TYPES
+from planner.text import type_label
 
 DEFAULT_PER = 1000.0  # places per 1,000 elderly
 Decay = Callable[[np.ndarray], np.ndarray]
@@ -48,6 +50,14 @@ def gaussian_decay(max_cost: float) -> Callable[[np.ndarray], np.ndarray]:
     return f
 
 
+def unknown_type(facility_type: str) -> InputError:
+    """The error naming an unknown facility type and the known ones (``capacity_unknown_type``)."""
+    types_zh, types = choice_list(FACILITY_TYPES, type_label)
+    return InputError(f"unknown facility type {facility_type!r}", hint=f"use one of {types}",
+                      code="capacity_unknown_type",
+                      params={"facility_type": facility_type, "types@zh": types_zh, "types@en": types})
+
+
 def _decay_fn(decay: str | Decay | None, max_cost: float) -> Decay | None:
     if decay is None:
         return None
@@ -55,7 +65,8 @@ def _decay_fn(decay: str | Decay | None, max_cost: float) -> Decay | None:
         return decay
     if decay == "gaussian":
         return gaussian_decay(max_cost)
-    raise InputError(f"unknown distance decay {decay!r}", hint="use None, 'gaussian' or a function of minutes")
+    raise InputError(f"unknown distance decay {decay!r}", hint="use None, 'gaussian' or a function of minutes",
+                     code="capacity_unknown_decay", params={"decay": decay})
 
 
 def two_step_fca(cost: np.ndarray | sp.spmatrix, demand: ArrayLike, supply: ArrayLike, max_cost: float, *,
@@ -103,7 +114,8 @@ def two_step_fca(cost: np.ndarray | sp.spmatrix, demand: ArrayLike, supply: Arra
         v = arr[i, j]
     shape = (d.shape[0], s.shape[0])
     if (sp.issparse(cost) and cost.shape != shape) or (not sp.issparse(cost) and np.shape(cost) != shape):
-        raise InputError(f"cost matrix must be demand × supply {shape}, got {np.shape(cost)}")
+        raise InputError(f"cost matrix must be demand × supply {shape}, got {np.shape(cost)}",
+                         code="capacity_cost_shape", params={"expected": str(shape), "shape": str(np.shape(cost))})
     keep = v <= max_cost
     i, j, v = i[keep], j[keep], v[keep]
     f = _decay_fn(decay, max_cost)
@@ -163,8 +175,7 @@ def capacity_access(model: Model, facility_type: str, *, minutes: float | None =
     CapacityAccess
     """
     if facility_type not in FACILITY_TYPES:
-        raise InputError(f"unknown facility type {facility_type!r}",
-                         hint=f"use one of {', '.join(FACILITY_TYPES)}")
+        raise unknown_type(facility_type)
     minutes = float(minutes if minutes is not None else model.profile.catchment(facility_type))
     idx = np.nonzero(model.type_mask(facility_type))[0]
     fac = model.facilities.iloc[idx]

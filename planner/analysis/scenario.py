@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +29,7 @@ import pandas as pd
 from planner._errors import InputError, PlannerError
 from planner._util import atomic_path, sha256_bytes, sha256_file
 from planner.schema import FACILITY_STATUSES, FACILITY_TYPES
-from planner.text import tr
+from planner.text import lookup, status_label, tr, type_label
 
 if TYPE_CHECKING:
     from planner.analysis.result import Analysis
@@ -95,49 +95,113 @@ class Edit:
             Unknown operation or facility type, missing or out-of-range
             coordinates, missing id; the message names the edit's position.
         """
-        where = f"edit {index + 1}: " if index is not None else ""
+        where_zh, where = _where(index)
         if not isinstance(d, Mapping):
-            raise InputError(f"{where}must be an object, got {type(d).__name__}")
+            raise InputError(f"{where}must be an object, got {type(d).__name__}", code="scenario_edit_not_object",
+                             params={"where@zh": where_zh, "where@en": where, "type": type(d).__name__})
         op = d.get("op")
         if op not in EDIT_OPS:
-            raise InputError(f"{where}unknown operation {op!r}", hint=f"use one of {', '.join(EDIT_OPS)}")
+            ops_zh, ops = choice_list(EDIT_OPS, _op_label)
+            raise InputError(f"{where}unknown operation {op!r}", hint=f"use one of {ops}", code="scenario_unknown_op",
+                             params={"where@zh": where_zh, "where@en": where, "op": _plain(op), "op@zh": _shown(op),
+                                     "ops@zh": ops_zh, "ops@en": ops})
         fid = d.get("facility_id")
         if fid is None or str(fid).strip() == "":
-            raise InputError(f"{where}{op} needs a facility_id")
+            raise InputError(f"{where}{op} needs a facility_id", code="scenario_no_facility_id",
+                             params={"where@zh": where_zh, "where@en": where, "op": str(op),
+                                     "op@zh": _op_label(str(op))})
         ftype = d.get("type")
         if op == "add" and ftype not in FACILITY_TYPES:
-            raise InputError(f"{where}unknown facility type {ftype!r}",
-                             hint=f"use one of {', '.join(FACILITY_TYPES)}")
-        lon = _float_or_none(d.get("lon"), f"{where}lon")
-        lat = _float_or_none(d.get("lat"), f"{where}lat")
+            types_zh, types = choice_list(FACILITY_TYPES, type_label)
+            raise InputError(f"{where}unknown facility type {ftype!r}", hint=f"use one of {types}",
+                             code="scenario_unknown_type",
+                             params={"where@zh": where_zh, "where@en": where, "facility_type": _plain(ftype),
+                                     "facility_type@zh": _shown(ftype), "types@zh": types_zh, "types@en": types})
+        lon = _float_or_none(d.get("lon"), "lon", index)
+        lat = _float_or_none(d.get("lat"), "lat", index)
         if op in ("add", "move"):
             if lon is None or lat is None:
-                raise InputError(f"{where}{op} needs lon and lat (WGS-84 degrees)")
+                raise InputError(f"{where}{op} needs lon and lat (WGS-84 degrees)", code="scenario_needs_lonlat",
+                                 params={"where@zh": where_zh, "where@en": where, "op": str(op),
+                                         "op@zh": _op_label(str(op))})
             if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-                raise InputError(f"{where}lon/lat ({lon}, {lat}) are not WGS-84 degrees")
+                raise InputError(f"{where}lon/lat ({lon}, {lat}) are not WGS-84 degrees",
+                                 code="scenario_not_degrees",
+                                 params={"where@zh": where_zh, "where@en": where, "lon": lon, "lat": lat})
         status = d.get("status")
-        if op == "status" and status not in FACILITY_STATUSES:
-            raise InputError(f"{where}status must be one of {', '.join(FACILITY_STATUSES)}, got {status!r}")
-        if op == "add" and status is not None and status not in FACILITY_STATUSES:
-            raise InputError(f"{where}status must be one of {', '.join(FACILITY_STATUSES)}, got {status!r}")
-        cap = _float_or_none(d.get("capacity"), f"{where}capacity")
+        if (op == "status" or (op == "add" and status is not None)) and status not in FACILITY_STATUSES:
+            statuses_zh, statuses = choice_list(FACILITY_STATUSES, status_label)
+            raise InputError(f"{where}status must be one of {statuses}, got {status!r}", code="scenario_bad_status",
+                             params={"where@zh": where_zh, "where@en": where, "status": _plain(status),
+                                     "status@zh": _shown(status), "statuses@zh": statuses_zh,
+                                     "statuses@en": statuses})
+        cap = _float_or_none(d.get("capacity"), "capacity", index)
         name = d.get("name")
         return cls(op=op, facility_id=str(fid), type=None if ftype is None else str(ftype), lon=lon, lat=lat,
                    name=None if name is None else str(name), capacity=cap,
                    status=None if status is None else str(status))
 
 
-def _float_or_none(v, what: str) -> float | None:
+def _where(index: int | None) -> tuple[str, str]:
+    """'方案第3项修改：' and 'edit 3: ', naming an edit's position in messages ('' without one)."""
+    if index is None:
+        return "", ""
+    return tr("analysis.edit_where", "zh", n=index + 1), tr("analysis.edit_where", "en", n=index + 1)
+
+
+def _op_label(op: str, lang: str = "zh") -> str:
+    """'新增设施' / 'add': an edit operation in messages."""
+    return tr(f"analysis.op.{op}", lang) if op in EDIT_OPS else str(op)
+
+
+def _plain(v: object) -> str | int | float | None:
+    """A value read from a file as an error param: JSON scalars as they are, anything else as its text."""
+    return v if v is None or isinstance(v, str | int | float) else str(v)
+
+
+def _shown(v: object) -> str:
+    """A value read from a file as Chinese messages show it ('（未填写）' for a missing one)."""
+    return tr("analysis.value_missing", "zh") if v is None else str(v)
+
+
+def choice_list(keys: Iterable[str], label: Callable[[str, str], str] | None = None) -> tuple[str, str]:
+    """The allowed values in Chinese and English messages: ``'a（甲）、b（乙）'`` and ``'a, b'``.
+
+    Parameters
+    ----------
+    keys : iterable of str
+        The values (codes such as ``day_care``), listed as they are in English.
+    label : callable, optional
+        ``label(key, 'zh')``: the Chinese name shown after each code.
+
+    Examples
+    --------
+    >>> choice_list(["existing", "planned"], status_label)
+    ('existing（现有）、planned（规划）', 'existing, planned')
+    """
+    keys = [str(k) for k in keys]
+    zh = [k if label is None else tr("analysis.code_label", "zh", code=k, label=label(k, "zh")) for k in keys]
+    return tr("analysis.choice_sep", "zh").join(zh), tr("analysis.choice_sep", "en").join(keys)
+
+
+def _float_or_none(v, field: str, index: int | None = None) -> float | None:
+    """``v`` as a number (None when empty); ``field`` (``lon``...) of edit ``index`` names it in errors."""
     if v is None or v == "":
         return None
+    where_zh, where = _where(index)
+    field_zh = tr(f"analysis.field.{field}", "zh")
     try:
         f = float(v)
     except (TypeError, ValueError):
-        raise InputError(f"{what} must be a number, got {v!r}") from None
+        raise InputError(f"{where}{field} must be a number, got {v!r}", code="scenario_not_number",
+                         params={"where@zh": where_zh, "where@en": where, "field@zh": field_zh,
+                                 "field@en": field, "value": _plain(v)}) from None
     if math.isnan(f):
         return None
     if not math.isfinite(f):
-        raise InputError(f"{what} must be finite, got {v!r}")
+        raise InputError(f"{where}{field} must be finite, got {v!r}", code="scenario_not_finite",
+                         params={"where@zh": where_zh, "where@en": where, "field@zh": field_zh,
+                                 "field@en": field, "value": _plain(v)})
     return f
 
 
@@ -164,8 +228,10 @@ def apply_edit(model: Model, edit: Edit, index: int | None = None) -> Model:
         outside the study area (``edit_outside_area``); the message names the
         edit.
     """
-    where = f"edit {index + 1} " if index is not None else "edit "
-    what = f"{where}({edit.op} {edit.facility_id})"
+    key = "analysis.edit_what" if index is not None else "analysis.edit_what_unnumbered"
+    n = None if index is None else index + 1
+    what_zh = tr(key, "zh", n=n, op=_op_label(edit.op, "zh"), id=edit.facility_id)
+    what = tr(key, "en", n=n, op=edit.op, id=edit.facility_id)
     if (edit.op in ("add", "move") and edit.lon is not None and edit.lat is not None
             and not model.in_study_area(float(edit.lon), float(edit.lat))):
         raise InputError(f"{what}: ({edit.lon}, {edit.lat}) is outside the study area",
@@ -175,7 +241,9 @@ def apply_edit(model: Model, edit: Edit, index: int | None = None) -> Model:
     try:
         if edit.op in ("add", "move") and (edit.lon is None or edit.lat is None):
             # Edit.from_dict checks this; hand-made edits may not
-            raise InputError(f"{edit.op} needs lon and lat (WGS-84 degrees)")
+            raise InputError(f"{edit.op} needs lon and lat (WGS-84 degrees)", code="scenario_needs_lonlat",
+                             params={"where@zh": "", "where@en": "", "op": str(edit.op),
+                                     "op@zh": _op_label(str(edit.op))})
         if edit.op == "add":
             cap = np.nan if edit.capacity is None else float(edit.capacity)
             return model.add_facility(str(edit.type), float(edit.lon or 0.0), float(edit.lat or 0.0),
@@ -187,8 +255,11 @@ def apply_edit(model: Model, edit: Edit, index: int | None = None) -> Model:
             return model.remove_facility(edit.facility_id)
         return model.with_status(edit.facility_id, str(edit.status))
     except PlannerError as exc:
-        raise InputError(f"{what}: {exc.message}",
-                         hint=exc.hint or "the scenario was probably made for other facility data") from exc
+        fix = exc.hint or tr("analysis.edit_failed_fix", "en")
+        fix_zh = exc.fix_text("zh") if exc.hint else tr("analysis.edit_failed_fix", "zh")
+        raise InputError(f"{what}: {exc.message}", hint=fix, code="scenario_edit_failed",
+                         params={"what@zh": what_zh, "what@en": what, "problem@zh": exc.text("zh"),
+                                 "problem@en": exc.message, "fix@zh": fix_zh, "fix@en": fix}) from exc
 
 
 def apply_edits(model: Model, edits: Iterable[Edit]) -> Model:
@@ -377,16 +448,25 @@ class Scenario:
             Path(tmp).write_text(self.to_json(), encoding="utf-8")
         return Path(path)
 
-    def check_inputs(self, inputs: Mapping[str, Mapping]) -> list[str]:
-        """Warnings when the current input files differ from those the scenario was made on."""
+    def check_inputs(self, inputs: Mapping[str, Mapping], lang: str = "en") -> list[str]:
+        """Warnings when the current input files differ from those the scenario was made on.
+
+        Parameters
+        ----------
+        inputs : mapping
+            Role (``boundaries``, ``facilities``, ``network``) -> ``{'name', 'sha256'}`` now in use.
+        lang : {'en', 'zh'}
+            Language of the warnings (the role is named in it too).
+        """
         out = []
         for role, info in self.inputs.items():
             cur = inputs.get(role)
             if cur is None:
                 continue
             if info.get("sha256") and cur.get("sha256") and info["sha256"] != cur["sha256"]:
-                out.append(f"{role}: the scenario was made on {info.get('name', '?')}, "
-                           f"the current file is {cur.get('name', '?')} (different content)")
+                named = tr(f"app.input_role.{role}", lang) if lookup(f"app.input_role.{role}") else role
+                out.append(tr("app.scenario_other_input", lang, role=named, made_on=info.get("name", "?"),
+                              current=cur.get("name", "?")))
         return out
 
 
@@ -398,8 +478,9 @@ def _from_v0(d: dict) -> dict:
     name under ``scenario``.
     """
     out = dict(d)
+    raw = d.get("actions", d.get("edits", [])) or []
     edits = []
-    for a in d.get("actions", d.get("edits", [])) or []:
+    for a in raw if isinstance(raw, list) else ():
         if not isinstance(a, Mapping):
             edits.append(a)
             continue
@@ -413,7 +494,7 @@ def _from_v0(d: dict) -> dict:
         if "y" in e and "lat" not in e:
             e["lat"] = e.pop("y")
         edits.append(e)
-    out["edits"] = edits
+    out["edits"] = edits if isinstance(raw, list) else raw  # not a list: scenario_from_dict says so
     out.pop("actions", None)
     if "name" not in out and "scenario" in out:
         out["name"] = out.pop("scenario")
@@ -434,34 +515,41 @@ def scenario_from_dict(d: Mapping) -> Scenario:
     """
     if not isinstance(d, Mapping):
         raise InputError("a scenario file must hold a JSON object",
-                         hint=f"choose a file saved by this planner ({tr('analysis.scenario_file', 'zh')} .geojson/.json)")
+                         hint=f"choose a file saved by this planner ({tr('analysis.scenario_file', 'zh')} .geojson/.json)",
+                         code="scenario_not_object")
     if "edits" not in d and "actions" not in d:
         raise InputError("not a scenario file: it has no 'edits'",
-                         hint=f"choose a file saved with {_both('analysis.save_scenario')}")
+                         hint=f"choose a file saved with {_both('analysis.save_scenario')}", code="scenario_no_edits",
+                         params={"button@zh": tr("analysis.save_scenario", "zh"),
+                                 "button@en": _both("analysis.save_scenario")})
     version = d.get("format_version", 0)
     if not isinstance(version, int) or isinstance(version, bool):
-        raise InputError(f"format_version must be an integer, got {version!r}")
+        raise InputError(f"format_version must be an integer, got {version!r}", code="scenario_version_type",
+                         params={"version": _plain(version), "version@zh": _shown(version)})
     if version > FORMAT_VERSION:
         raise InputError(f"the scenario file has format version {version}, this planner reads up to "
-                         f"{FORMAT_VERSION}", hint="update the planner to open it")
+                         f"{FORMAT_VERSION}", hint="update the planner to open it", code="scenario_version_newer",
+                         params={"version": version, "supported": FORMAT_VERSION})
     d = dict(d)
     while version < FORMAT_VERSION:
         d = _UPGRADES[version](d)
         version = d["format_version"]
     raw_edits = d.get("edits")
     if not isinstance(raw_edits, list):
-        raise InputError("'edits' must be a list")
+        raise InputError("'edits' must be a list", code="scenario_edits_not_list")
     edits = tuple(Edit.from_dict(e, i) for i, e in enumerate(raw_edits))
     _check_edit_ids(edits)
     speed = _float_or_none(d.get("speed"), "speed")
     if speed is not None and speed <= 0:
-        raise InputError(f"speed must be positive (m/s), got {speed}")
+        raise InputError(f"speed must be positive (m/s), got {speed}", code="scenario_speed_not_positive",
+                         params={"speed": speed})
     minutes = _float_or_none(d.get("minutes"), "minutes")
     if minutes is not None and minutes <= 0:
-        raise InputError(f"minutes must be positive, got {minutes}")
+        raise InputError(f"minutes must be positive, got {minutes}", code="scenario_minutes_not_positive",
+                         params={"minutes": minutes})
     inputs = d.get("inputs") or {}
     if not isinstance(inputs, Mapping):
-        raise InputError("'inputs' must be an object")
+        raise InputError("'inputs' must be an object", code="scenario_inputs_not_object")
     return Scenario(name=str(d.get("name") or DEFAULT_NAME), edits=edits, profile=str(d.get("profile") or "national"),
                     speed=speed, minutes=minutes, inputs={str(k): dict(v) for k, v in inputs.items()
                                                           if isinstance(v, Mapping)},
@@ -473,7 +561,8 @@ def _check_edit_ids(edits: Sequence[Edit]) -> None:
     for i, e in enumerate(edits):
         if e.op == "add":
             if e.facility_id in added:
-                raise InputError(f"edit {i + 1}: facility id {e.facility_id!r} is added twice")
+                raise InputError(f"edit {i + 1}: facility id {e.facility_id!r} is added twice",
+                                 code="scenario_added_twice", params={"n": i + 1, "id": e.facility_id})
             added.add(e.facility_id)
 
 
@@ -492,23 +581,25 @@ def read_scenario(source: str | Path | bytes) -> Scenario:
         p = Path(source)
         name = p.name
         if not p.is_file():
-            raise InputError("scenario file not found", path=p)
+            raise InputError("scenario file not found", path=p, code="scenario_file_not_found")
         raw = p.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError("the scenario file is not UTF-8 text", path=name,
-                         hint="choose a .geojson/.json file saved by this planner") from None
+                         hint="choose a .geojson/.json file saved by this planner", code="scenario_not_utf8") from None
     try:
         d = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON (line {exc.lineno}, column {exc.colno})", path=name,
-                         hint="choose a .geojson/.json file saved by this planner") from None
+                         hint="choose a .geojson/.json file saved by this planner", code="scenario_bad_json",
+                         params={"line": exc.lineno, "column": exc.colno}) from None
     try:
         return scenario_from_dict(d)
     except InputError as exc:
         if name and exc.path is None:
-            raise InputError(exc.message, hint=exc.hint, path=name) from None
+            raise InputError(exc.message, hint=exc.hint, path=name, code=exc.code, rows=exc.rows,
+                             params=exc.params) from None
         raise
 
 

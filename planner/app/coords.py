@@ -43,7 +43,8 @@ def lonlat_in(lon: float, lat: float, coord_system: str) -> tuple[float, float]:
     lon, lat = float(lon), float(lat)
     if not (np.isfinite([lon, lat]).all() and -180 <= lon <= 180 and -90 <= lat <= 90):
         raise InputError(f"({lon}, {lat}) is not a longitude/latitude",
-                         hint="longitude -180…180, latitude -90…90 (swapped?)")
+                         hint="longitude -180…180, latitude -90…90 (swapped?)", code="app_not_lonlat",
+                         params={"lon": lon, "lat": lat})
     if coord_system in (None, "", "wgs84"):
         return lon, lat
     x, y = to_wgs84(lon, lat, coord_system)
@@ -85,7 +86,8 @@ def facility_lonlat(model: Model, facility_id: str, coord_system: str = "wgs84")
     fac = model.facilities
     row = fac.loc[fac["facility_id"].astype(str) == str(facility_id)]
     if not len(row):
-        raise InputError(f"there is no facility {facility_id!r}")
+        raise InputError(f"there is no facility {facility_id!r}", code="app_no_such_facility",
+                         params={"facility_id": facility_id})
     pt = reproject(gpd.GeoSeries([row.geometry.iloc[0]], crs=fac.crs), "EPSG:4326").iloc[0]
     return lonlat_as(pt.x, pt.y, coord_system)
 

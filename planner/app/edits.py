@@ -83,7 +83,8 @@ def add_edit(model: Model, facility_type: str, lon: float, lat: float, *, edits:
         units' bounds count as inside).
     """
     if facility_type not in FACILITY_TYPES:
-        raise InputError(f"unknown facility type {facility_type!r}")
+        raise InputError(f"unknown facility type {facility_type!r}", code="app_unknown_type",
+                         params={"facility_type": facility_type})
     lon, lat = lonlat_in(lon, lat, coord_system)
     _inside(model, lon, lat)
     fid = next_facility_id(model, facility_type, edits)
@@ -118,7 +119,8 @@ def move_edit(model: Model, facility_id: str, lon: float, lat: float, coord_syst
         Unknown coordinate system.
     """
     if str(facility_id) not in set(model.facilities["facility_id"].astype(str)):
-        raise InputError(f"there is no facility {facility_id!r}", hint="select a facility on the map first")
+        raise InputError(f"there is no facility {facility_id!r}", hint="select a facility on the map first",
+                         code="app_move_no_facility", params={"facility_id": facility_id})
     x, y = lonlat_in(lon, lat, coord_system)
     _inside(model, x, y)
     return Edit("move", str(facility_id), lon=round(float(x), 7), lat=round(float(y), 7)).to_dict()
@@ -303,7 +305,7 @@ def default_site(analysis: Analysis, facility_type: str) -> shapely.Point:
             pos = int(np.argmax(np.where(mask, units["pop60"].to_numpy(float), -np.inf)))
             break
     else:
-        raise InputError("there are no units")
+        raise InputError("there are no units", code="app_no_units")
     dem = model.demand[model.demand["unit"].to_numpy() == pos]
     if not len(dem):
         return units.geometry.iloc[pos].representative_point()

@@ -34,7 +34,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from planner._errors import InputError, PlannerError
+from planner._errors import InputError, NetworkError, PlannerError
 from planner._util import atomic_write_bytes, reproject, sha256_bytes, sha256_file
 from planner.analysis.scenario import Edit, apply_edit
 from planner.app.views import places_column
@@ -431,8 +431,8 @@ def read_user_data(current: DataSet, *, boundaries: Path | None = None, faciliti
                    context=context)
 
 
-def check_overlap(units: gpd.GeoDataFrame, network: WalkNetwork) -> str | None:
-    """A warning when the boundaries and the network do not overlap (None when they do)."""
+def check_overlap(units: gpd.GeoDataFrame, network: WalkNetwork) -> NetworkError | None:
+    """The error to raise when the boundaries and the network do not overlap (None when they do)."""
     import shapely
 
     if not len(units) or network.n_nodes == 0:
@@ -443,7 +443,8 @@ def check_overlap(units: gpd.GeoDataFrame, network: WalkNetwork) -> str | None:
     if inside.mean() > 0 or shapely.box(x0, y0, x1, y1).intersects(
             shapely.box(lon.min(), lat.min(), lon.max(), lat.max())):
         return None
-    return "the network does not overlap the boundaries (check that both cover the same county)"
+    return NetworkError("the network does not overlap the boundaries (check that both cover the same county)",
+                        hint="upload the network of the same area", code="app_network_elsewhere", params={})
 
 
 def settings_profile(profile: str, speed: float | None = None, minutes: float | None = None) -> Profile:

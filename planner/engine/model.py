@@ -185,7 +185,8 @@ class Model:
         """
         if facility_type not in FACILITY_TYPES:
             raise InputError(f"unknown facility type {facility_type!r}",
-                             hint=f"use one of {', '.join(FACILITY_TYPES)}")
+                             hint=f"use one of {', '.join(FACILITY_TYPES)}", code="model_unknown_type",
+                             params={"facility_type": str(facility_type), "types": ", ".join(FACILITY_TYPES)})
         xs, ys = (self.network.project(np.array([x]), np.array([y])) if lonlat
                   else (np.atleast_1d(np.asarray(x, float)), np.atleast_1d(np.asarray(y, float))))
         site = snap_points(self.network, xs, ys, max_snap=self.facility_snap.max_snap)
@@ -285,7 +286,8 @@ class Model:
     def _position(self, facility_id: str) -> int:
         hit = np.nonzero(self.facilities["facility_id"].to_numpy() == facility_id)[0]
         if hit.size == 0:
-            raise InputError(f"no facility with id {facility_id!r}")
+            raise InputError(f"no facility with id {facility_id!r}", code="model_no_facility",
+                             params={"facility_id": str(facility_id)})
         return int(hit[0])
 
     def _recompute(self, facility_type: str) -> Model:

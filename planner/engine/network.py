@@ -238,7 +238,8 @@ def network_from_arrays(
     lat = np.asarray(lat, dtype=float)
     if node_id.size == 0 or len(u_id) == 0:
         raise NetworkError("the network has no walkable streets", path=source,
-                           hint="check that the file covers the study area and has highway=* ways")
+                           hint="check that the file covers the study area and has highway=* ways",
+                           code="network_no_streets", params={})
     if crs is None:
         from planner.io.crs import local_metric_crs
 
@@ -251,7 +252,8 @@ def network_from_arrays(
     order = np.argsort(node_id, kind="stable")
     sorted_ids = node_id[order]
     if np.any(sorted_ids[1:] == sorted_ids[:-1]):
-        raise NetworkError("duplicate node ids in the network", path=source)
+        raise NetworkError("duplicate node ids in the network", path=source,
+                           code="network_duplicate_nodes", params={})
     ui = np.searchsorted(sorted_ids, np.asarray(u_id, dtype=np.int64))
     vi = np.searchsorted(sorted_ids, np.asarray(v_id, dtype=np.int64))
     ui = np.clip(ui, 0, len(sorted_ids) - 1)
@@ -322,7 +324,8 @@ def network_from_lines(
     geoms = shapely.get_parts(geoms[~shapely.is_empty(geoms)])
     coords, line_idx = shapely.get_coordinates(geoms, return_index=True)
     if coords.shape[0] == 0:
-        raise NetworkError("no lines to build a network from", path=source)
+        raise NetworkError("no lines to build a network from", path=source, code="network_no_lines",
+                           params={})
     key = np.round(coords * 1e7).astype(np.int64)
     uniq, inverse = np.unique(key, axis=0, return_inverse=True)
     inverse = inverse.ravel()
@@ -370,7 +373,7 @@ def network_from_graph(G, *, crs=None, source: str = "graph", largest_component:
     (3, 2, 222)
     """
     if G.number_of_nodes() == 0:
-        raise NetworkError("the graph has no nodes", path=source)
+        raise NetworkError("the graph has no nodes", path=source, code="network_graph_empty", params={})
     graph_crs = G.graph.get("crs", "EPSG:4326")
     ids = np.fromiter((int(n) for n in G.nodes), dtype=np.int64, count=G.number_of_nodes())
     xs = np.array([float(d["x"]) for _, d in G.nodes(data=True)])
@@ -470,7 +473,8 @@ def read_osm_xml(path: str | Path, *, crs=None, largest_component: bool = True) 
                 elem.clear()
     except ET.ParseError as exc:
         raise NetworkError(f"not a valid OSM XML file ({exc})", path=path,
-                           hint="export .osm from JOSM/Overpass or use .osm.pbf or .graphml") from exc
+                           hint="export .osm from JOSM/Overpass or use .osm.pbf or .graphml",
+                           code="network_osm_xml", params={"detail": str(exc)}) from exc
     u = np.array(pairs_u, dtype=np.int64)
     v = np.array(pairs_v, dtype=np.int64)
     ids = np.array(node_ids, dtype=np.int64)
@@ -491,7 +495,8 @@ def read_osm_xml(path: str | Path, *, crs=None, largest_component: bool = True) 
     present = known(u) & known(v)
     if not present.any():
         raise NetworkError("no walkable ways (highway=*) with their nodes in the file", path=path,
-                           hint="check the extract covers the study area")
+                           hint="check the extract covers the study area", code="network_osm_no_ways",
+                           params={})
     u, v = u[present], v[present]
     used = np.unique(np.concatenate([u, v]))
     at = order[np.searchsorted(sid, used)]
@@ -509,9 +514,10 @@ def read_osm_pbf(path: str | Path, *, crs=None, largest_component: bool = True) 
         nodes, edges = osm.get_network(network_type="walking", nodes=True)
     except Exception as exc:  # pyrosm raises many kinds on corrupt input
         raise NetworkError(f"could not read the .osm.pbf file ({exc})", path=path,
-                           hint="check the file is a complete OpenStreetMap PBF extract") from exc
+                           hint="check the file is a complete OpenStreetMap PBF extract",
+                           code="network_pbf_unreadable", params={"detail": str(exc)}) from exc
     if edges is None or len(edges) == 0:
-        raise NetworkError("no walkable ways in the file", path=path)
+        raise NetworkError("no walkable ways in the file", path=path, code="network_pbf_no_ways", params={})
     # pyrosm splits ways at every node: each edge is one straight segment
     coords = shapely.get_coordinates(edges.geometry.values)
     counts = shapely.get_num_coordinates(edges.geometry.values)
@@ -534,7 +540,8 @@ def read_graphml(path: str | Path, *, crs=None, largest_component: bool = True) 
         G = ox.load_graphml(path)
     except Exception as exc:
         raise NetworkError(f"could not read the GraphML file ({exc})", path=path,
-                           hint="save it with osmnx.save_graphml") from exc
+                           hint="save it with osmnx.save_graphml", code="network_graphml",
+                           params={"detail": str(exc)}) from exc
     return network_from_graph(G, crs=crs, source=str(path), largest_component=largest_component)
 
 
@@ -619,7 +626,8 @@ def read_npz(path: str | Path, *, source_key: str | None = None) -> WalkNetwork:
         with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as z:
             if int(z["version"]) != CACHE_VERSION:
                 raise NetworkError("network cache from another version", path=path,
-                                   hint="delete it; it is rebuilt from the source file")
+                                   hint="delete it; it is rebuilt from the source file",
+                                   code="network_cache_version", params={})
             arrays = {k: z[k] for k in z.files if k != "digest"}
             if "digest" not in z.files or str(z["digest"]) != _digest(arrays):
                 raise NetworkError("network cache does not match its digest (changed or damaged)",
@@ -691,7 +699,9 @@ def area_bounds(area: Any) -> tuple[float, float, float, float] | None:
         area = area.total_bounds
     box = tuple(float(v) for v in area)
     if len(box) != 4 or not all(np.isfinite(box)) or box[0] > box[2] or box[1] > box[3]:
-        raise NetworkError(f"the study area must be (minlon, minlat, maxlon, maxlat), got {area!r}")
+        # the area is any object (a tuple, an array): its repr is the value shown
+        raise NetworkError(f"the study area must be (minlon, minlat, maxlon, maxlat), got {area!r}",
+                           code="network_area", params={"area": repr(area)})
     return (box[0], box[1], box[2], box[3])
 
 
@@ -750,12 +760,13 @@ def load_network(path: str | Path, *, crs=None, use_cache: bool = True,
     path = Path(path)
     if not path.is_file():
         raise NetworkError("network file not found", path=path,
-                           hint=f"pass an existing file ({', '.join(NETWORK_SUFFIXES)})")
+                           hint=f"pass an existing file ({', '.join(NETWORK_SUFFIXES)})",
+                           code="network_not_found", params={"suffixes": ", ".join(NETWORK_SUFFIXES)})
     name = path.name.lower()
     if name.endswith(".npz"):
         return read_npz(path)
     if path.stat().st_size == 0:
-        raise NetworkError("the network file is empty", path=path)
+        raise NetworkError("the network file is empty", path=path, code="network_empty_file", params={})
     key: str | None = None
     if name.endswith(ROAD_LAYER_SUFFIXES):
         # road centre lines (survey, master plan): noded by planner.io.roads, cached like the others
@@ -792,7 +803,8 @@ def load_network(path: str | Path, *, crs=None, use_cache: bool = True,
             return reader(path, crs=crs)
     else:
         raise NetworkError(f"unsupported network file type {path.suffix!r}", path=path,
-                           hint=f"use one of {', '.join(NETWORK_SUFFIXES)}")
+                           hint=f"use one of {', '.join(NETWORK_SUFFIXES)}", code="network_suffix",
+                           params={"suffix": path.suffix, "suffixes": ", ".join(NETWORK_SUFFIXES)})
     return _through_cache(path, key, build)
 
 
@@ -853,7 +865,8 @@ def download_network(
     import osmnx as ox
 
     if (place is None) == (polygon is None):
-        raise NetworkError("give exactly one of place or polygon")
+        raise NetworkError("give exactly one of place or polygon", code="network_place_or_polygon",
+                           params={})
     key = sha256_bytes(f"{place}|{getattr(polygon, 'wkt', None)}".encode())[:24]
     target = cache_dir() / "downloads" / f"{key}.graphml"
     if use_cache and target.is_file():
@@ -865,7 +878,8 @@ def download_network(
             G = ox.graph_from_polygon(polygon, network_type="walk", simplify=False, retain_all=False)
     except Exception as exc:
         raise NetworkError(f"download failed ({exc})",
-                           hint="check the internet connection and the place name, or load a local .osm.pbf file") from exc
+                           hint="check the internet connection and the place name, or load a local .osm.pbf file",
+                           code="network_download", params={"detail": str(exc)}) from exc
     target.parent.mkdir(parents=True, exist_ok=True)
     ox.save_graphml(G, target)
     if use_cache:  # builds the compact cache too, so the next call is fast and offline

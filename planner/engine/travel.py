@@ -123,7 +123,8 @@ def snap_points(net: WalkNetwork, x, y, *, max_snap: float = DEFAULT_MAX_SNAP) -
         e = np.empty(0)
         return Snapped(e, e, np.empty(0, np.int64), e, e, e, e, np.empty(0, bool), max_snap)
     if not np.all(np.isfinite(x) & np.isfinite(y)):
-        raise NetworkError("points with missing or infinite coordinates cannot be snapped")
+        raise NetworkError("points with missing or infinite coordinates cannot be snapped",
+                           code="travel_bad_coordinates", params={})
     pts = shapely.points(x, y)
     idx, dist = net.tree.query_nearest(pts, return_distance=True, all_matches=False)
     edge = np.empty(n, dtype=np.int64)

@@ -49,6 +49,7 @@ from typing import Any
 
 from planner._errors import ProfileError
 from planner.schema import FACILITY_TYPES
+from planner.text import tr
 
 RULES = ("inside", "walk", "inside_or_walk", "count")
 MEASURES = ("units", "population", "count", "bed_share", "beds", "beds_per_1000", "grade_share",
@@ -285,7 +286,8 @@ class Profile:
         0.8
         """
         if not speed_mps > 0:
-            raise ProfileError(f"walking speed must be positive, got {speed_mps}")
+            raise ProfileError(f"walking speed must be positive, got {speed_mps}", code="profile_speed",
+                               params={"speed": speed_mps})
         return replace(self, speed_mps=float(speed_mps))
 
     def as_dict(self) -> dict[str, Any]:
@@ -389,7 +391,8 @@ def load_profile(name_or_path: str | Path = "national") -> Profile:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"not valid TOML: {exc}", path=where) from exc
+        raise ProfileError(f"not valid TOML: {exc}", path=where, code="profile_toml",
+                           params={"detail": str(exc)}) from exc
     return _parse_profile(raw, where)
 
 
@@ -398,13 +401,15 @@ def _profile_text(name_or_path: str | Path) -> tuple[str, str]:
     if path.suffix == ".toml" or path.exists():
         if not path.is_file():
             raise ProfileError("profile file not found", path=path,
-                               hint=f"use a shipped profile ({', '.join(list_profiles())}) or an existing .toml file")
+                               hint=f"use a shipped profile ({', '.join(list_profiles())}) or an existing .toml file",
+                               code="profile_not_found", params={"profiles": ", ".join(list_profiles())})
         return path.read_text(encoding="utf-8"), str(path)
     name = str(name_or_path)
     res = resources.files("planner") / "profiles" / f"{name}.toml"
     if not res.is_file():
         raise ProfileError(f"unknown profile {name!r}",
-                           hint=f"shipped profiles: {', '.join(list_profiles())}; or pass a .toml file")
+                           hint=f"shipped profiles: {', '.join(list_profiles())}; or pass a .toml file",
+                           code="profile_unknown", params={"name": name, "profiles": ", ".join(list_profiles())})
     return res.read_text(encoding="utf-8"), name
 
 
@@ -414,19 +419,22 @@ def _parse_profile(raw: dict, where: str) -> Profile:
         speed = float(head.get("speed_mps", 1.0))
         catch = {str(k): float(v) for k, v in raw.get("catchments", {}).items()}
     except (TypeError, ValueError) as exc:
-        raise ProfileError(f"speed_mps and catchments must be numbers ({exc})", path=where) from exc
+        raise ProfileError(f"speed_mps and catchments must be numbers ({exc})", path=where,
+                           code="profile_numbers", params={"detail": str(exc)}) from exc
     if speed <= 0:
-        raise ProfileError("speed_mps must be positive", path=where)
+        raise ProfileError("speed_mps must be positive", path=where, code="profile_speed_mps", params={})
     unknown = sorted(set(catch) - set(FACILITY_TYPES))
     if unknown:
         raise ProfileError(f"unknown facility types in [catchments]: {unknown}", path=where,
-                           hint=f"use {', '.join(FACILITY_TYPES)}")
+                           hint=f"use {', '.join(FACILITY_TYPES)}", code="profile_catchment_types",
+                           params={"unknown@en": str(unknown), "unknown@zh": _zh(unknown),
+                                   "types": ", ".join(FACILITY_TYPES)})
     status = str(head.get("status", "default"))
     _check_choice(status, PROFILE_STATUSES, "profile status", where, code="profile_status")
     targets = tuple(_parse_target(t, where, catch) for t in raw.get("targets", []))
     ids = [t.id for t in targets]
     if len(set(ids)) != len(ids):
-        raise ProfileError("target ids must be unique", path=where)
+        raise ProfileError("target ids must be unique", path=where, code="profile_duplicate_ids", params={})
     context = tuple(_parse_context(c, where) for c in raw.get("context", []))
     return Profile(
         name=str(head.get("name", Path(where).stem)),
@@ -444,6 +452,21 @@ def _parse_profile(raw: dict, where: str) -> Profile:
         catchment_status=str(head.get("catchment_status", "reading")),
         context=context,
     )
+
+
+def _zh(value: Any) -> str:
+    """``value`` as a Chinese message shows it: “quoted”, a list item by item, (missing) for none.
+
+    >>> _zh(["spa", "day_care"]), _zh(None)
+    ('“spa”、“day_care”', '（未填写）')
+    """
+    if value is None:
+        return tr("profiles.value_missing", "zh")
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return tr("profiles.value_empty", "zh")
+        return tr("io.sep.list", "zh").join(tr("io.quoted", "zh", v=v) for v in value)
+    return tr("io.quoted", "zh", v=value)
 
 
 def _check_choice(value: Any, allowed: tuple[str, ...], what: str, where: str, *, code: str) -> None:
@@ -485,7 +508,8 @@ def _year(value: Any, tid: str, where: str) -> int | None:
 def _parse_target(t: dict, where: str, catch: dict[str, float]) -> Target:
     tid = t.get("id")
     if not tid:
-        raise ProfileError("every [[targets]] entry needs an id", path=where)
+        raise ProfileError("every [[targets]] entry needs an id", path=where, code="profile_target_id",
+                           params={})
     types = t.get("facility_types")
     if types is None:
         types = [t["facility_type"]] if "facility_type" in t else []
@@ -493,13 +517,18 @@ def _parse_target(t: dict, where: str, catch: dict[str, float]) -> Target:
     bad = [x for x in types if x not in FACILITY_TYPES]
     if bad or (not types and measure != "home_count"):
         raise ProfileError(f"target {tid!r}: facility_types {types!r} must be a non-empty list of "
-                           f"{', '.join(FACILITY_TYPES)}", path=where)
+                           f"{', '.join(FACILITY_TYPES)}", path=where, code="profile_facility_types",
+                           params={"target": tid, "types@en": repr(types), "types@zh": _zh(types),
+                                   "allowed": ", ".join(FACILITY_TYPES)})
     level = t.get("level", t.get("unit_kind"))
     checks = (("rule", t.get("rule"), RULES), ("measure", measure, MEASURES), ("level", level, LEVELS))
     for key, value, allowed in checks:
         if value not in allowed:
             raise ProfileError(f"target {tid!r}: {key} must be one of {allowed}, got {value!r}",
-                               path=where)
+                               path=where, code="profile_target_field",
+                               params={"target": tid, "key": key, "allowed@en": str(allowed),
+                                       "allowed@zh": tr("io.sep.list", "zh").join(allowed),
+                                       "value@en": repr(value), "value@zh": _zh(value)})
     rule = t["rule"]
     minutes = t.get("minutes")
     if minutes is None and types and rule != "count":
@@ -507,7 +536,8 @@ def _parse_target(t: dict, where: str, catch: dict[str, float]) -> Target:
         minutes = catch.get(types[0], 15.0)
     share = float(t.get("share", t["figure"] if "figure" in t and measure in SHARE_MEASURES else 1.0))
     if not 0 <= share <= 1:
-        raise ProfileError(f"target {tid!r}: share must be between 0 and 1, got {share}", path=where)
+        raise ProfileError(f"target {tid!r}: share must be between 0 and 1, got {share}", path=where,
+                           code="profile_share", params={"target": tid, "share": share})
     count = float(t.get("min_count", t["figure"] if "figure" in t and measure not in SHARE_MEASURES else 1))
     inst = t.get("institution_level")
     if inst is not None:
@@ -518,8 +548,7 @@ def _parse_target(t: dict, where: str, catch: dict[str, float]) -> Target:
         _check_choice(k, STREET_KINDS, f"target {tid!r}: street_kinds", where, code="profile_choice")
     if measure == "home_count" and not t.get("home_column"):
         raise ProfileError(f"target {tid!r}: a home_count target needs home_column", path=where,
-                           code="profile_choice", params={"what": "home_column", "allowed": "",
-                                                          "value": ""})
+                           code="profile_home_column", params={"target": tid})
     citation = _parse_source(t.get("source"), str(tid), where)
     return Target(
         id=str(tid),
@@ -549,7 +578,8 @@ def _parse_target(t: dict, where: str, catch: dict[str, float]) -> Target:
 def _parse_context(c: dict, where: str) -> ContextItem:
     cid = str(c.get("id", ""))
     if not cid:
-        raise ProfileError("every [[context]] entry needs an id", path=where)
+        raise ProfileError("every [[context]] entry needs an id", path=where, code="profile_context_id",
+                           params={})
     kind = str(c.get("kind", "not_scored"))
     _check_choice(kind, CONTEXT_KINDS, f"context {cid!r}: kind", where, code="profile_choice")
     fig = c.get("figure")

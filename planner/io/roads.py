@@ -601,8 +601,7 @@ def read_osm_pbf_area(path: str | Path, bounds: tuple[float, float, float, float
         if reader == "pyosmium":
             ids, lon, lat, u, v, ways = _pbf_area_pyosmium(path, bbox)
             if u.size == 0:
-                raise NetworkError("no walkable ways in the study area", path=path,
-                                   hint="check the extract covers the study area")
+                raise problem_of(NetworkError, "network_area_no_ways", path)
             net = network_from_arrays(ids, lon, lat, u, v, crs=crs, source=str(path),
                                       largest_component=largest_component)
             return _clipped(net, bbox, int(ways[0]), int(ways[1]))
@@ -613,11 +612,9 @@ def read_osm_pbf_area(path: str | Path, bounds: tuple[float, float, float, float
     except NetworkError:
         raise
     except Exception as exc:  # both readers raise many kinds on corrupt input
-        raise NetworkError(f"could not read the .osm.pbf file ({exc})", path=path,
-                           hint="check the file is a complete OpenStreetMap PBF extract") from exc
+        raise problem_of(NetworkError, "network_pbf_unreadable", path, (), detail=str(exc)) from exc
     if edges is None or len(edges) == 0:
-        raise NetworkError("no walkable ways in the study area", path=path,
-                           hint="check the extract covers the study area")
+        raise problem_of(NetworkError, "network_area_no_ways", path)
     net = network_from_arrays(nodes["id"].to_numpy(), nodes["lon"].to_numpy(), nodes["lat"].to_numpy(),
                               edges["u"].to_numpy(), edges["v"].to_numpy(), crs=crs, source=str(path),
                               largest_component=largest_component)

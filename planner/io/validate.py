@@ -104,6 +104,9 @@ class Issue:
     cause : str
         The code of the reader's error or warning behind a reader issue
         (e.g. ``'duplicate_ids'``).
+    params : mapping
+        The values the catalogue entries ``err.<cause or code>`` /
+        ``fix.<cause or code>`` were filled with (empty for issues made by hand).
     """
 
     file: str
@@ -116,6 +119,7 @@ class Issue:
     error: PlannerError | None = field(default=None, compare=False, repr=False)
     fix_zh: str = ""
     cause: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def message(self, lang: str = "zh") -> str:
         """The problem in ``lang``."""
@@ -178,7 +182,7 @@ class ValidationReport:
         fatal = self.fatal
         if not fatal:
             return
-        first = fatal[0].error or InputError(fatal[0].message_en, hint=fatal[0].fix, path=fatal[0].file)
+        first = fatal[0].error or _issue_error(fatal[0])
         if len(fatal) == 1:
             raise first
         raise problem_of(type(first), "several_problems", None, (), n=len(fatal),
@@ -222,7 +226,28 @@ def _issue(file: str, severity: str, rows: Sequence[int], code: str, **params: A
                  catalogue_text(f"err.{code}", "en", params, default=code),
                  fix=catalogue_text(f"fix.{code}", "en", params, default="") if fix else "",
                  code=code,
-                 fix_zh=catalogue_text(f"fix.{code}", "zh", params, default="") if fix else "")
+                 fix_zh=catalogue_text(f"fix.{code}", "zh", params, default="") if fix else "",
+                 params=dict(params))
+
+
+def _issue_error(issue: Issue) -> PlannerError:
+    """The error of a fatal issue made without one: its code, rows, params and fix, worded as the issue is.
+
+    The issue's own code and params when the catalogue gives its Chinese text
+    from them; otherwise ``validate_issue``, whose entries show the issue's
+    own texts (so the Chinese is the issue's Chinese, never the English).
+    """
+    code = issue.cause or issue.code
+    own = issue.params and (
+        catalogue_text(f"err.{code}", "zh", issue.params, default="") == issue.message_zh
+        and catalogue_text(f"fix.{code}", "zh", issue.params, default=issue.fix) == issue.fix_text("zh"))
+    if own:
+        return InputError(issue.message_en, hint=issue.fix, path=issue.file, code=code, rows=issue.rows,
+                          params=issue.params)
+    return InputError(issue.message_en, hint=issue.fix, path=issue.file, code="validate_issue",
+                      rows=issue.rows,
+                      params={"issue": code, "message@zh": issue.message_zh, "message@en": issue.message_en,
+                              "fix@zh": issue.fix_text("zh"), "fix@en": issue.fix})
 
 
 def _listed(rows: Sequence[int]) -> str:
@@ -276,7 +301,8 @@ def _warning_issue(warning: Any, name: str, kind: str) -> Issue:
     return Issue(Path(warning.path).name if warning.path else name, severity, warning.rows,
                  body if zh == warning.message else zh, body,
                  fix=warning.hint or "", code=f"{kind}_read",
-                 fix_zh=warning.fix_text("zh") if warning.hint else "", cause=warning.code)
+                 fix_zh=warning.fix_text("zh") if warning.hint else "", cause=warning.code,
+                 params=dict(warning.params))
 
 
 def _error_issue(exc: PlannerError, name: str, kind: str) -> Issue:
@@ -284,7 +310,7 @@ def _error_issue(exc: PlannerError, name: str, kind: str) -> Issue:
     default = lookup(f"validate.default_fix.{kind}") or ("", "")
     fix, fix_zh = (exc.hint, exc.fix_text("zh")) if exc.hint else (default[1], default[0])
     return Issue(Path(exc.path).name if exc.path else name, "error", exc.rows, exc.text("zh"), exc.message,
-                 fix, code=f"{kind}_error", error=exc, fix_zh=fix_zh, cause=exc.code)
+                 fix, code=f"{kind}_error", error=exc, fix_zh=fix_zh, cause=exc.code, params=dict(exc.params))
 
 
 # --------------------------------------------------------------------------
@@ -336,7 +362,7 @@ def _fatal(cls: type[PlannerError], code: str, file: str, **params: Any) -> Issu
     """A fatal issue found by a check of this module, carrying its error (raised by ``raise_if_fatal``)."""
     err = problem_of(cls, code, file, (), **params)
     return Issue(file, "error", (), err.text("zh"), err.message, err.hint or "", code=code, error=err,
-                 fix_zh=err.fix_text("zh"), cause=code)
+                 fix_zh=err.fix_text("zh"), cause=code, params=dict(err.params))
 
 
 def _check_network_size(net) -> Issue | None:
@@ -405,7 +431,7 @@ def _check_unit_streets(net, units: gpd.GeoDataFrame, name: str, max_snap: float
         err = problem_of(NetworkError, "network_elsewhere", Path(str(net.report.source)).name, (),
                          max_snap=max_snap)
         out.append(Issue(err.path, "error", (), err.text("zh"), err.message, err.hint, code="network_elsewhere",
-                         error=err, fix_zh=err.fix_text("zh"), cause=err.code))
+                         error=err, fix_zh=err.fix_text("zh"), cause=err.code, params=dict(err.params)))
         return out
 
     def units_params(idx: np.ndarray) -> dict[str, str]:

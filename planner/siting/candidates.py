@@ -17,7 +17,9 @@ from planner._errors import InputError
 from planner.engine.model import Model, unit_of
 from planner.engine.reach import reach_matrix
 from planner.engine.travel import Snapped, nearest_sites, to_metres
+from planner.io.problems import problem_of
 from planner.schema import FACILITY_TYPES, STATUS_ALIASES
+from planner.text import tr, type_label
 
 MAX_GENERATED = 2000  # generated candidates are thinned until at most this many remain
 # the status words that mark a given point as a candidate (any language)
@@ -134,7 +136,15 @@ def check_type(facility_type: str) -> None:
     """Raise :class:`InputError` unless ``facility_type`` is a known facility type."""
     if facility_type not in FACILITY_TYPES:
         raise InputError(f"unknown facility type {facility_type!r}",
-                         hint=f"use one of {', '.join(FACILITY_TYPES)}")
+                         hint=f"use one of {', '.join(FACILITY_TYPES)}", code="siting_unknown_type",
+                         params={"value": facility_type, "types@en": ", ".join(FACILITY_TYPES),
+                                 "types@zh": _type_choices("zh")})
+
+
+def _type_choices(lang: str) -> str:
+    """The facility types one may name, listed in ``lang`` (codes, with their names in Chinese)."""
+    return tr("io.sep.list", lang).join(tr("siting.type_choice", lang, code=t, name=type_label(t, lang))
+                                        for t in FACILITY_TYPES)
 
 
 _ID_COLUMNS = ("candidate_id", "facility_id", "point_id", "id")
@@ -168,7 +178,7 @@ def candidate_points(model: Model, facility_type: str, candidates: gpd.GeoDataFr
     """
     if isinstance(candidates, str):
         if candidates != "generate":
-            raise InputError(f"candidates must be a point layer or 'generate', got {candidates!r}")
+            raise problem_of(InputError, "siting_candidates_arg", None, (), value=candidates)
         return generate_candidates(model, facility_type, minutes=minutes, spacing=spacing,
                                    covered=covered), "generated"
     if candidates is None:
@@ -182,9 +192,9 @@ def candidate_points(model: Model, facility_type: str, candidates: gpd.GeoDataFr
                                    covered=covered), "generated"
     g = candidates
     if not isinstance(g, gpd.GeoDataFrame) or g.crs is None:
-        raise InputError("candidates must be a GeoDataFrame of points with a CRS")
+        raise problem_of(InputError, "siting_candidates_not_layer")
     if not (g.geometry.geom_type == "Point").all():
-        raise InputError("candidates must be points")
+        raise problem_of(InputError, "siting_candidates_not_points")
     if "type" in g.columns:
         mine = g["type"].astype(str).isin([facility_type, FACILITY_TYPES[facility_type].zh])
         if "status" in g.columns:
@@ -194,7 +204,7 @@ def candidate_points(model: Model, facility_type: str, candidates: gpd.GeoDataFr
     ids = (g[idcol].astype(str).to_numpy() if idcol else
            np.array([f"C{m + 1:04d}" for m in range(len(g))], dtype=object))
     if len(set(ids)) != len(ids):
-        raise InputError("candidate ids must be unique")
+        raise problem_of(InputError, "siting_candidate_ids_duplicate")
     out = gpd.GeoDataFrame({"candidate_id": ids,
                             "name": g["name"].astype(str).to_numpy() if "name" in g.columns else ids,
                             "capacity": pd.to_numeric(g["capacity"], errors="coerce").to_numpy(float)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from planner._errors import InputError, PlannerError
+from planner.io.problems import problem_of
 
 
 def _noop(_: str) -> None:
@@ -39,14 +40,12 @@ def write_table(table: pd.DataFrame, out: str | Path) -> Path:
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".parquet"):
-        raise InputError(f"output must be .csv or .parquet, got {out.name!r}", path=out,
-                         hint="e.g. --out od.csv or --out od.parquet")
+        raise problem_of(InputError, "siting_write_type", out, (), name=out.name)
     if suffix == ".parquet":
         try:
             import pyarrow  # noqa: F401 - pandas writes Parquet through it
         except ImportError as exc:
-            raise InputError("Parquet output needs pyarrow, which is not installed", path=out,
-                             hint="pip install pyarrow, or write .csv") from exc
+            raise problem_of(InputError, "siting_parquet_needs_pyarrow", out) from exc
     with atomic_path(out) as tmp:
         if suffix == ".parquet":
             table.to_parquet(tmp, index=False)
@@ -58,7 +57,7 @@ def write_table(table: pd.DataFrame, out: str | Path) -> Path:
 def _check_out(out: Path, inputs: Sequence[str | Path | None]) -> None:
     for p in inputs:
         if p is not None and Path(p).exists() and Path(p).resolve() == Path(out).resolve():
-            raise PlannerError("--out would overwrite an input", path=out, hint="choose another file")
+            raise problem_of(PlannerError, "siting_out_overwrites_input", out)
 
 
 def parse_numbers(text: str, what: str) -> list[float]:
@@ -76,9 +75,9 @@ def parse_numbers(text: str, what: str) -> list[float]:
     try:
         values = [float(x) for x in text.split(",") if x.strip()]
     except ValueError as exc:
-        raise InputError(f"{what} must be numbers separated by commas, got {text!r}") from exc
+        raise problem_of(InputError, "siting_numbers_invalid", None, (), option=what, text=text) from exc
     if not values or min(values) <= 0:
-        raise InputError(f"{what} must be positive numbers, got {text!r}")
+        raise problem_of(InputError, "siting_numbers_not_positive", None, (), option=what, text=text)
     return sorted(set(values))
 
 
@@ -124,10 +123,10 @@ def run_matrix(network: str | Path, origins: str | Path, destinations: str | Pat
     from planner.schema import POINT_ALIASES
 
     if not speed > 0 or not max_minutes > 0:
-        raise InputError("--speed and --max-minutes must be positive")
+        raise problem_of(InputError, "siting_speed_minutes_positive")
     _check_out(Path(out), [network, origins, destinations])
     if Path(out).suffix.lower() not in (".csv", ".parquet"):
-        raise InputError(f"output must be .csv or .parquet, got {Path(out).name!r}", path=out)
+        raise problem_of(InputError, "siting_out_type", out, (), name=Path(out).name)
     per_input = {"crs": dict(crs or {}), "layer": dict(layers or {}), "encoding": dict(encodings or {})}
 
     def opt(name: str, kind: str) -> str | None:
@@ -156,7 +155,7 @@ def run_matrix(network: str | Path, origins: str | Path, destinations: str | Pat
             progress(f"{Path(path).name}: {int(snap.far.sum())} points more than {snap.max_snap:.0f} m "
                      "from a street (walk includes that leg)")
         if len(set(ids)) != len(ids):
-            raise InputError(f"{Path(path).name}: point ids must be unique", path=path)
+            raise problem_of(InputError, "siting_point_ids_duplicate", path, (), name=Path(path).name)
     progress(f"walks between {len(oid)} origins and {len(did)} destinations")
     metres = od_matrix(net, osnap, dsnap, max_metres=max_minutes * speed * 60.0)
     table = od_frame(metres, oid, did, speed)
@@ -182,9 +181,9 @@ def run_sweep(units, facilities, network, out: str | Path, *, speeds: str | Sequ
     sp_ = parse_numbers(speeds, "--speeds") if isinstance(speeds, str) else [float(s) for s in speeds]
     _check_out(Path(out), list(inputs))
     if Path(out).suffix.lower() not in (".csv", ".parquet"):
-        raise InputError(f"output must be .csv or .parquet, got {Path(out).name!r}", path=out)
+        raise problem_of(InputError, "siting_out_type", out, (), name=Path(out).name)
     if not profiles:
-        raise InputError("--profiles needs at least one profile", hint="e.g. national")
+        raise problem_of(InputError, "siting_profiles_none")
     progress(f"{len(profiles)} profile(s) × {len(sp_)} speed(s) × {len(minutes)} catchment(s)"
              + (f" on Dask {scheduler}" if scheduler else f", {workers} worker(s)"))
     from planner.analysis.scenario import read_scenario

@@ -25,7 +25,9 @@ import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from planner._errors import InputError, SolverError
+from planner.io.problems import problem_of
 from planner.siting.solvers import DEFAULT_TIME_LIMIT, GREEDY_BOUND
+from planner.text import tr
 
 AUTO_MILP_MAX_PAIRS = 40_000  # "auto" uses the exact MILP up to this many useful demand-site pairs
 MEDIAN_METHODS = ("auto", "milp", "greedy")
@@ -80,17 +82,17 @@ class MedianProblem:
         object.__setattr__(self, "cost", c)
         w = np.asarray(self.weights, float)
         if w.shape != (c.shape[0],):
-            raise InputError(f"cost has {c.shape[0]} demand rows but {w.size} weights")
+            raise problem_of(InputError, "siting_cost_mismatch", None, (), rows=int(c.shape[0]), weights=int(w.size))
         if np.any(w < 0) or not np.all(np.isfinite(w)):
-            raise InputError("demand weights must be finite and not negative")
+            raise problem_of(InputError, "siting_weights_invalid")
         object.__setattr__(self, "weights", w)
         e = np.full(w.size, np.inf) if self.existing is None else np.asarray(self.existing, float).copy()
         if e.shape != w.shape:
-            raise InputError("existing walks need one value per demand point")
+            raise problem_of(InputError, "siting_existing_length")
         e[np.isnan(e)] = np.inf
         object.__setattr__(self, "existing", e)
         if c.nnz and (c.data < 0).any():
-            raise InputError("walking minutes must not be negative")
+            raise problem_of(InputError, "siting_minutes_negative")
 
     @property
     def n_candidates(self) -> int:
@@ -311,7 +313,7 @@ def p_center(problem: MedianProblem, k: int, *, method: str = "auto",
     """
     t0 = time.perf_counter()
     if problem.capacity is not None:
-        raise InputError("p-center does not use capacities", hint="drop --capacitated, or use p-median")
+        raise problem_of(InputError, "siting_pcenter_capacity")
     k = _check_k(problem, k)
     method = _method(problem, method)
     act = problem.active
@@ -328,8 +330,7 @@ def p_center(problem: MedianProblem, k: int, *, method: str = "auto",
     lo, hi = 0, vals.size - 1
     found = None
     if vals.size == 0 or not np.isfinite(lb):
-        raise SolverError("some demand cannot be reached by any site and unserved demand is not allowed",
-                          hint="give a finite unserved charge (the search limit) or more candidates")
+        raise problem_of(SolverError, "siting_demand_unreachable")
     while lo <= hi:
         mid = (lo + hi) // 2
         sites = _cover_within(problem, float(vals[mid]), k, exact, time_limit)
@@ -338,8 +339,7 @@ def p_center(problem: MedianProblem, k: int, *, method: str = "auto",
         else:
             lo = mid + 1
     if found is None:
-        raise SolverError(f"{k} sites cannot bring every point within reach",
-                          hint="more sites, more candidates, or a finite unserved charge")
+        raise problem_of(SolverError, "siting_sites_cannot_reach", None, (), k=k)
     radius, _ = found
     # among solutions meeting the radius, the least total walk
     sub = _within(problem, radius)
@@ -392,8 +392,7 @@ def _cover_within(problem: MedianProblem, radius: float, k: int, exact: bool,
     if res.status == 2:
         return None
     if res.x is None:
-        raise SolverError(f"HiGHS did not settle a p-center radius within {time_limit:g} s",
-                          hint="raise the time limit or use the greedy method")
+        raise problem_of(SolverError, "siting_pcenter_time_limit", None, (), seconds=time_limit)
     return np.nonzero(res.x > 0.5)[0]
 
 
@@ -413,13 +412,16 @@ def _greedy_cover(A: sp.csr_matrix) -> np.ndarray:
 
 def _check_k(problem: MedianProblem, k: int) -> int:
     if k < 0:
-        raise InputError(f"the number of new sites must be 0 or more, got {k}")
+        raise problem_of(InputError, "siting_new_sites_count", None, (), k=k)
     return min(int(k), problem.n_candidates)
 
 
 def _method(problem: MedianProblem, method: str) -> str:
     if method not in MEDIAN_METHODS:
-        raise InputError(f"unknown method {method!r}", hint=f"use one of {MEDIAN_METHODS}")
+        raise InputError(f"unknown method {method!r}", hint=f"use one of {MEDIAN_METHODS}",
+                         code="siting_unknown_method",
+                         params={"method": method, "methods@en": str(MEDIAN_METHODS),
+                                 "methods@zh": tr("io.sep.list", "zh").join(MEDIAN_METHODS)})
     if method == "auto":
         return "milp" if _pairs(problem)[0].size <= AUTO_MILP_MAX_PAIRS else "greedy"
     return method
@@ -447,7 +449,7 @@ def _milp_median(problem: MedianProblem, k: int, _unused, time_limit: float):
     act = problem.active
     lonely = act & ~np.isfinite(base) & ~np.isin(np.arange(w.size), pts)
     if lonely.any():  # reached only by candidates that are no better: impossible with inf base
-        raise SolverError("some demand can only be served by new sites none of which reaches it")
+        raise problem_of(SolverError, "siting_demand_unservable")
     n_v = n_c + n_x + n_z
     xs = n_c + np.arange(n_x)
     zs = n_c + n_x + np.arange(n_z)
@@ -477,8 +479,7 @@ def _milp_median(problem: MedianProblem, k: int, _unused, time_limit: float):
         lo += [np.full(n_c, -np.inf), np.full(n_x, -np.inf)]
         hi += [np.zeros(n_c), np.zeros(n_x)]
         if must.size:
-            raise InputError("capacitated p-median needs every point to have a current walk",
-                             hint="give a finite unserved charge (the search limit)")
+            raise problem_of(InputError, "siting_capacitated_needs_walk")
     cnt = np.zeros(n_v)
     cnt[:n_c] = 1
     rows.append(sp.csr_matrix(cnt))
@@ -494,11 +495,10 @@ def _milp_median(problem: MedianProblem, k: int, _unused, time_limit: float):
                integrality=integ, bounds=Bounds(0, 1),
                options={"time_limit": float(time_limit), "mip_rel_gap": _GAP, "disp": False})
     if res.status == 2:
-        raise SolverError(f"{k} new sites cannot serve every point that only new sites reach",
-                          hint="more sites, more candidates, or a finite unserved charge")
+        raise problem_of(SolverError, "siting_new_sites_insufficient", None, (), k=k)
     if res.x is None:
-        raise SolverError(f"HiGHS found no solution within {time_limit:g} s ({res.message})",
-                          hint="raise the time limit, or use the greedy method")
+        raise problem_of(SolverError, "siting_median_time_limit", None, (), seconds=time_limit,
+                         detail=str(res.message))
     optimal = res.status == 0
     gap = float(getattr(res, "mip_gap", 0.0) or 0.0) if optimal else float(getattr(res, "mip_gap", np.nan))
     chosen = np.nonzero(res.x[:n_c] > 0.5)[0]

@@ -17,6 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from planner._errors import InputError
+from planner.io.problems import problem_of
 
 OBJECTIVES = ("population", "units")
 
@@ -98,11 +99,12 @@ class CoverProblem:
         w = np.asarray(self.weights, dtype=float)
         object.__setattr__(self, "weights", w)
         if cover.shape[1] != w.shape[0]:
-            raise InputError(f"coverage has {cover.shape[1]} demand columns but {w.shape[0]} weights")
+            raise problem_of(InputError, "siting_cover_mismatch", None, (), columns=int(cover.shape[1]),
+                             weights=int(w.shape[0]))
         cov = np.zeros(w.shape[0], bool) if self.covered is None else np.asarray(self.covered, bool)
         object.__setattr__(self, "covered", cov)
         if np.any(w < 0) or not np.all(np.isfinite(w)):
-            raise InputError("demand weights must be finite and not negative")
+            raise problem_of(InputError, "siting_weights_invalid")
 
     @property
     def n_candidates(self) -> int:
@@ -119,7 +121,7 @@ class CoverProblem:
     def rule(self) -> UnitRule:
         """The unit rule (the ``units`` objective needs one)."""
         if self.units is None:
-            raise InputError("the units objective needs a unit rule (CoverProblem.units)")
+            raise problem_of(InputError, "siting_units_need_rule")
         return self.units
 
     @property

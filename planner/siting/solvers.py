@@ -28,7 +28,9 @@ import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from planner._errors import InputError, SolverError
+from planner.io.problems import problem_of
 from planner.siting.problem import OBJECTIVES, CoverProblem, Solution, UnitRule, evaluate, units_met
+from planner.text import tr
 
 DEFAULT_TIME_LIMIT = 60.0  # seconds for one HiGHS solve
 AUTO_MILP_MAX_NNZ = 3_000_000  # "auto" uses the exact MILP up to this many candidate-demand pairs
@@ -74,14 +76,13 @@ def maximal_covering(problem: CoverProblem, k: int, *, objective: str = "populat
     """
     _check(problem, objective)
     if k < 0:
-        raise InputError(f"the number of new sites must be 0 or more, got {k}")
+        raise problem_of(InputError, "siting_new_sites_count", None, (), k=k)
     k = min(int(k), problem.n_candidates)
     method = _pick_method(problem, method)
     t0 = time.perf_counter()
     if problem.capacity is not None:
         if objective != "population":
-            raise InputError("capacitated suggestions use the population objective",
-                             hint="drop the capacity option, or choose the population objective")
+            raise problem_of(InputError, "siting_capacitated_objective")
         return _capacitated(problem, k, None, method, time_limit, t0)
     if method == "greedy":
         chosen = _greedy(problem, objective, k=k)
@@ -91,7 +92,7 @@ def maximal_covering(problem: CoverProblem, k: int, *, objective: str = "populat
         x, optimal, gap, solver = _milp_solve(problem, objective, k=k, target=None,
                                               time_limit=time_limit)
     except SolverError as exc:
-        if "time limit" not in exc.message:
+        if exc.code != "siting_highs_time_limit":  # stopped by the time limit: fall back
             raise
         x, optimal, gap, solver = None, False, np.nan, ""
     if not optimal:
@@ -135,8 +136,7 @@ def set_covering(problem: CoverProblem, share: float, *, objective: str = "popul
     """
     _check(problem, objective)
     if not 0 <= share <= 1:
-        raise InputError(f"target share must be between 0 and 1, got {share}",
-                         hint="e.g. 0.85 for 85 %")
+        raise problem_of(InputError, "siting_target_share_range", None, (), share=share)
     method = _pick_method(problem, method)
     t0 = time.perf_counter()
     total = objective_total(problem, objective)
@@ -145,7 +145,7 @@ def set_covering(problem: CoverProblem, share: float, *, objective: str = "popul
     best = everything.units_met if objective == "units" else everything.weight
     if problem.capacity is not None:
         if objective != "population":
-            raise InputError("capacitated suggestions use the population objective")
+            raise problem_of(InputError, "siting_capacitated_units")
         return _capacitated(problem, None, needed, method, time_limit, t0)
     tol = 1e-9 * max(total, 1.0)
     met = best >= needed - tol
@@ -162,7 +162,7 @@ def set_covering(problem: CoverProblem, share: float, *, objective: str = "popul
         x, optimal, gap, solver = _milp_solve(problem, objective, k=None, target=goal,
                                               time_limit=time_limit, max_sites=g.size)
     except SolverError as exc:
-        if "time limit" not in exc.message:
+        if exc.code != "siting_highs_time_limit":  # stopped by the time limit: fall back
             raise
         return _solution(problem, objective, g, met,
                          f"greedy (HiGHS found no solution within the {time_limit:g} s time limit)",
@@ -177,14 +177,20 @@ def _value(problem: CoverProblem, objective: str, chosen) -> float:
 
 def _check(problem: CoverProblem, objective: str) -> None:
     if objective not in OBJECTIVES:
-        raise InputError(f"unknown objective {objective!r}", hint=f"use one of {OBJECTIVES}")
+        raise InputError(f"unknown objective {objective!r}", hint=f"use one of {OBJECTIVES}",
+                         code="siting_unknown_objective",
+                         params={"objective": objective, "objectives@en": str(OBJECTIVES),
+                                 "objectives@zh": tr("io.sep.list", "zh").join(OBJECTIVES)})
     if objective == "units" and problem.units is None:
-        raise InputError("the units objective needs a unit rule (CoverProblem.units)")
+        raise problem_of(InputError, "siting_units_need_rule")
 
 
 def _pick_method(problem: CoverProblem, method: str) -> str:
     if method not in METHODS:
-        raise InputError(f"unknown method {method!r}", hint=f"use one of {METHODS}")
+        raise InputError(f"unknown method {method!r}", hint=f"use one of {METHODS}",
+                         code="siting_unknown_method",
+                         params={"method": method, "methods@en": str(METHODS),
+                                 "methods@zh": tr("io.sep.list", "zh").join(METHODS)})
     if method == "auto":
         return "milp" if problem.cover.nnz <= AUTO_MILP_MAX_NNZ else "greedy"
     return method
@@ -389,7 +395,7 @@ def _milp_solve(problem: CoverProblem, objective: str, *, k: int | None, target:
         cost = -gain_row - tie
     else:
         if target is None:
-            raise InputError("set covering needs a target")
+            raise problem_of(InputError, "siting_lscp_needs_target")
         rows.append(sp.csr_matrix(gain_row))
         slack = 1e-9 * max(abs(target), 1.0)
         lo.append(np.array([target - start - slack]))
@@ -429,12 +435,10 @@ def _read_result(res, n_c: int, time_limit: float) -> tuple[np.ndarray, bool, fl
                 f"HiGHS MILP stopped at the {time_limit:g} s time limit (gap {gap:.2%}, "
                 f"objective bound {dual:,.4g})")
     if res.status == 1:
-        raise SolverError(f"HiGHS found no solution within the {time_limit:g} s time limit",
-                          hint="raise the time limit, use fewer candidates, or use the greedy method")
+        raise problem_of(SolverError, "siting_highs_time_limit", None, (), seconds=time_limit)
     if res.status == 2:
-        raise SolverError("the integer programme is infeasible",
-                          hint="fewer sites than the target needs? check the candidates")
-    raise SolverError(f"HiGHS failed: {res.message}", hint="try the greedy method")
+        raise problem_of(SolverError, "siting_milp_infeasible")
+    raise problem_of(SolverError, "siting_highs_failed", None, (), detail=str(res.message))
 
 
 # -- capacitated -------------------------------------------------------------

@@ -23,6 +23,7 @@ from planner.analysis.coverage import score_target
 from planner.analysis.scenario import apply_edits, site_edits
 from planner.engine.model import Model, unit_of
 from planner.engine.travel import snap_points
+from planner.io.problems import problem_of
 from planner.io.profiles import Target
 from planner.schema import FACILITY_TYPES
 from planner.siting.candidates import candidate_coverage, candidate_points, check_type
@@ -77,8 +78,8 @@ def type_target(model: Model, facility_type: str, target_id: str | None = None) 
                 and t.unit_kind in ("community", "village") and t.rule != "count"):
             return t
     if target_id is not None:
-        raise InputError(f"no target {target_id!r} in profile {model.profile.name!r}",
-                         hint=", ".join(t.id for t in model.profile.targets))
+        raise problem_of(InputError, "siting_no_target", None, (), target=target_id, profile=model.profile.name,
+                         targets=", ".join(t.id for t in model.profile.targets))
     return None
 
 
@@ -308,38 +309,47 @@ def suggest_sites(
     if objective in PROBLEMS:
         objective = "population" if problem_kind in ("pmedian", "pcenter") else "auto"
         if problem_kind in ("mclp", "pmedian", "pcenter") and count is None:
-            raise InputError(f"the {problem_kind} objective needs a number of sites", hint="--count K")
+            raise problem_of(InputError, "siting_objective_needs_count", None, (), objective=problem_kind)
         if problem_kind == "lscp" and target is None:
-            raise InputError("the lscp objective needs a target share", hint="--target SHARE (e.g. 0.85)")
+            raise problem_of(InputError, "siting_lscp_needs_share")
     if (count is None) == (target is None):
-        raise InputError("give either a number of sites or a target share, not both/neither",
-                         hint="--count K or --target SHARE (e.g. 0.85)")
+        raise problem_of(InputError, "siting_count_or_share")
     if target is not None and target > 1:
-        raise InputError(f"target share must be between 0 and 1, got {target}",
-                         hint="write 85 % as 0.85")
+        raise problem_of(InputError, "siting_target_share_percent", None, (), share=target)
     notes: list[str] = []
     tgt = type_target(model, facility_type, target_id)
     if objective == "auto":
         objective = "units" if (target is not None and tgt is not None and demand is None) else "population"
     if objective not in OBJECTIVES:
-        raise InputError(f"unknown objective {objective!r}",
-                         hint=f"use one of {', '.join(('auto', *OBJECTIVES, *PROBLEMS))}")
+        choices = ("auto", *OBJECTIVES, *PROBLEMS)
+        raise InputError(f"unknown objective {objective!r}", hint=f"use one of {', '.join(choices)}",
+                         code="siting_unknown_objective",
+                         params={"objective": objective, "objectives@en": ", ".join(choices),
+                                 "objectives@zh": tr("io.sep.list", "zh").join(choices)})
     if objective == "units":
         if tgt is None:
             raise InputError(f"the profile has no unit target for {facility_type!r}",
-                             hint="use the population objective")
+                             hint="use the population objective", code="siting_no_unit_target",
+                             params={"facility_type": facility_type, "type@zh": type_label(facility_type, "zh"),
+                                     "type@en": type_label(facility_type, "en")})
         if demand is not None:
-            raise InputError("the units objective uses the boundaries' population, not --demand")
+            raise problem_of(InputError, "siting_units_not_demand")
         if capacitated:
-            raise InputError("capacitated suggestions use the population objective")
+            raise problem_of(InputError, "siting_capacitated_units")
         if tgt.facility_types != (facility_type,):
             raise InputError(f"target {tgt.id!r} counts {', '.join(tgt.facility_types)}, "
-                             f"not only {facility_type}")
+                             f"not only {facility_type}", code="siting_target_other_types",
+                             params={"target": tgt.id, "facility_type": facility_type,
+                                     "types@en": ", ".join(tgt.facility_types),
+                                     "types@zh": tr("io.sep.list", "zh").join(type_label(t, "zh")
+                                                                              for t in tgt.facility_types),
+                                     "type@zh": type_label(facility_type, "zh"),
+                                     "type@en": type_label(facility_type, "en")})
         minutes = float(minutes if minutes is not None else (tgt.minutes or model.profile.catchment(facility_type)))
     else:
         minutes = float(minutes if minutes is not None else model.profile.catchment(facility_type))
     if not minutes > 0:
-        raise InputError(f"walking minutes must be positive, got {minutes}")
+        raise problem_of(InputError, "siting_minutes_positive", None, (), minutes=minutes)
 
     # demand and what the existing facilities already cover
     if demand is None:
@@ -349,7 +359,7 @@ def suggest_sites(
         dunit = model.demand["unit"].to_numpy()
     else:
         if "weight" not in demand.columns:
-            raise InputError("demand points need a weight column", hint="CSV: id, longitude, latitude, weight")
+            raise problem_of(InputError, "siting_demand_no_weight")
         d = demand.to_crs(model.network.crs)
         dsnap = snap_points(model.network, shapely.get_x(d.geometry.values),
                             shapely.get_y(d.geometry.values), max_snap=model.facility_snap.max_snap)
@@ -363,9 +373,13 @@ def suggest_sites(
     cand, source = candidate_points(model, facility_type, candidates, minutes, spacing,
                                covered if demand is None else None)
     if len(cand) == 0:
+        # the English text names the type by its Chinese name as well (as it always has)
         raise InputError(f"no candidate sites for {FACILITY_TYPES[facility_type].zh} ({facility_type})",
                          hint="pass --candidates, add facilities with status 'candidate', or let "
-                              "candidates be generated (gap areas may be fully covered already)")
+                              "candidates be generated (gap areas may be fully covered already)",
+                         code="siting_no_candidates",
+                         params={"facility_type": facility_type, "type@zh": type_label(facility_type, "zh"),
+                                 "type@en": FACILITY_TYPES[facility_type].zh})
     c = cand.to_crs(model.network.crs)
     cx, cy = shapely.get_x(c.geometry.values), shapely.get_y(c.geometry.values)
     csnap = snap_points(model.network, cx, cy, max_snap=model.facility_snap.max_snap)

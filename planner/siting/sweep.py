@@ -18,6 +18,7 @@ import pandas as pd
 
 from planner._errors import InputError, PlannerError
 from planner._util import dask_client
+from planner.io.problems import problem_of
 
 BASELINE = "baseline"
 COLUMNS = ["profile", "scenario", "speed", "minutes", "metres", "target_id", "label_en", "measure", "value", "target",
@@ -96,7 +97,7 @@ def sweep(units: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame, network, *, spe
     speeds = [float(s) for s in speeds]
     minutes = sorted({float(m) for m in minutes})
     if not speeds or not minutes or min(speeds) <= 0 or min(minutes) <= 0:
-        raise InputError("speeds and minutes must be positive numbers", hint="e.g. --speeds 0.8,1.0,1.2")
+        raise problem_of(InputError, "siting_sweep_not_positive")
     tasks = [(p, s) for p in profiles for s in speeds]
     scen: dict[str, Sequence] = {BASELINE: (), **dict(scenarios or {})}
     if scheduler is not None:
@@ -120,7 +121,7 @@ def sweep(units: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame, network, *, spe
         parts = [_task(units, facilities, network, p, s, minutes, scen) for p, s in tasks]
     rows = [r for part in parts for r in part]
     if not rows:
-        raise PlannerError("the sweep produced no rows (profiles without targets?)")
+        raise problem_of(PlannerError, "siting_sweep_no_rows")
     out = pd.DataFrame(rows, columns=COLUMNS)
     out["value"] = out["value"].astype(float).where(np.isfinite(out["value"]))
     return out

@@ -100,6 +100,24 @@ def test_assign_capacity_bad_shape():
         assign_capacity(np.ones((3, 2)), [1, 1], [1, 1])
 
 
+def test_errors_are_worded_in_chinese(demo_model):
+    with pytest.raises(InputError) as err:
+        equity_table(demo_model, "day_care", by="乡镇")
+    e = err.value
+    assert e.code == "access_no_column" and e.message == "the units have no column '乡镇'"
+    assert e.text("zh") == "单元表中没有“乡镇”列" and e.fix_text("zh").startswith("现有的列：")
+    assert e.fix_text("en") == e.hint and "kind" in e.hint
+    with pytest.raises(InputError) as err:
+        capacity_assignment(demo_model, "school")
+    assert str(err.value).startswith("unknown facility type 'school' — use one of day_care, ")
+    assert err.value.text("zh") == "未知的设施类型“school”"
+    assert "day_care（社区日间照料中心）" in err.value.fix_text("zh")
+    with pytest.raises(InputError) as err:
+        assign_capacity(np.ones((3, 2)), [1, 1], [1, 1])
+    assert str(err.value) == "cost matrix must be demand × facilities (2, 2), got (3, 2)"
+    assert err.value.text("zh") == "费用矩阵的形状应为 需求点数 × 设施数 (2, 2)，实为 (3, 2)"
+
+
 def test_gini_equals_definition():
     rng = np.random.default_rng(0)
     for _ in range(5):

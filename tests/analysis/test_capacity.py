@@ -65,6 +65,21 @@ def test_sparse_and_dense_agree_and_zero_cost_kept():
         two_step_fca(cost[:, :3], d, s, 15.0)
 
 
+def test_errors_are_worded_in_chinese(demo_analysis):
+    with pytest.raises(InputError) as err:
+        capacity_access(demo_analysis.model, "school")
+    e = err.value
+    assert e.code == "capacity_unknown_type" and e.message == "unknown facility type 'school'"
+    assert e.text("zh") == "未知的设施类型“school”" and "meal_point（老年助餐点）" in e.fix_text("zh")
+    assert e.fix_text("en") == e.hint == ("use one of day_care, street_centre, embedded_home, mutual_aid, "
+                                          "meal_point, nursing_home")
+    cost, d, s = random_costs(3)
+    with pytest.raises(InputError) as err:
+        two_step_fca(cost, d, s, 15.0, decay="linear")
+    assert str(err.value) == "unknown distance decay 'linear' — use None, 'gaussian' or a function of minutes"
+    assert err.value.text("zh") == "未知的距离衰减方式“linear”" and "高斯衰减" in err.value.fix_text("zh")
+
+
 def test_hand_example():
     # two facilities of 10 places; A reaches only F1, B reaches both
     cost = np.array([[5.0, np.inf], [5.0, 5.0]])

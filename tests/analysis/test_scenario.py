@@ -146,6 +146,9 @@ def test_scenario_file_round_trip_is_geojson(demo, tmp_path):
     assert n1["change"] == "added" and n1["type_zh"] == "农村互助养老服务设施"
     assert back.check_inputs({"network": {"name": "other.osm", "sha256": "def"}})
     assert not back.check_inputs({"network": {"name": "n.osm", "sha256": "abc"}})
+    # the app shows it in the planner's language
+    assert back.check_inputs({"network": {"name": "other.osm", "sha256": "def"}}, "zh") == [
+        "路网：方案基于“n.osm”制作，当前文件为“other.osm”（内容不同）"]
 
 
 def test_bad_scenario_files_are_reported(tmp_path):
@@ -193,3 +196,46 @@ def test_compare_scenarios_side_by_side(demo):
     assert circle["慢速 变化"].startswith("-")
     panel = changes_frame(score_changes(base, plan, "en"), "en")
     assert {"Target", "Scenario", "Target value", "Met", "Baseline", "Change"} <= set(panel.columns)
+
+
+def test_bad_scenario_files_are_worded_in_chinese(tmp_path):
+    """Chinese first: a bad scenario file opened by a planner is reported in Chinese, the English unchanged."""
+    p = tmp_path / "plan.geojson"
+    p.write_text(json.dumps({"format_version": 1, "edits": [
+        {"op": "remove", "facility_id": "A"}, {"op": "add", "facility_id": "B", "type": "school"}]}),
+        encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_scenario(p)
+    e = err.value
+    assert e.code == "scenario_unknown_type" and e.path == "plan.geojson"
+    assert str(e) == ("plan.geojson: edit 2: unknown facility type 'school' — use one of day_care, street_centre, "
+                      "embedded_home, mutual_aid, meal_point, nursing_home")
+    assert e.text("zh") == "方案第2项修改：未知的设施类型“school”"
+    assert "mutual_aid（农村互助养老服务设施）" in e.fix_text("zh")
+    assert e.display("zh").startswith("plan.geojson: 方案第2项修改：未知的设施类型")
+    assert (e.text("en"), e.fix_text("en")) == (e.message, e.hint)
+
+    for raw, code, zh in (
+            (b"{not json", "scenario_bad_json", "不是有效的 JSON 文件（第 1 行第 2 列有误）"),
+            (b'{"edits": [], "format_version": 99}', "scenario_version_newer", "本工具最高只能读取版本 1"),
+            (b'{"edits": [], "speed": "fast"}', "scenario_not_number", "步行速度（speed）应为数字，实为“fast”"),
+            (b'{"edits": [{"op": "move", "facility_id": "X", "lon": 117}]}', "scenario_needs_lonlat",
+             "方案第1项修改：移动设施需要经度 lon 和纬度 lat"),
+            (b'{"actions": 5}', "scenario_edits_not_list", "修改列表（edits）应为 JSON 数组")):
+        with pytest.raises(InputError) as err:
+            read_scenario(raw)
+        assert err.value.code == code and zh in err.value.text("zh"), err.value.text("zh")
+        assert err.value.text("en") == err.value.message
+    with pytest.raises(InputError, match="edit 1: status must be one of existing, planned, candidate, got None"):
+        scenario_from_dict({"format_version": 1, "edits": [{"op": "status", "facility_id": "X"}]})
+
+
+def test_a_failed_edit_is_worded_in_chinese(demo):
+    _, _, _, base = demo
+    with pytest.raises(InputError) as err:
+        apply_edits(base.model, [Edit("remove", "NOPE")])
+    e = err.value
+    assert e.code == "scenario_edit_failed" and str(e).startswith("edit 1 (remove NOPE): ")
+    assert e.text("zh").startswith("方案第1项修改（删除设施 NOPE）：")
+    assert e.text("en") == e.message and e.fix_text("en") == e.hint
+    assert e.fix_text("zh") and e.fix_text("zh") != e.hint

@@ -11,3 +11,42 @@ def test_same_tab_keeps_the_open_tab_across_languages():
     assert aps.same_tab(tr("app.tab_data", "zh"), keys, "zh") == tr("app.tab_data", "zh")
     assert aps.same_tab(None, keys, "zh") is None
     assert aps.same_tab("not a tab", keys, "en") is None
+
+
+def test_a_network_of_another_place_is_refused_in_the_planners_language(demo_inputs, monaco):
+    """An uploaded network that does not overlap the boundaries: a worded error, not a bare string."""
+    from planner.app import check_overlap, error_text
+
+    units, _, net = demo_inputs
+    assert check_overlap(units, net) is None
+    err = check_overlap(units, monaco)  # Monaco's streets under a county of Jiangxi
+    assert err is not None and err.code == "app_network_elsewhere"
+    assert error_text(err, "zh") == "路网与边界不重叠（请检查二者是否为同一个县） — 请上传同一地区的路网"
+    assert str(err).startswith("the network does not overlap the boundaries")
+
+
+def test_edit_errors_are_worded_in_chinese(demo_analysis):
+    """Chinese first: a bad position or facility in the edit panel is reported in Chinese."""
+    import pytest
+
+    from planner import InputError
+    from planner.app import add_edit, facility_lonlat, lonlat_in, move_edit
+
+    model = demo_analysis.model
+    with pytest.raises(InputError) as err:
+        move_edit(model, "NOPE", 117.2, 29.3)
+    e = err.value
+    assert str(e) == "there is no facility 'NOPE' — select a facility on the map first"
+    assert e.display("zh") == "没有编号为“NOPE”的设施 — 请先在地图上选择一个设施"
+    with pytest.raises(InputError) as err:
+        add_edit(model, "clinic", 117.2, 29.3)
+    assert str(err.value) == "unknown facility type 'clinic'"
+    assert err.value.text("zh") == "未知的设施类型“clinic”"
+    with pytest.raises(InputError) as err:
+        lonlat_in(29.3, 117.2, "wgs84")
+    e = err.value
+    assert str(e) == "(29.3, 117.2) is not a longitude/latitude — longitude -180…180, latitude -90…90 (swapped?)"
+    assert e.text("zh") == "坐标（29.3, 117.2）不是有效的经纬度" and "填反" in e.fix_text("zh")
+    with pytest.raises(InputError) as err:
+        facility_lonlat(model, "NOPE")
+    assert err.value.text("zh") == "没有编号为“NOPE”的设施" and str(err.value) == "there is no facility 'NOPE'"

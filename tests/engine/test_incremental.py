@@ -159,3 +159,20 @@ def test_demand_cache_returns_copies(demo_model):
     d1[:] = -1.0
     d2, _ = demo_model.demand_distance("day_care")
     assert (d2 >= 0).all()
+
+
+def test_edit_errors_are_worded_in_chinese(demo_model):
+    from planner._errors import InputError
+    from planner.schema import FACILITY_TYPES
+
+    with pytest.raises(InputError) as err:
+        demo_model.add_facility("spa", 0.0, 0.0, lonlat=False)
+    e = err.value
+    assert str(e) == f"unknown facility type 'spa' — use one of {', '.join(FACILITY_TYPES)}"
+    assert (e.text("en"), e.fix_text("en")) == (e.message, e.hint)
+    assert e.text("zh") == "未知的设施类型“spa”" and e.fix_text("zh").startswith("请使用以下类型之一：day_care")
+    with pytest.raises(InputError) as err:
+        demo_model.remove_facility("NOPE")
+    e = err.value
+    assert str(e) == "no facility with id 'NOPE'" and e.text("en") == e.message
+    assert e.text("zh") == "没有编号为“NOPE”的设施"

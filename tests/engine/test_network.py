@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 import networkx as nx
 import numpy as np
@@ -156,3 +157,95 @@ def test_cache_written_by_two_writers_at_once(tmp_path):
         list(pool.map(lambda _: save_network(net, target), range(8)))
     assert [p.name for p in tmp_path.iterdir()] == ["net.npz"]  # no temporary file left
     np.testing.assert_array_equal(load_network(target).length, net.length)
+
+
+# --- every network error is worded in Chinese by the catalogue -----------------------------
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _worded(err: NetworkError, code: str) -> None:
+    """``err`` has catalogue words: Chinese text, and the catalogue's English is its own text."""
+    assert err.code == code, err.code
+    assert CJK.search(err.text("zh")), err.text("zh")
+    assert err.text("en") == err.message
+    assert err.fix_text("en") == (err.hint or "")
+    if err.hint:
+        assert CJK.search(err.fix_text("zh")), err.fix_text("zh")
+
+
+def test_load_network_errors_are_chinese_and_english_is_unchanged(tmp_path):
+    empty = tmp_path / "roads.osm.pbf"
+    empty.write_bytes(b"")
+    with pytest.raises(NetworkError) as err:
+        load_network(empty, use_cache=False)
+    assert str(err.value) == f"{empty}: the network file is empty"
+    _worded(err.value, "network_empty_file")
+    assert err.value.text("zh") == "路网文件为空"
+    assert err.value.display("zh") == "roads.osm.pbf: 路网文件为空"
+
+    odd = tmp_path / "roads.dwg"
+    odd.write_bytes(b"x")
+    with pytest.raises(NetworkError) as err:
+        load_network(odd, use_cache=False)
+    assert str(err.value).startswith(f"{odd}: unsupported network file type '.dwg' — use one of ")
+    _worded(err.value, "network_suffix")
+    assert err.value.text("zh") == "不支持的路网文件类型“.dwg”"
+    assert ".osm.pbf" in err.value.fix_text("zh")
+
+    with pytest.raises(NetworkError) as err:
+        load_network(tmp_path / "nope.osm")
+    _worded(err.value, "network_not_found")
+    assert err.value.text("zh") == "路网文件不存在"
+
+    bad = tmp_path / "bad.osm"
+    bad.write_bytes(b"not xml at all <")
+    with pytest.raises(NetworkError) as err:
+        load_network(bad, use_cache=False)
+    _worded(err.value, "network_osm_xml")
+    assert err.value.text("zh").startswith("不是有效的 OSM XML 文件（")
+    assert err.value.params["detail"] in err.value.text("zh")  # the parser's words, as they are
+
+
+def test_every_network_error_is_worded(tmp_path):
+    from planner.engine.network import area_bounds, network_from_lines, read_graphml, read_osm_xml
+
+    nodes_only = tmp_path / "nodes.osm"
+    nodes_only.write_text('<osm version="0.6"><node id="1" lat="29.3" lon="117.2"/></osm>', encoding="utf-8")
+    junk = tmp_path / "junk.graphml"
+    junk.write_text("not a graph", encoding="utf-8")
+    old = tmp_path / "old.npz"
+    np.savez(old, version=np.array(-1))
+    cases = [
+        (lambda: network_from_arrays([], [], [], [], []), "network_no_streets"),
+        (lambda: network_from_arrays([1, 1], [117.2, 117.2], [29.3, 29.3], [1], [1]), "network_duplicate_nodes"),
+        (lambda: network_from_lines([]), "network_no_lines"),
+        (lambda: network_from_graph(nx.MultiDiGraph()), "network_graph_empty"),
+        (lambda: read_osm_xml(nodes_only), "network_osm_no_ways"),
+        (lambda: read_graphml(junk), "network_graphml"),
+        (lambda: read_npz(old), "network_cache_version"),
+        (lambda: area_bounds((1.0, 2.0, 3.0)), "network_area"),
+    ]
+    for make, code in cases:
+        with pytest.raises(NetworkError) as err:
+            make()
+        _worded(err.value, code)
+    with pytest.raises(NetworkError) as err:
+        area_bounds((118.0, 29.0, 117.0, 30.0))
+    assert err.value.message == "the study area must be (minlon, minlat, maxlon, maxlat), got (118.0, 29.0, 117.0, 30.0)"
+    assert err.value.text("zh").endswith("实为 (118.0, 29.0, 117.0, 30.0)")
+
+
+def test_a_corrupt_pbf_and_a_bad_download_request_are_worded(tmp_path):
+    pytest.importorskip("pyrosm")
+    pytest.importorskip("osmnx")
+    from planner.engine.network import download_network, read_osm_pbf
+
+    bad = tmp_path / "bad.osm.pbf"
+    bad.write_bytes(b"not a pbf extract")
+    with pytest.raises(NetworkError) as err:
+        read_osm_pbf(bad)
+    _worded(err.value, "network_pbf_unreadable")
+    with pytest.raises(NetworkError) as err:
+        download_network()
+    _worded(err.value, "network_place_or_polygon")

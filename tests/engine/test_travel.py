@@ -151,3 +151,15 @@ def test_minutes_and_metres_at_elderly_speed():
     assert float(to_metres(15, 1.0)) == 900.0
     assert float(to_minutes(900, 1.0)) == 15.0
     assert float(to_minutes(900, 0.8)) == pytest.approx(18.75)
+
+
+def test_points_without_coordinates_are_refused_in_chinese():
+    from planner._errors import NetworkError
+
+    net = network_from_arrays([1, 2], [116.0, 116.001], [39.9, 39.9], [1], [2])
+    with pytest.raises(NetworkError) as err:
+        snap_points(net, [np.nan], [0.0])
+    e = err.value
+    assert str(e) == "points with missing or infinite coordinates cannot be snapped"
+    assert e.code == "travel_bad_coordinates" and e.text("en") == e.message
+    assert e.text("zh") == "有点的坐标缺失或为无穷大，无法接入步行网络"

@@ -153,3 +153,72 @@ def test_profiles_catalogue_is_plain_data():
     t = next(t for t in jdz["targets"] if t["id"] == "mutual_aid_village")
     assert t["figure"] == 0.85 and t["level"] == "village" and t["deadline"] == 2025
     assert set(t["source"]) == {"file", "quote", "status"}
+
+
+# --- a bad profile is explained in Chinese first --------------------------------------
+
+SOURCED = MINIMAL + 'source = { file = "a.txt", quote = "q", status = "draft" }\n'
+
+
+@pytest.mark.parametrize("bad,code,zh", [
+    ('this is = not toml [', "profile_toml", "不是有效的 TOML 文件："),
+    ('[profile]\nspeed_mps = "fast"\n', "profile_numbers", "speed_mps 和 catchments 的值必须为数字（"),
+    ('[profile]\nspeed_mps = -1\n', "profile_speed_mps", "speed_mps（步行速度，米/秒）必须为正数"),
+    ('[catchments]\nspa = 10\nsauna = 5\n', "profile_catchment_types",
+     "[catchments] 中有未知的设施类型：“sauna”、“spa”"),
+    ('[[targets]]\nfacility_types=["day_care"]\n', "profile_target_id", "每个 [[targets]] 条目都须有 id"),
+    (MINIMAL.replace('"day_care"', '"spa"'), "profile_facility_types", "指标“x”：facility_types 应为非空列表"),
+    (MINIMAL.replace('"inside"', '"near"'), "profile_target_field",
+     "指标“x”：rule 应为 inside、walk、inside_or_walk、count 之一，实为 “near”"),
+    (MINIMAL.replace('rule="inside"\n', ''), "profile_target_field", "实为 （未填写）"),
+    (MINIMAL + 'share=85\n', "profile_share", "指标“x”：share 应在 0 到 1 之间，实为 85.0"),
+    (SOURCED + SOURCED, "profile_duplicate_ids", "指标 id 有重复"),
+    ('[[context]]\nkind="status"\n', "profile_context_id", "每个 [[context]] 条目都须有 id"),
+    (MINIMAL.replace('measure="units"', 'measure="home_count"'), "profile_home_column",
+     "指标“x”：home_count 类指标须填写 home_column"),
+])
+def test_bad_profiles_are_explained_in_chinese(tmp_path, bad, code, zh):
+    p = tmp_path / "bad.toml"
+    p.write_text(bad, encoding="utf-8")
+    with pytest.raises(ProfileError) as err:
+        load_profile(p)
+    e = err.value
+    assert e.code == code and zh in e.text("zh"), e.text("zh")
+    assert e.text("en") == e.message and e.fix_text("en") == (e.hint or "")  # English as before
+    assert str(e).startswith(f"{p}: {e.message}")
+
+
+def test_profile_errors_keep_their_english_words(tmp_path):
+    p = tmp_path / "bad.toml"
+    p.write_text(MINIMAL.replace('"inside"', '"near"'), encoding="utf-8")
+    with pytest.raises(ProfileError) as err:
+        load_profile(p)
+    assert str(err.value) == (f"{p}: target 'x': rule must be one of ('inside', 'walk', 'inside_or_walk', "
+                              "'count'), got 'near'")
+    p.write_text(MINIMAL.replace('"day_care"', '"spa"'), encoding="utf-8")
+    with pytest.raises(ProfileError) as err:
+        load_profile(p)
+    assert str(err.value).startswith(f"{p}: target 'x': facility_types ['spa'] must be a non-empty list of day_care")
+    p.write_text('[catchments]\nspa = 10\n', encoding="utf-8")
+    with pytest.raises(ProfileError) as err:
+        load_profile(p)
+    assert str(err.value).startswith(f"{p}: unknown facility types in [catchments]: ['spa'] — use day_care")
+    assert err.value.fix_text("zh").startswith("设施类型应为：day_care")
+
+
+def test_profile_names_and_speeds_are_refused_in_chinese(tmp_path):
+    with pytest.raises(ProfileError) as err:
+        load_profile("atlantis")
+    e = err.value
+    assert str(e) == f"unknown profile 'atlantis' — shipped profiles: {', '.join(list_profiles())}; or pass a .toml file"
+    assert e.text("zh") == "没有名为“atlantis”的评价标准" and "national" in e.fix_text("zh")
+    assert (e.text("en"), e.fix_text("en")) == (e.message, e.hint)
+    with pytest.raises(ProfileError) as err:
+        load_profile(tmp_path / "missing.toml")
+    e = err.value
+    assert e.message == "profile file not found" and e.text("zh") == "标准配置文件不存在"
+    assert e.fix_text("en") == e.hint and e.fix_text("zh").startswith("请使用内置评价标准（")
+    with pytest.raises(ProfileError) as err:
+        load_profile("national").with_speed(0)
+    e = err.value
+    assert str(e) == "walking speed must be positive, got 0" and e.text("zh") == "步行速度必须为正数，实为 0"

@@ -284,3 +284,31 @@ def test_an_unreadable_road_file_is_a_network_error_naming_it(tmp_path):
         read_road_network(p)
     assert "roads.shp" in str(err.value) and err.value.text("zh") != err.value.text("en")
     assert p.read_bytes() == b"x"
+
+
+@pytest.mark.filterwarnings("ignore:Could not find any edges")  # pyrosm's own word for an empty clip
+@pytest.mark.parametrize("reader", ["pyosmium", "pyrosm"])
+def test_a_clipped_pbf_that_cannot_be_used_is_worded_in_chinese(tmp_path, reader):
+    import re
+
+    from planner.io.roads import read_osm_pbf_area
+    from tests.conftest import DATA
+
+    pytest.importorskip("osmium" if reader == "pyosmium" else "pyrosm")
+    bad = tmp_path / "province.osm.pbf"
+    bad.write_bytes(b"not a pbf extract")
+    with pytest.raises(NetworkError) as err:
+        read_osm_pbf_area(bad, (7.41, 43.72, 7.43, 43.74), buffer_m=0.0, reader=reader)
+    e = err.value
+    assert e.code == "network_pbf_unreadable" and str(e).startswith(f"{bad}: could not read the .osm.pbf file (")
+    assert e.text("zh").startswith("无法读取 .osm.pbf 文件（") and e.text("en") == e.message
+    assert e.fix_text("en") == "check the file is a complete OpenStreetMap PBF extract"
+    assert re.search("[\u4e00-\u9fff]", e.fix_text("zh"))
+    # far from Monaco: no walkable way in the study area
+    with pytest.raises(NetworkError) as err:
+        read_osm_pbf_area(DATA / "monaco.osm.pbf", (100.0, 30.0, 100.01, 30.01), buffer_m=0.0, reader=reader)
+    e = err.value
+    assert str(e) == (f"{DATA / 'monaco.osm.pbf'}: no walkable ways in the study area — "
+                      "check the extract covers the study area")
+    assert (e.code, e.text("zh"), e.fix_text("zh")) == ("network_area_no_ways", "研究区内没有可步行的道路",
+                                                         "请检查路网文件是否覆盖研究区")

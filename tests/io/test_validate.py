@@ -204,3 +204,50 @@ def test_cli_validate(tmp_path):
     res = runner.invoke(app, ["validate", *demo_args, "--facilities", str(BAD / "f07_duplicate_ids.csv")])
     assert res.exit_code == 2
     assert "duplicate ids" in res.stderr and "编号重复" in res.stdout
+
+
+def test_a_fatal_issue_without_an_error_is_raised_in_its_own_words():
+    from planner.io.validate import _issue
+
+    # made by a check of this module (catalogue code and params): its own code, params and rows
+    own = _issue("roads.osm", "error", (3,), "network_too_small", n=1, metres=80.0, min_edges=10,
+                 min_metres=1000.0)
+    with pytest.raises(InputError) as info:
+        ValidationReport((own,)).raise_if_fatal()
+    e = info.value
+    assert (e.code, e.rows, e.path) == ("network_too_small", (3,), "roads.osm")
+    assert str(e) == f"roads.osm: {own.message_en} — {own.fix}"  # the English as before
+    assert e.text("zh") == own.message_zh and "步行路网太小" in e.text("zh")
+    assert e.fix_text("zh") == own.fix_zh
+    # made by hand, no params: the issue's texts as they are
+    hand = Issue("a.csv", "error", (2, 5), "第 2、5 行坐标有误", "rows 2, 5: bad coordinates", "fix them",
+                 "points_error", fix_zh="请改正坐标")
+    with pytest.raises(InputError) as info:
+        ValidationReport((hand,)).raise_if_fatal()
+    e = info.value
+    assert str(e) == "a.csv: rows 2, 5: bad coordinates — fix them" and e.rows == (2, 5)
+    assert e.display("zh") == "a.csv: 第 2、5 行坐标有误 — 请改正坐标"
+    assert e.display("en") == "a.csv: rows 2, 5: bad coordinates — fix them"
+    assert e.params["issue"] == "points_error"
+    # several: the Chinese lines are the issues' own
+    with pytest.raises(InputError) as info:
+        ValidationReport((hand, own)).raise_if_fatal()
+    assert "第 2、5 行坐标有误" in info.value.text("zh") and "步行路网太小" in info.value.text("zh")
+
+
+def test_cli_analyse_with_an_empty_network_says_so_in_chinese(tmp_path):
+    from typer.testing import CliRunner
+
+    from planner.cli import app
+
+    d = demo_paths()
+    empty = tmp_path / "roads.osm.pbf"
+    empty.write_bytes(b"")
+    res = CliRunner().invoke(app, ["analyse", "--boundaries", str(d.boundaries), "--facilities",
+                                   str(d.facilities), "--network", str(empty), "--out", str(tmp_path / "o"),
+                                   "-q"])
+    assert res.exit_code == 2, res.output
+    lines = [ln for ln in res.stderr.splitlines() if ln.startswith(("错误", "error"))]
+    assert lines[0].startswith("错误") and lines[0].endswith("roads.osm.pbf: 路网文件为空"), lines
+    assert lines[1] == f"error: {empty}: the network file is empty", lines
+    assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())

@@ -121,6 +121,33 @@ def test_bad_input():
         p_center(MedianProblem(np.ones((2, 2)), [1, 1], capacity=[1, 1]), 1)
 
 
+def test_bad_input_and_solver_failures_are_worded_in_chinese():
+    with pytest.raises(InputError) as err:
+        p_center(MedianProblem(np.ones((2, 2)), [1, 1], capacity=[1, 1]), 1)
+    assert str(err.value) == "p-center does not use capacities — drop --capacitated, or use p-median"
+    assert err.value.display("zh") == ("p-中心模型（最远步行最短）不考虑容量 — "
+                                       "去掉 --capacitated，或改用 p-中值模型（pmedian）")
+    with pytest.raises(InputError) as err:
+        MedianProblem(np.ones((3, 2)), [1, 2])
+    assert str(err.value) == "cost has 3 demand rows but 2 weights"
+    assert err.value.text("zh") == "步行时间矩阵有 3 行需求点，但权重有 2 个"
+    with pytest.raises(InputError) as err:
+        p_median(MedianProblem(np.ones((2, 2)), [1, 1]), -1)
+    assert err.value.text("zh") == "新增设施数量须为 0 或以上，当前为 -1"
+    # two points, each reached by one candidate only: one new site cannot serve both
+    apart = np.array([[1.0, np.inf], [np.inf, 1.0]])
+    with pytest.raises(SolverError) as err:
+        p_median(MedianProblem(apart, [1, 1]), 1, method="milp")
+    assert str(err.value) == ("1 new sites cannot serve every point that only new sites reach — more sites, "
+                              "more candidates, or a finite unserved charge")
+    assert err.value.text("zh") == "1 处新增设施无法服务所有只有新增设施才能到达的需求点"
+    assert "候选点" in err.value.fix_text("zh")
+    with pytest.raises(SolverError) as err:
+        p_center(MedianProblem(apart, [1, 1]), 1)
+    assert str(err.value).startswith("1 sites cannot bring every point within reach — ")
+    assert err.value.text("zh") == "1 处新增设施无法使所有需求点都在步行可达范围内"
+
+
 # -- real OSM walks: Monaco ---------------------------------------------------------
 @pytest.fixture(scope="module")
 def monaco_case(monaco):

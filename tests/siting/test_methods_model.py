@@ -128,6 +128,44 @@ def test_cli_matrix_csv_and_parquet(tmp_path, monaco):
     assert r.exit_code == 2 and ".parquet" in r.output
 
 
+def test_cli_matrix_errors_in_chinese_first(tmp_path):
+    args = ["matrix", "--network", DATA / "monaco.osm.pbf", "--origins", tmp_path / "o.csv",
+            "--destinations", tmp_path / "d.csv", "-q"]
+    r = run(*args, "--out", tmp_path / "od.txt")
+    assert r.exit_code == 2
+    lines = [ln for ln in r.output.splitlines() if ln.startswith(("错误", "error"))]
+    assert lines == ["错误：od.txt: 输出文件须为 .csv 或 .parquet，当前为“od.txt”",
+                     f"error: {tmp_path / 'od.txt'}: output must be .csv or .parquet, got 'od.txt'"]
+    r = run(*args, "--out", tmp_path / "od.csv", "--max-minutes", "0")
+    assert r.exit_code == 2
+    lines = [ln for ln in r.output.splitlines() if ln.startswith(("错误", "error"))]
+    assert lines == ["错误：--speed 和 --max-minutes 须为正数", "error: --speed and --max-minutes must be positive"]
+
+
+def test_sweep_arguments_are_worded_in_chinese(tmp_path):
+    from planner._errors import PlannerError
+    from planner.siting.cli_methods import parse_numbers, run_sweep
+
+    with pytest.raises(InputError) as err:
+        parse_numbers("fast", "--speeds")
+    assert str(err.value) == "--speeds must be numbers separated by commas, got 'fast'"
+    assert err.value.text("zh") == "--speeds 须为以逗号分隔的数字，当前为“fast”"
+    with pytest.raises(InputError) as err:
+        parse_numbers("0.8,0", "--minutes")
+    assert str(err.value) == "--minutes must be positive numbers, got '0.8,0'"
+    assert err.value.text("zh") == "--minutes 须为正数，当前为“0.8,0”"
+    with pytest.raises(InputError) as err:
+        run_sweep(None, None, None, "sweep.csv", speeds="1.0", minutes=[15], profiles=[])
+    assert str(err.value) == "--profiles needs at least one profile — e.g. national"
+    assert err.value.display("zh") == "--profiles 至少需要一个标准 — 如 national"
+    units = tmp_path / "units.gpkg"
+    units.write_bytes(b"")
+    with pytest.raises(PlannerError) as err:
+        run_sweep(None, None, None, units, speeds="1.0", minutes=[15], profiles=["national"], inputs=[units])
+    assert str(err.value) == f"{units}: --out would overwrite an input — choose another file"
+    assert err.value.display("zh") == "units.gpkg: --out 会覆盖一个输入文件 — 请另选输出文件"
+
+
 def test_cli_sweep_equals_one_model_per_combination(tmp_path, demo_inputs):
     from planner import build_model, load_profile, score_profile
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
+from types import SimpleNamespace
 
+import geopandas as gpd
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -332,6 +335,102 @@ def test_bad_arguments(demo_model):
         suggest_sites(demo_model, "no_such_type", count=2)
     with pytest.raises(InputError):
         suggest_sites(demo_model, "mutual_aid", target=85)
+
+
+def _is_chinese(text: str) -> bool:
+    return re.search(r"[\u4e00-\u9fff]", text) is not None
+
+
+def test_bad_arguments_are_worded_in_chinese_and_english_unchanged(demo_model):
+    with pytest.raises(InputError) as err:
+        suggest_sites(demo_model, "day_care", count=2, target=0.5)
+    exc = err.value
+    assert exc.code == "siting_count_or_share"
+    assert str(exc) == ("give either a number of sites or a target share, not both/neither — "
+                        "--count K or --target SHARE (e.g. 0.85)")
+    assert exc.text("zh") == "新增设施数量与目标比例须给出且只能给出其中一项"
+    assert "--count K" in exc.fix_text("zh") and "--target" in exc.fix_text("zh")
+    assert exc.text("en") == exc.message and exc.fix_text("en") == exc.hint
+    with pytest.raises(InputError) as err:
+        suggest_sites(demo_model, "mutual_aid", target=85)
+    assert str(err.value) == "target share must be between 0 and 1, got 85 — write 85 % as 0.85"
+    assert err.value.text("zh") == "目标比例须在 0 到 1 之间，当前为 85" and "0.85" in err.value.fix_text("zh")
+    # a facility type is named in Chinese (the English text keeps its own words)
+    with pytest.raises(InputError) as err:
+        suggest_sites(demo_model, "no_such_type", count=2)
+    assert str(err.value).startswith("unknown facility type 'no_such_type' — use one of day_care, ")
+    assert err.value.text("zh") == "设施类型“no_such_type”无法识别"
+    assert "day_care（社区日间照料中心）" in err.value.fix_text("zh")
+    with pytest.raises(InputError) as err:
+        suggest_sites(demo_model, "meal_point", target=0.5, objective="units")
+    assert str(err.value) == "the profile has no unit target for 'meal_point' — use the population objective"
+    assert "老年助餐点" in err.value.text("zh") and _is_chinese(err.value.fix_text("zh"))
+    no_points = gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+    with pytest.raises(InputError) as err:
+        suggest_sites(demo_model, "day_care", count=1, candidates=no_points)
+    assert str(err.value).startswith("no candidate sites for 社区日间照料中心 (day_care) — pass --candidates")
+    assert err.value.text("zh") == "没有社区日间照料中心的候选点" and "--candidates" in err.value.fix_text("zh")
+
+
+def test_solver_arguments_are_worded_in_chinese():
+    p = CoverProblem(np.ones((2, 3)), [1, 1, 1])
+    with pytest.raises(InputError) as err:
+        maximal_covering(p, 1, method="exact")
+    assert str(err.value) == "unknown method 'exact' — use one of ('auto', 'milp', 'greedy')"
+    assert (err.value.text("zh"), err.value.fix_text("zh")) == ("求解方法“exact”无法识别",
+                                                                "请使用以下之一：auto、milp、greedy")
+    with pytest.raises(InputError) as err:
+        set_covering(p, 1.5)
+    assert str(err.value) == "target share must be between 0 and 1, got 1.5 — e.g. 0.85 for 85 %"
+    assert err.value.display("zh") == "目标比例须在 0 到 1 之间，当前为 1.5 — 如 85% 写作 0.85"
+    with pytest.raises(InputError) as err:
+        CoverProblem(np.ones((2, 3)), [1, 1])
+    assert str(err.value) == "coverage has 3 demand columns but 2 weights"
+    assert err.value.text("zh") == "覆盖矩阵有 3 列需求点，但权重有 2 个"
+
+
+def test_a_time_limited_solve_falls_back_to_greedy_by_its_code(monkeypatch):
+    from planner._errors import SolverError
+    from planner.io.problems import problem_of
+    from planner.siting import solvers
+
+    cost, w, radius = random_problem(3)
+    p = problem_from_cost(cost, w, radius, 2)
+
+    def timed_out(*args, **kwargs):
+        raise problem_of(SolverError, "siting_highs_time_limit", None, (), seconds=2.0)
+
+    monkeypatch.setattr(solvers, "_milp_solve", timed_out)
+    s = maximal_covering(p, 2, time_limit=2.0)
+    assert s.solver.startswith("greedy") and "2 s time limit" in s.solver
+    assert set_covering(p, 0.5, time_limit=2.0).solver.startswith("greedy")
+    with pytest.raises(SolverError) as err:
+        solvers._read_result(SimpleNamespace(status=1, x=None, message=""), 3, 2.0)
+    assert str(err.value) == ("HiGHS found no solution within the 2 s time limit — raise the time limit, "
+                              "use fewer candidates, or use the greedy method")
+    assert err.value.text("zh") == "HiGHS 求解器在 2 秒的求解时限内未找到可行解"
+
+    def failed(*args, **kwargs):  # any other failure is not hidden
+        raise problem_of(SolverError, "siting_highs_failed", None, (), detail="no time limit here")
+
+    monkeypatch.setattr(solvers, "_milp_solve", failed)
+    with pytest.raises(SolverError, match="HiGHS failed: no time limit here"):
+        maximal_covering(p, 2)
+
+
+def test_cli_suggest_contradictory_options_in_chinese_first(tmp_path):
+    from typer.testing import CliRunner
+
+    from planner.cli import app
+
+    res = CliRunner().invoke(app, ["suggest", "--type", "day_care", "--count", "2", "--target", "0.5",
+                                   "--out", str(tmp_path / "out"), "--quiet"])
+    assert res.exit_code == 2
+    lines = [ln for ln in res.output.splitlines() if ln.startswith(("错误", "error"))]
+    assert lines == ["错误：新增设施数量与目标比例须给出且只能给出其中一项 — "
+                     "用 --count K 指定数量，或用 --target 比例 指定目标比例（如 0.85）",
+                     "error: give either a number of sites or a target share, not both/neither — "
+                     "--count K or --target SHARE (e.g. 0.85)"]
 
 
 def test_cli_suggest(tmp_path):

@@ -21,6 +21,7 @@ import typer
 
 from planner._errors import InputError, PlannerError, PlannerWarning
 from planner.engine.network import DEFAULT_CLIP_BUFFER
+from planner.io.problems import problem_of
 from planner.settings import DEFAULT_DPI, DEFAULT_LANG, DEFAULT_MAX_SNAP, DEFAULT_MINUTES
 from planner.text import lookup, tr
 from planner.text.vocabulary import LIST_SEPARATORS
@@ -108,8 +109,8 @@ def _fail(exc: PlannerError) -> None:
     if zh == exc.display("en"):  # no Chinese entry: the English text once, as raised (with the path given)
         typer.secho(f"{_both('cli.error', first='zh')}: {exc}", fg=typer.colors.RED, err=True)
     else:
-        typer.secho(f"{tr('cli.error', 'zh')}：{zh}", fg=typer.colors.RED, err=True)
-        typer.secho(f"{tr('cli.error', 'en')}: {exc}", fg=typer.colors.RED, err=True)
+        typer.secho(tr("cli.error_line", "zh", text=zh), fg=typer.colors.RED, err=True)
+        typer.secho(tr("cli.error_line", "en", text=str(exc)), fg=typer.colors.RED, err=True)
     raise typer.Exit(code=2)
 
 
@@ -206,9 +207,9 @@ def _minutes_list(text: str) -> tuple[float, ...]:
             text = text.replace(sep, ",")
         values = tuple(sorted({float(x) for x in text.split(",") if x.strip()}))
     except ValueError as exc:
-        raise PlannerError(f"--minutes must be numbers separated by commas, got {text!r}") from exc
+        raise problem_of(PlannerError, "cli_minutes_not_numbers", None, (), text=text) from exc
     if not values or min(values) <= 0:
-        raise PlannerError(f"--minutes must be positive, got {text!r}")
+        raise problem_of(PlannerError, "cli_minutes_not_positive", None, (), text=text)
     return values
 
 
@@ -287,8 +288,7 @@ def analyse(
 def _demand_layer(buildings: Path | None, raster: Path | None, units, stage: Callable[[str], None]):
     """Where people live, when given: a buildings layer or a population raster's cells (else None)."""
     if buildings is not None and raster is not None:
-        raise PlannerError("give --buildings or --population-raster, not both",
-                           hint="one of them places each unit's people")
+        raise problem_of(PlannerError, "cli_demand_layers_both")
     if buildings is not None:
         from planner.io import read_layer
 
@@ -374,10 +374,10 @@ def travel_times(
     stage = _Stages(quiet)
     try:
         if points is None:
-            raise PlannerError("--points is required", hint="a CSV with id, longitude, latitude columns")
+            raise problem_of(PlannerError, "cli_points_missing")
         for p in (points, facilities, network):
             if p is not None and Path(p).resolve() == Path(out).resolve():
-                raise PlannerError("--out would overwrite an input", path=out, hint="choose another file")
+                raise problem_of(PlannerError, "cli_out_is_input", out)
         with hint_style("cli"):
             # points are the user's own: the demo's facilities and network are never mixed in
             got = _demo_or_given({"network": network, "facilities": facilities, "points": points},
@@ -641,9 +641,9 @@ def report(
     try:
         fmts = tuple(f.strip().lower() for f in map_format.split(",") if f.strip())
         if not fmts or any(f not in ("png", "pdf") for f in fmts):
-            raise PlannerError(f"--format must be png, pdf or png,pdf, got {map_format!r}")
+            raise problem_of(PlannerError, "cli_format_invalid", None, (), format=map_format)
         if scheduler is not None and by != "county":
-            raise PlannerError("--scheduler works with --by county", hint="add --by county")
+            raise problem_of(PlannerError, "cli_scheduler_needs_county")
         with output_run(out, "report", [boundaries, facilities, network]) as tmp:
             index = _report_into(tmp, by, boundaries, facilities, network, profile, speed, facility_type,
                                  minutes, fmts, paper, orientation, dpi, coord_system, lang, workers,
@@ -652,8 +652,7 @@ def report(
                                  read_options=_read_options(crs, layer, encoding, network_buffer))
             if (index["status"] == "failed").all() and len(index):
                 # nothing to show: the previous results stay
-                raise PlannerError("every district failed; the previous results in --out are kept",
-                                   hint="see the errors above")
+                raise problem_of(PlannerError, "report_all_failed")
     except PlannerError as exc:
         if "index" in locals():
             _print_failed(index)

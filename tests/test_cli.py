@@ -94,11 +94,67 @@ def test_analyse_bad_input_is_a_clear_error_and_input_untouched(tmp_path):
     assert "缺少" in lines[0] and "--columns pop60=" in lines[0] and "no column for" in lines[1]
 
 
-def test_an_error_without_chinese_words_is_printed_once(tmp_path):
-    r = run("sweep", "--speeds", "fast", "--out", str(tmp_path / "s.csv"))
-    assert r.returncode == 2 and "Traceback" not in r.stderr
-    assert [ln for ln in r.stderr.splitlines() if "error" in ln] == [
+def test_an_error_without_chinese_words_is_printed_once(capsys):
+    # every error the commands raise has catalogue words now (tests/test_text.py): _fail is fed one without
+    import typer
+
+    from planner._errors import PlannerError
+    from planner.cli import _fail
+
+    with pytest.raises(typer.Exit) as exit_:
+        _fail(PlannerError("--speeds must be numbers separated by commas, got 'fast'"))
+    assert exit_.value.exit_code == 2
+    stderr = capsys.readouterr().err
+    assert [ln for ln in stderr.splitlines() if "error" in ln] == [
         "错误 / error: --speeds must be numbers separated by commas, got 'fast'"]
+
+
+def _error_lines(stderr: str) -> list[str]:
+    return [ln for ln in stderr.splitlines() if ln.startswith(("错误", "error"))]
+
+
+def test_report_option_error_is_chinese_first(tmp_path):
+    r = run("report", "--by", "street", "--scheduler", "tcp://127.0.0.1:1", "--out", str(tmp_path / "r"))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert _error_lines(r.stderr) == ["错误：--scheduler 只能与 --by county 一起使用 — 请加上 --by county",
+                                      "error: --scheduler works with --by county — add --by county"]
+    assert not (tmp_path / "r").exists()
+
+
+OPTION_ERRORS = {  # arguments ({tmp}: the test's folder) -> the Chinese line, then the English line as before
+    "minutes_text": (["analyse", "--minutes", "5,abc", "--out", "{tmp}/o"],
+                     "错误：--minutes 应为用逗号分隔的数字，当前为“5,abc”",
+                     "error: --minutes must be numbers separated by commas, got '5,abc'"),
+    "minutes_zero": (["analyse", "--minutes", "0", "--out", "{tmp}/o"],
+                     "错误：--minutes 必须是正数，当前为“0”", "error: --minutes must be positive, got '0'"),
+    "format": (["report", "--format", "jpg", "--out", "{tmp}/o"],
+               "错误：--format 只能是 png、pdf 或 png,pdf，当前为“jpg”",
+               "error: --format must be png, pdf or png,pdf, got 'jpg'"),
+    "points": (["travel-times", "--out", "{tmp}/t.csv"],
+               "错误：缺少 --points — 给出包含 id、经度、纬度列的 CSV 文件",
+               "error: --points is required — a CSV with id, longitude, latitude columns"),
+    "out_is_input": (["travel-times", "--points", "{tmp}/p.csv", "--out", "{tmp}/p.csv"],
+                     "错误：p.csv: --out 会覆盖一个输入文件 — 请另选输出文件",
+                     "error: {tmp}/p.csv: --out would overwrite an input — choose another file"),
+    "out_is_file": (["report", "--out", "{tmp}/o.txt"],
+                    "错误：o.txt: 输出路径已存在，但不是文件夹 — --out 须指定一个文件夹",
+                    "error: {tmp}/o.txt: output path exists and is not a folder — pass a folder for --out"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(OPTION_ERRORS))
+def test_option_errors_are_chinese_first(tmp_path, case):
+    from typer.testing import CliRunner
+
+    from planner.cli import app
+
+    tmp = tmp_path.resolve()
+    (tmp / "o.txt").write_text("not a folder", encoding="utf-8")
+    args, zh, en = OPTION_ERRORS[case]
+    res = CliRunner().invoke(app, [a.format(tmp=tmp) for a in args])
+    assert res.exit_code == 2, res.output
+    assert _error_lines(res.stderr) == [zh, en.format(tmp=tmp)]
+    assert sorted(p.name for p in tmp.iterdir()) == ["o.txt"]  # nothing written
 
 
 def test_travel_times_keeps_ids_and_blanks_unreachable(tmp_path, monaco):

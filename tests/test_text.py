@@ -88,3 +88,85 @@ def test_every_domain_module_has_a_text_table(domain):
     table = importlib.import_module(f"planner.text.{domain}").TEXT
     assert isinstance(table, dict)
     assert set(table) <= set(CATALOGUE)
+
+
+ERROR_CLASSES = {"PlannerError", "InputError", "CRSError", "NetworkError", "ProfileError", "SolverError"}
+WORDED_BY_CODE = {"problem": 0, "problem_of": 1}  # helper -> position of the code among its arguments
+
+
+def _template_fields(key: str) -> set[str]:
+    pair = CATALOGUE.get(key) or ("", "")
+    return {f.split("!")[0].split(":")[0].split(".")[0].split("[")[0]
+            for s in pair for _, f, _, _ in string.Formatter().parse(s) if f}
+
+
+def _given_params(node: ast.Call) -> set[str] | None:
+    """Names of the params a raise passes (None when they cannot be read statically)."""
+    if isinstance(node.func, ast.Name) and node.func.id in WORDED_BY_CODE:
+        if any(k.arg is None for k in node.keywords):  # **params: not readable here
+            return None
+        return {k.arg.split("@")[0] for k in node.keywords if k.arg}
+    given = next((k.value for k in node.keywords if k.arg == "params"), None)
+    if given is None:
+        return set()
+    if not isinstance(given, ast.Dict) or any(k is None or not isinstance(k, ast.Constant) for k in given.keys):
+        return None
+    return {str(k.value).split("@")[0] for k in given.keys}
+
+
+def uncatalogued_errors(path: Path) -> list[tuple[int, str]]:
+    """(line, why) of every error raised in ``path`` without catalogue words for its code and params.
+
+    An error class called directly must pass ``code=`` (a constant with an
+    ``err.<code>`` entry, or a code passed through from another error);
+    ``problem``/``problem_of`` word it from the catalogue themselves.  The
+    params given must fill the entry's templates, or the Chinese text would
+    fall back to the English.
+    """
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+            continue
+        name = node.func.id
+        if name in WORDED_BY_CODE:
+            pos = WORDED_BY_CODE[name]
+            code = node.args[pos] if len(node.args) > pos else None
+        elif name in ERROR_CLASSES:
+            code = next((k.value for k in node.keywords if k.arg == "code"), None)
+            if code is None:
+                out.append((node.lineno, f"{name}(...) without code="))
+                continue
+        else:
+            continue
+        if not isinstance(code, ast.Constant):
+            continue  # a code passed through (code=exc.code): worded where it was made
+        if f"err.{code.value}" not in CATALOGUE:
+            out.append((node.lineno, f"code {code.value!r} has no err.{code.value} entry"))
+            continue
+        given = _given_params(node)
+        need = _template_fields(f"err.{code.value}") | _template_fields(f"fix.{code.value}")
+        if given is not None and not need <= given:
+            out.append((node.lineno, f"code {code.value!r}: params {sorted(need - given)} not given"))
+    return out
+
+
+def test_every_error_a_user_can_meet_has_catalogue_words():
+    """Chinese first: an error shown in the app or on the command line is worded by the catalogue."""
+    found = [f"{p.relative_to(ROOT)}:{line}: {why}" for p in _code_files() for line, why in uncatalogued_errors(p)]
+    assert not found, f"{len(found)} errors without catalogue words:\n" + "\n".join(found)
+
+
+def test_the_error_finder_sees_unworded_errors(tmp_path):
+    from planner.text import lookup
+
+    assert lookup("err.file_not_found") and lookup("err.missing_column")
+    src = tmp_path / "m.py"
+    src.write_text('def f(x):\n'
+                   '    raise InputError("bad")\n'
+                   '    raise InputError("bad", code="no_such_code_anywhere")\n'
+                   '    raise InputError("file not found", code="file_not_found")\n'
+                   '    raise NetworkError(x.message, code=x.code)\n'
+                   '    raise problem("missing_column", "a.csv")\n'
+                   '    raise problem("file_not_found", "a.csv")\n', encoding="utf-8")
+    found = uncatalogued_errors(src)
+    assert [line for line, _ in found] == [2, 3, 6], found

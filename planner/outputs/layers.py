@@ -11,10 +11,11 @@ import numpy as np
 import pandas as pd
 
 from planner._errors import InputError
+from planner.io.problems import problem_of
 from planner.outputs.tables import flag_labels
 from planner.outputs.writers import write_geojson, write_gpkg, write_shapefile_zip
 from planner.settings import DEFAULT_MINUTES
-from planner.text import type_label
+from planner.text import tr, type_label
 
 if TYPE_CHECKING:
     from planner.analysis.result import Analysis
@@ -99,7 +100,8 @@ def write_layers(analysis: Analysis, out_dir: str | Path, formats: Iterable[str]
     formats = tuple(formats)
     bad = [f for f in formats if f not in LAYER_FORMATS]
     if bad:
-        raise InputError(f"unknown layer format(s): {', '.join(bad)}", hint="use gpkg, geojson, shp")
+        raise problem_of(InputError, "layers_format_unknown", None, (),
+                         **{f"formats@{lang}": tr("io.sep.list", lang).join(bad) for lang in ("zh", "en")})
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     layers = gis_layers(analysis, minutes=minutes, service_areas=service_areas)

@@ -28,6 +28,7 @@ import numpy as np
 
 from planner._errors import InputError, PlannerError, PlannerWarning
 from planner._util import atomic_path
+from planner.io.problems import problem_of
 from planner.outputs.style import (
     GAP_COLOUR,
     OTHER_UNIT_COLOURS,
@@ -59,9 +60,6 @@ CJK_FONT_NAMES = (
     "Heiti SC", "Noto Serif CJK SC", "AR PL UMing CN", "AR PL UKai CN",
 )
 """CJK font families looked for, in order of preference."""
-
-FONT_HINT = ("install a CJK font (Debian/Ubuntu: apt-get install fonts-wqy-microhei) or set "
-             "PLANNER_CJK_FONT to a .ttf/.otf/.ttc file")
 
 UNIT_EDGE = "#636363"
 """Outline of the shaded units."""
@@ -146,9 +144,7 @@ def map_language(lang: str = "zh") -> tuple[str, str | None]:
     """
     font = find_cjk_font()
     if lang == "zh" and font is None:
-        raise PlannerError("no Chinese (CJK) font found, so the map cannot be drawn in Chinese",
-                           code="no_cjk_font", hint="reinstall the package (it depends on mplfonts, which "
-                           "ships Noto Sans CJK SC), or " + FONT_HINT)
+        raise problem_of(PlannerError, "no_cjk_font")
     return ("zh" if lang == "zh" else "en"), font
 
 
@@ -317,13 +313,14 @@ def gap_map_figure(
 
     paper = paper.upper()
     if paper not in PAPERS_MM:
-        raise InputError(f"unknown paper size {paper!r}", hint="use A4 or A3")
+        raise problem_of(InputError, "map_paper_unknown", None, (), paper=paper)
     if orientation not in ("landscape", "portrait"):
-        raise InputError(f"unknown orientation {orientation!r}", hint="use landscape or portrait")
+        raise problem_of(InputError, "map_orientation_unknown", None, (), orientation=orientation)
     model = analysis.model
     if facility_type not in model.fields and f"{facility_type}_share" not in analysis.units.columns:
-        raise InputError(f"unknown facility type {facility_type!r}",
-                         hint="one of: " + ", ".join(sorted(model.fields)))
+        raise problem_of(InputError, "map_type_unknown", None, (), facility_type=facility_type,
+                         **{f"types@{lang}": tr("io.sep.list", lang).join(sorted(model.fields))
+                            for lang in ("zh", "en")})
     lang, font = map_language(lang)
     minutes = float(minutes if minutes is not None else model.profile.catchment(facility_type))
     metres = minutes * 60 * model.speed
@@ -331,7 +328,7 @@ def gap_map_figure(
     n = len(model.units)
     mask = np.ones(n, bool) if units_mask is None else np.asarray(units_mask, bool)
     if not mask.any():
-        raise InputError("no units to draw", hint="the district selection is empty")
+        raise problem_of(InputError, "map_no_units")
 
     # units without 60+ population have no share: grey, as on the web map
     pop60 = analysis.units["pop60"].to_numpy(float)
@@ -668,8 +665,9 @@ def print_gap_map(
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in ("png", "pdf"):
-        raise InputError(f"cannot write a map as {path.suffix or 'a file without suffix'}", path=path,
-                         hint="use a .png or .pdf file name")
+        suffix = {f"suffix@{lang}": (tr("map.file_suffix", lang, suffix=path.suffix) if path.suffix
+                                     else tr("map.file_no_suffix", lang)) for lang in ("zh", "en")}
+        raise problem_of(InputError, "map_file_format", path, (), **suffix)
     fig = gap_map_figure(analysis, facility_type=facility_type, minutes=minutes, paper=paper,
                          orientation=orientation, lang=lang, units_mask=units_mask, title=title, **options)
     import matplotlib

@@ -38,6 +38,7 @@ from scipy.sparse.csgraph import connected_components
 from planner._errors import InputError, NetworkError
 from planner._util import atomic_write_bytes, dask_client
 from planner.engine.network import NetworkReport, WalkNetwork
+from planner.io.problems import problem_of
 from planner.outputs.report import District, ReportSettings, render_district, write_index
 from planner.outputs.writers import safe_stem
 from planner.text import column_label, kind_label, tr
@@ -74,19 +75,23 @@ def county_keys(units: gpd.GeoDataFrame) -> np.ndarray:
     if "county" in units.columns:
         keys = units["county"].astype("string").fillna("").str.strip().to_numpy(dtype=object)
         bad = np.array([not k for k in keys])
-        what = "an empty county"
+        what = "province.county_empty"  # catalogue key of what is missing
     else:
         if "code" not in units.columns:
-            raise InputError("the boundaries have no code or county column, so counties cannot be told apart",
-                             hint=f"add the 12-digit division code ({_CODE}) or a county ({_COUNTY}) column")
+            raise problem_of(InputError, "province_no_county_column", None, (), code_label=_CODE,
+                             county_label=_COUNTY)
         codes = units["code"].astype("string").fillna("").str.strip()
         bad = ~codes.str.fullmatch(r"\d{12}").fillna(False).to_numpy(bool)
         keys = codes.str[:6].to_numpy(dtype=object)
-        what = "no 12-digit division code"
+        what = "province.no_code"
     if bad.any():
         rows = np.nonzero(bad)[0]
-        raise InputError(f"{rows.size} units have {what} (rows {', '.join(str(r + 1) for r in rows[:10])})",
-                         hint=f"fill in the 12-digit code ({_CODE}) or add a county ({_COUNTY}) column")
+        words: dict[str, str] = {}
+        for lang in ("zh", "en"):
+            words[f"what@{lang}"] = tr(what, lang)
+            words[f"rows@{lang}"] = tr("io.sep.list", lang).join(str(r + 1) for r in rows[:10])
+        raise problem_of(InputError, "province_unit_no_county", None, rows + 1, n=int(rows.size), code_label=_CODE,
+                         county_label=_COUNTY, **words)
     return np.asarray(keys, dtype=object)
 
 
@@ -122,9 +127,7 @@ class SubNetwork:
             When no street lies within the county and its buffer.
         """
         if self.u.size == 0:
-            raise NetworkError("no walking network within the county and its border buffer",
-                               path=self.source,
-                               hint="check that the network covers every county of the boundaries")
+            raise problem_of(NetworkError, "province_no_network", self.source)
         report = NetworkReport(self.source, int(self.x.size), int(self.u.size), dropped_nodes=self.dropped_nodes)
         return WalkNetwork(self.crs, self.node_id, self.x, self.y, self.u, self.v, self.length, report)
 
@@ -238,7 +241,7 @@ def partition_counties(
         counties' names; ``water``), see :func:`planner.outputs.printmap.context_layers`.
     """
     if buffer_m < 0:
-        raise InputError(f"the border buffer must be 0 or more metres, got {buffer_m:g}")
+        raise problem_of(InputError, "province_buffer_negative", None, (), buffer=float(buffer_m))
     keys = county_keys(units)
     context = context or {}
     county_layer = context.get("county")

@@ -24,6 +24,7 @@ import pandas as pd
 
 from planner._errors import InputError
 from planner._util import atomic_path
+from planner.io.problems import problem_of
 from planner.outputs import printmap
 from planner.outputs.export import write_report_xlsx
 from planner.outputs.tables import share_text, unit_targets
@@ -87,21 +88,21 @@ def district_list(analysis: Analysis, by: str = "street", *, county_name: str = 
     list of District
     """
     if by not in BY:
-        raise InputError(f"unknown district level {by!r}", hint="use street, township or county")
+        raise problem_of(InputError, "report_by_unknown", None, (), by=by)
     u = analysis.units
     n = len(u)
     if by == "county":
         name = county_name or tr("table.index.whole_county", "zh")
         return [District(name, f"01_{safe_stem(name)}", np.ones(n, bool))]
     if "street" not in u.columns or u["street"].isna().all():
-        raise InputError("the boundaries have no street/township column",
-                         hint=f"add a {column_label('street', 'zh')} column to the boundaries, or use --by county")
+        raise problem_of(InputError, "report_no_street_column", None, (), column=column_label("street", "zh"))
     kind = "community" if by == "street" else "village"
     streets = u["street"].fillna("").astype(str).to_numpy()
     names = sorted({s for s, k in zip(streets, u["kind"], strict=True) if k == kind and s})
+    if not names and by == "street":
+        raise problem_of(InputError, "report_no_streets")
     if not names:
-        raise InputError(f"no {'streets with communities' if by == 'street' else 'townships with villages'}",
-                         hint="try --by " + ("township" if by == "street" else "street") + " or --by county")
+        raise problem_of(InputError, "report_no_townships")
     width = max(2, len(str(len(names))))
     return [District(s, f"{i:0{width}d}_{safe_stem(s)}", streets == s) for i, s in enumerate(names, 1)]
 

@@ -29,6 +29,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from planner._errors import InputError
+from planner.io.problems import problem_of
+from planner.text import tr
 
 MARKER = ".planner-run.json"
 """The file naming the command that wrote a folder."""
@@ -56,14 +58,17 @@ def lock_path(out: str | Path) -> Path:
     return out.parent / f".{out.name}.lock"
 
 
-def _holder_text(lock: Path) -> str:
+def _holder_params(lock: Path) -> dict[str, str]:
+    """Params ``holder@zh`` / ``holder@en``: the run holding ``lock`` (process, command, start time)."""
     try:
         info = json.loads(lock.read_text(encoding="utf-8") or "{}")
     except (OSError, ValueError):
         info = {}
-    if not info:
-        return "another run"
-    return f"another run (pid {info.get('pid')}, `{info.get('command', '?')}`, started {info.get('started', '?')})"
+    if not isinstance(info, dict) or not info:
+        return {f"holder@{lang}": tr("output.another_run", lang) for lang in ("zh", "en")}
+    return {f"holder@{lang}": tr("output.another_run_named", lang, pid=info.get("pid"),
+                                 command=info.get("command", "?"), started=info.get("started", "?"))
+            for lang in ("zh", "en")}
 
 
 @contextlib.contextmanager
@@ -96,9 +101,8 @@ def folder_lock(out: str | Path, command: str = "") -> Iterator[Path]:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise InputError(f"the output folder {Path(out)} is being written by {_holder_text(lock)}",
-                             code="output_locked",
-                             hint="wait for it to finish, or choose another --out folder") from None
+            raise problem_of(InputError, "output_locked", None, (), out=str(Path(out)),
+                             **_holder_params(lock)) from None
         # the holder before us may have deleted the file after we opened it: lock the file on disk
         try:
             same = os.fstat(fd).st_ino == os.stat(lock).st_ino
@@ -168,19 +172,15 @@ def check_replaceable(out: str | Path, command: str, inputs: Iterable[str | Path
     """
     out = Path(out).resolve()
     if out.exists() and not out.is_dir():
-        raise InputError("output path exists and is not a folder", path=out, code="output_not_folder",
-                         hint="pass a folder for --out")
+        raise problem_of(InputError, "output_not_folder", out)
     for p in inputs:
         if p is None:
             continue
         rp = Path(p).resolve()
         if rp == out or out in rp.parents:
-            raise InputError(f"the input {Path(p).name} is inside the output folder {out}; "
-                             "its results replace the whole folder", path=p, code="output_holds_input",
-                             hint="choose another --out folder")
+            raise problem_of(InputError, "output_holds_input", p, (), name=Path(p).name, out=str(out))
         if rp in out.parents:
-            raise InputError(f"the output folder {out} is inside the input {p}", path=p,
-                             code="output_holds_input", hint="choose another --out folder")
+            raise problem_of(InputError, "output_inside_input", p, (), out=str(out), input=str(p))
     if not out.is_dir():
         return
     marker = out / MARKER
@@ -190,17 +190,15 @@ def check_replaceable(out: str | Path, command: str, inputs: Iterable[str | Path
         except (OSError, ValueError, AttributeError):
             previous = None
         if previous and previous != command:
-            raise InputError(f"{out} holds the results of `planner {previous}`; `planner {command}` "
-                             "does not replace them", path=out, code="output_other_command",
-                             hint=f"choose another --out folder for `planner {command}`")
+            raise problem_of(InputError, "output_other_command", out, (), out=str(out), previous=str(previous),
+                             command=command)
         return
     foreign = sorted(p.name for p in out.iterdir()
                      if p.is_dir() or not any(fnmatch.fnmatch(p.name, pat) for pat in RESULT_PATTERNS))
     if foreign:
-        shown = ", ".join(foreign[:5]) + (" …" if len(foreign) > 5 else "")
-        raise InputError(f"{out} holds files a run did not write ({shown}); its results would replace them",
-                         path=out, code="output_foreign_files",
-                         hint="choose a new or empty --out folder")
+        shown = {f"files@{lang}": tr("io.sep.list", lang).join(foreign[:5])
+                 + (tr("output.more", lang) if len(foreign) > 5 else "") for lang in ("zh", "en")}
+        raise problem_of(InputError, "output_foreign_files", out, (), out=str(out), **shown)
 
 
 @contextlib.contextmanager

@@ -22,6 +22,7 @@ import pandas as pd
 
 from planner._errors import InputError
 from planner._util import atomic_path
+from planner.io.problems import problem_of
 from planner.outputs.tables import labelled, layer_labels, number_format
 from planner.schema import FACILITY_TYPES
 from planner.text import column_label
@@ -217,14 +218,12 @@ def check_output_dir(out_dir: str | Path, inputs: Iterable[str | Path | None] = 
     """Create the output folder; refuse one that would overwrite an input file."""
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
-        raise InputError("output path exists and is not a folder", path=out,
-                         hint="pass a folder for --out")
+        raise problem_of(InputError, "output_not_folder", out)
     for p in inputs:
         if p is not None and Path(p).resolve().parent == out.resolve():
             name = Path(p).name
             if name in OUTPUT_NAMES:
-                raise InputError(f"writing results to {out} would overwrite the input {name}",
-                                 path=p, hint="choose another --out folder")
+                raise problem_of(InputError, "output_overwrites_input", p, (), out=str(out), name=name)
     out.mkdir(parents=True, exist_ok=True)
     return out
 
@@ -280,10 +279,8 @@ def _check_encodable(gdf: gpd.GeoDataFrame, encoding: str, layer: str) -> None:
             try:
                 str(v).encode(encoding)
             except UnicodeEncodeError as exc:
-                raise InputError(
-                    f"layer {layer}, column {c}: {v!r} cannot be written in {encoding.upper()}",
-                    hint="export the shapefile with encoding='utf-8' (QGIS and ArcGIS 10.x+ read the .cpg)",
-                ) from exc
+                raise problem_of(InputError, "layers_not_encodable", None, (), layer=layer, column=str(c),
+                                 value=str(v), encoding=encoding.upper()) from exc
 
 
 def write_shapefile_zip(layers: Mapping[str, gpd.GeoDataFrame], path: str | Path, *,
@@ -315,7 +312,7 @@ def write_shapefile_zip(layers: Mapping[str, gpd.GeoDataFrame], path: str | Path
     if enc in ("utf8",):
         enc = "utf-8"
     if enc not in SHAPEFILE_ENCODINGS:
-        raise InputError(f"unsupported shapefile encoding {encoding!r}", hint="use 'utf-8' or 'gbk'")
+        raise problem_of(InputError, "layers_encoding_unknown", None, (), encoding=encoding)
     gdal_enc = "UTF-8" if enc == "utf-8" else "GBK"
     mapping_rows = []
     with tempfile.TemporaryDirectory() as td:

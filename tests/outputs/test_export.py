@@ -187,6 +187,37 @@ def test_gbk_refuses_characters_outside_gbk(analysis, tmp_path):
     assert pyogrio.read_dataframe(f"/vsizip/{tmp_path / 'y.zip'}/units.shp")["name"].iat[0] == "\U00020000村"
 
 
+def test_layer_and_folder_errors_are_worded_in_chinese(analysis, tmp_path):
+    from planner.outputs.writers import check_output_dir
+
+    def refused(call, *args, **kw) -> InputError:
+        with pytest.raises(InputError) as err:
+            call(*args, **kw)
+        return err.value
+
+    units = gis_layers(analysis, service_areas=False)["units"].copy()
+    units.loc[0, "name"] = "\U00020000村"
+    err = refused(write_shapefile_zip, {"units": units}, tmp_path / "x.zip", encoding="gbk")
+    assert err.text("zh") == "图层 units 的 name 列中的“\U00020000村”无法用 GBK 编码保存"
+    assert "UTF-8" in err.fix_text("zh") and ".cpg" in err.fix_text("zh")
+    assert str(err) == ("layer units, column name: '\U00020000村' cannot be written in GBK — export the shapefile "
+                        "with encoding='utf-8' (QGIS and ArcGIS 10.x+ read the .cpg)")
+    err = refused(write_shapefile_zip, {"units": units}, tmp_path / "x.zip", encoding="latin1")
+    assert err.display("zh") == "不支持的 Shapefile 编码“latin1” — 请使用 'utf-8' 或 'gbk'"
+    assert str(err) == "unsupported shapefile encoding 'latin1' — use 'utf-8' or 'gbk'"
+    err = refused(write_layers, analysis, tmp_path / "layers", formats=("kml", "dxf"))
+    assert err.display("zh") == "未知的图层格式：kml、dxf — 请使用 gpkg、geojson 或 shp"
+    assert str(err) == "unknown layer format(s): kml, dxf — use gpkg, geojson, shp"
+    (tmp_path / "gaps.csv").write_text("x", encoding="utf-8")
+    err = refused(check_output_dir, tmp_path, [tmp_path / "gaps.csv"])
+    assert err.display("zh") == f"gaps.csv: 把结果写入 {tmp_path} 会覆盖输入文件 gaps.csv — 用 --out 另选输出文件夹"
+    assert str(err) == (f"{tmp_path / 'gaps.csv'}: writing results to {tmp_path} would overwrite the input gaps.csv"
+                        " — choose another --out folder")
+    err = refused(check_output_dir, tmp_path / "gaps.csv")
+    assert err.display("zh") == "gaps.csv: 输出路径已存在，但不是文件夹 — --out 须指定一个文件夹"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gaps.csv"]
+
+
 def test_field_names_unique_and_short():
     cols = ["abcdefghijkl", "abcdefghijxx", "ABCDEFGHIJ", "met_day_care_community", "met_day_care_street",
             "day_care_nearest_id", "day_care_nearest", "short", "geometry"]

@@ -241,3 +241,29 @@ def test_bad_requests(analysis, tmp_path):
     with pytest.raises(InputError, match="facility type"):
         gap_map_figure(analysis, facility_type="spa")
     assert not list(tmp_path.iterdir())
+
+
+def test_bad_requests_are_worded_in_chinese(analysis, tmp_path, monkeypatch):
+    def refused(call, *args, **kw) -> PlannerError:
+        with pytest.raises(PlannerError) as err:
+            call(analysis, *args, **kw)
+        return err.value
+
+    err = refused(print_gap_map, tmp_path / "map.jpg")
+    assert err.display("zh") == "map.jpg: 专题图不能保存为“.jpg”格式 — 文件名请以 .png 或 .pdf 结尾"
+    err = refused(print_gap_map, tmp_path / "map")
+    assert err.text("zh") == "专题图不能保存为无扩展名的文件"
+    assert str(err) == f"{tmp_path / 'map'}: cannot write a map as a file without suffix — use a .png or .pdf file name"
+    assert refused(gap_map_figure, paper="B5").display("zh") == "未知的纸张大小“B5” — 请使用 A4 或 A3"
+    err = refused(gap_map_figure, orientation="upright")
+    assert err.display("zh") == "未知的图幅方向“upright” — 请使用 landscape（横向）或 portrait（纵向）"
+    err = refused(gap_map_figure, facility_type="spa")
+    assert err.text("zh") == "未知的设施类型“spa”"
+    assert err.fix_text("zh") == "可选的类型：" + "、".join(sorted(analysis.model.fields))
+    err = refused(gap_map_figure, units_mask=np.zeros(len(analysis.units), bool), service_areas=False)
+    assert err.display("zh") == "没有可绘制的单元 — 所选的街道/乡镇范围为空"
+    monkeypatch.setattr(printmap, "find_cjk_font", lambda: None)
+    err = refused(gap_map_figure, service_areas=False)
+    assert err.text("zh") == "找不到中文（CJK）字体，无法绘制中文专题图"
+    assert "mplfonts" in err.fix_text("zh") and "PLANNER_CJK_FONT" in err.fix_text("zh")
+    assert not list(tmp_path.iterdir())

@@ -13,7 +13,7 @@ import shapely
 from typer.testing import CliRunner
 
 from planner import read_boundaries, read_facilities
-from planner._errors import InputError
+from planner._errors import InputError, NetworkError, PlannerError
 from planner.analysis.coverage import score_profile
 from planner.analysis.result import analyse
 from planner.demo.generate import make_demo_county, make_demo_province, write_demo_province
@@ -107,6 +107,36 @@ def test_county_keys():
     assert list(county_keys(u.assign(county=["甲县", "乙县", "甲县"]))) == ["甲县", "乙县", "甲县"]
     with pytest.raises(InputError, match="12-digit"):
         county_keys(pd.DataFrame({"code": ["369901001001", None]}))
+
+
+def test_county_errors_are_worded_in_chinese(inputs):
+    def refused(call, *args, **kw):
+        with pytest.raises(PlannerError) as err:
+            call(*args, **kw)
+        return err.value
+
+    err = refused(county_keys, pd.DataFrame({"code": ["369901001001", None, "3699"]}))
+    assert err.rows == (2, 3)
+    assert err.display("zh") == "2 个单元没有12位区划代码（第 2、3 行） — 填写12位“区划代码”，或增加“县”列"
+    assert str(err) == ("2 units have no 12-digit division code (rows 2, 3) — fill in the 12-digit code (区划代码) "
+                        "or add a county (县) column")
+    err = refused(county_keys, pd.DataFrame({"county": ["甲县", " "]}))
+    assert err.text("zh") == "1 个单元的县为空（第 2 行）"
+    assert str(err).startswith("1 units have an empty county (rows 2) — ")
+    err = refused(county_keys, pd.DataFrame({"name": ["东门社区"]}))
+    assert err.display("zh") == "边界数据既没有区划代码列也没有县列，无法区分各县 — 增加12位“区划代码”列或“县”列"
+    assert str(err) == ("the boundaries have no code or county column, so counties cannot be told apart — add the "
+                        "12-digit division code (区划代码) or a county (县) column")
+    units, fac, net, _, _ = inputs
+    err = refused(partition_counties, units, fac, net, buffer_m=-5)
+    assert err.text("zh") == "县界缓冲距离须大于或等于 0 米，当前为 -5"
+    assert str(err) == "the border buffer must be 0 or more metres, got -5"
+    empty = clip_network(net, shapely.box(0, 0, 1, 1))
+    err = refused(empty.to_network)
+    assert isinstance(err, NetworkError)
+    assert err.text("zh") == "县域及其边界缓冲区内没有步行路网"
+    assert str(err).endswith("no walking network within the county and its border buffer — check that the network "
+                             "covers every county of the boundaries")
 
 
 def test_clip_network_keeps_arrays_and_cuts_at_the_region(inputs):

@@ -37,6 +37,32 @@ def test_district_lists(analysis):
         district_list(analysis, "province")
 
 
+def test_district_list_errors_are_worded_in_chinese(analysis):
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    def refused(units, by):
+        with pytest.raises(InputError) as err:
+            district_list(SimpleNamespace(units=units), by)
+        return err.value
+
+    err = refused(analysis.units, "province")
+    assert err.display("zh") == "未知的片区级别“province” — 请使用 street（街道）、township（乡镇）或 county（全县）"
+    assert str(err) == "unknown district level 'province' — use street, township or county"
+    err = refused(pd.DataFrame({"kind": ["village"], "street": [None]}), "street")
+    assert err.display("zh") == "边界数据没有街道/乡镇列 — 在边界数据中增加“街道/乡镇”列，或使用 --by county"
+    assert str(err) == ("the boundaries have no street/township column — add a 街道/乡镇 column to the boundaries, "
+                        "or use --by county")
+    villages = pd.DataFrame({"kind": ["village"], "street": ["青山镇"]})
+    err = refused(villages, "street")
+    assert err.display("zh") == "没有包含社区的街道 — 改用 --by township 或 --by county"
+    assert str(err) == "no streets with communities — try --by township or --by county"
+    err = refused(villages.assign(kind="community"), "township")
+    assert err.display("zh") == "没有包含行政村的乡镇 — 改用 --by street 或 --by county"
+    assert str(err) == "no townships with villages — try --by street or --by county"
+
+
 class _Links(HTMLParser):
     def __init__(self):
         super().__init__()

@@ -123,6 +123,70 @@ def test_refuses_folders_it_must_not_replace(tmp_path):
     assert sorted(p.name for p in old.iterdir()) == [MARKER, "summary.json"]
 
 
+def _refusal(out, command="analyse", inputs=()) -> InputError:
+    with pytest.raises(InputError) as err:
+        with output_run(out, command, inputs):
+            pass
+    return err.value
+
+
+def test_refusals_are_worded_in_chinese(tmp_path):
+    """Every refusal of an output folder reads in Chinese (the catalogue's words), the English unchanged."""
+    out = tmp_path / "out"
+    with folder_lock(out, command="planner analyse --out out"):
+        err = _refusal(out)
+    assert err.code == "output_locked"
+    zh = err.text("zh")
+    assert zh.startswith(f"另一次运行（进程 {os.getpid()}，命令 `planner analyse --out out`，开始于 ")
+    assert zh.endswith(f"）正在写入输出文件夹 {out}")
+    assert err.fix_text("zh") == "请等它完成，或用 --out 另选输出文件夹"
+    assert str(err).startswith(f"the output folder {out} is being written by another run (pid {os.getpid()}, ")
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    for name in ("a.docx", "b.docx", "c.docx", "d.docx", "e.docx", "f.docx"):
+        (mine / name).write_text("a user's file", encoding="utf-8")
+    err = _refusal(mine)
+    assert err.code == "output_foreign_files"
+    assert err.text("zh") == f"{mine} 中有不是本工具写入的文件（a.docx、b.docx、c.docx、d.docx、e.docx 等），写入结果会替换掉它们"
+    assert str(err) == (f"{mine}: {mine} holds files a run did not write (a.docx, b.docx, c.docx, d.docx, e.docx …); "
+                        "its results would replace them — choose a new or empty --out folder")
+
+    res = tmp_path / "res"
+    with output_run(res, "analyse") as tmp:
+        (tmp / "summary.json").write_text("{}", encoding="utf-8")
+    err = _refusal(res, "suggest")
+    assert err.display("zh") == (f"res: {res} 中是 `planner analyse` 的结果，`planner suggest` 不会替换它们"
+                                 " — 为 `planner suggest` 用 --out 另选输出文件夹")
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "facilities.csv").write_text("id\n", encoding="utf-8")
+    err = _refusal(data, inputs=[data / "facilities.csv"])
+    assert err.text("zh") == f"输入文件 facilities.csv 位于输出文件夹 {data} 内，而结果会替换整个文件夹"
+    err = _refusal(data / "sub", inputs=[data])
+    assert err.code == "output_inside_input" and err.text("zh") == f"输出文件夹 {data / 'sub'} 位于输入 {data} 之内"
+    assert str(err) == f"{data}: the output folder {data / 'sub'} is inside the input {data} — choose another --out folder"
+
+    (tmp_path / "file.txt").write_text("x", encoding="utf-8")
+    err = _refusal(tmp_path / "file.txt")
+    assert err.display("zh") == "file.txt: 输出路径已存在，但不是文件夹 — --out 须指定一个文件夹"
+
+
+def test_locked_folder_on_the_command_line_is_chinese_first(tmp_path):
+    out = tmp_path / "out"
+    with folder_lock(out, command="planner report (test holder)"):
+        r = run("report", "--out", str(out), "-q", timeout=120)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    lines = [ln for ln in r.stderr.splitlines() if ln.startswith(("错误", "error"))]
+    assert len(lines) == 2, r.stderr
+    assert lines[0].startswith(f"错误：另一次运行（进程 {os.getpid()}，命令 `planner report (test holder)`，开始于 ")
+    assert lines[0].endswith(f"正在写入输出文件夹 {out} — 请等它完成，或用 --out 另选输出文件夹")
+    assert lines[1].startswith(f"error: the output folder {out} is being written by another run (pid {os.getpid()}, ")
+    assert lines[1].endswith(" — wait for it to finish, or choose another --out folder")
+    assert not out.exists()
+
+
 # --- killed command-line runs ----------------------------------------------------------------
 
 COMMANDS = {

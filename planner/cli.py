@@ -560,11 +560,11 @@ def _read_points(path: Path | None, kind: str, coord_system: str, columns: dict 
     if path is None:
         return None
     from planner.io import read_points
+    from planner.io.columns import input_option
     from planner.io.problems import reading_input
 
     def opt(name: str) -> str | None:
-        given = read_opts.get(name) or {}
-        return given.get(kind, given.get("*"))
+        return input_option(read_opts.get(name), kind)
 
     with reading_input(kind):
         return read_points(path, coord_system=coord_system, columns=columns, crs=opt("crs"),

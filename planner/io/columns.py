@@ -319,6 +319,20 @@ def parse_input_options(options: Iterable[str] | None, option: str) -> dict[str,
     return out
 
 
+def input_option(given: Mapping[str, Any] | None, kind: str, default: Any = None) -> Any:
+    """The value of a per-input option for input ``kind``: its own, else the bare one (``"*"``).
+
+    Examples
+    --------
+    >>> input_option({"boundaries": "units", "*": "gbk"}, "facilities")
+    'gbk'
+    >>> input_option(None, "points", "x")
+    'x'
+    """
+    given = given or {}
+    return given.get(kind, given.get("*", default))
+
+
 def network_read_options(road_options: Mapping[str, Any] | None, *, crs: Mapping[str, str | None] | None = None,
                          layers: Mapping[str, str | None] | None = None,
                          encodings: Mapping[str, str | None] | None = None) -> dict[str, Any]:

@@ -695,7 +695,7 @@ def validate_inputs(
     """
     from planner.engine.network import DEFAULT_CLIP_BUFFER, WalkNetwork, load_network
     from planner.io.boundaries import read_boundaries
-    from planner.io.columns import columns_for, network_read_options
+    from planner.io.columns import columns_for, input_option, network_read_options
     from planner.io.points import read_facilities, read_points
     from planner.schema import BOUNDARY_ALIASES, FACILITY_ALIASES, POINT_ALIASES, POPULATION_ALIASES
 
@@ -704,8 +704,7 @@ def validate_inputs(
                  "layer": dict(layers or {}), "encoding": dict(encodings or {})}
 
     def opt(name: str, kind: str, default: Any = None) -> Any:
-        given = per_input[name]
-        return given.get(kind, given.get("*", default))
+        return input_option(per_input[name], kind, default)
 
     network_opts = network_read_options(road_options, crs=per_input["crs"], layers=per_input["layer"],
                                         encodings=per_input["encoding"])

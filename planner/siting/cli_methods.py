@@ -118,7 +118,7 @@ def run_matrix(network: str | Path, origins: str | Path, destinations: str | Pat
     from planner.engine.reach import od_frame, od_matrix
     from planner.engine.travel import snap_points
     from planner.io import read_points
-    from planner.io.columns import columns_for, network_read_options
+    from planner.io.columns import columns_for, input_option, network_read_options
     from planner.io.problems import reading_input
     from planner.schema import POINT_ALIASES
 
@@ -127,16 +127,11 @@ def run_matrix(network: str | Path, origins: str | Path, destinations: str | Pat
     _check_out(Path(out), [network, origins, destinations])
     if Path(out).suffix.lower() not in (".csv", ".parquet"):
         raise problem_of(InputError, "siting_out_type", out, (), name=Path(out).name)
-    per_input = {"crs": dict(crs or {}), "layer": dict(layers or {}), "encoding": dict(encodings or {})}
-
-    def opt(name: str, kind: str) -> str | None:
-        return per_input[name].get(kind, per_input[name].get("*"))
-
     frames = []
     for kind, path in (("origins", origins), ("destinations", destinations)):
         with reading_input(kind):
-            frames.append(read_points(path, coord_system=coord_system, crs=opt("crs", kind),
-                                      layer=opt("layer", kind), encoding=opt("encoding", kind),
+            frames.append(read_points(path, coord_system=coord_system, crs=input_option(crs, kind),
+                                      layer=input_option(layers, kind), encoding=input_option(encodings, kind),
                                       columns=columns_for(columns or {}, kind, POINT_ALIASES) or None))
     with reading_input("network"):
         net = load_network(network, road_options=network_read_options(road_options, crs=crs, layers=layers,

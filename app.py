@@ -32,7 +32,7 @@ from planner.analysis.scenario import (
 )
 from planner.app.mapframe import instant_clicks, map_component, render_base, static_base_url
 from planner.engine import WalkNetwork, load_network
-from planner.io import guess_columns, list_profiles, load_profile
+from planner.io import guess_columns, list_profiles, load_profile, set_hint_style
 from planner.outputs.html import offline_assets
 from planner.outputs.maptools import search_index, unit_labels
 from planner.outputs.webmap import (
@@ -57,6 +57,7 @@ from planner.settings import DEFAULT_LANG, DEFAULT_MINUTES
 from planner.text import column_label, status_label, tr, type_label
 
 st.set_page_config(page_title=tr("app_title", "zh"), page_icon="🧓", layout="wide")
+set_hint_style("app")  # fixes in messages name the app's choices (字段对应, 图层), not arguments or options
 
 ss = st.session_state
 SESSION_DEFAULTS: dict[str, object] = {

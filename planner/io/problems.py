@@ -37,9 +37,10 @@ __all__ = [
     "warn_problem",
 ]
 
-HINT_STYLES = ("python", "cli")
-"""How fixes name options: Python arguments (``columns={'pop60': ...}``) or command-line options
-(``--columns pop60=...``)."""
+HINT_STYLES = ("python", "cli", "app")
+"""How fixes name options: Python arguments (``columns={'pop60': ...}``), command-line options
+(``--columns pop60=...``) or what the planner does in the app (the 字段对应 choices, a .prj
+uploaded with the file)."""
 _HINT_STYLE: ContextVar[str] = ContextVar("planner_hint_style", default="python")
 
 
@@ -95,7 +96,13 @@ def columns_option(pairs: Sequence[tuple[str, str | None]]) -> dict[str, str]:
     for lang in ("zh", "en"):
         placeholder = tr("io.your_column", lang)
         items = [(k, placeholder if v is None else str(v)) for k, v in pairs]
-        if get_hint_style() == "cli":
+        if get_hint_style() == "app":  # the app's column-mapping choices
+            from planner.text import column_label as label_of
+
+            shown = tr("io.sep.list", lang).join(tr("io.app_hint.pair", lang, label=label_of(k, lang), column=v)
+                                                 for k, v in items)
+            out[f"set@{lang}"] = tr("io.app_hint.columns", lang, pairs=shown)
+        elif get_hint_style() == "cli":
             out[f"set@{lang}"] = " ".join(
                 f"--columns {k}={v if v.replace('_', '').isalnum() else repr(v)}" for k, v in items)
         else:
@@ -156,7 +163,12 @@ def arg_params(**values: Any) -> dict[str, str]:
     """
     out = {}
     for k, v in values.items():
-        if isinstance(v, tuple):
+        if get_hint_style() == "app":  # what to do in the app, worded per language
+            for i, lang in enumerate(("zh", "en")):
+                value = v[i] if isinstance(v, tuple) else v
+                out[f"{k}_arg@{lang}"] = (tr(f"io.app_hint.{k}", lang, value=value) if lookup(f"io.app_hint.{k}")
+                                          else option_text(k, value))
+        elif isinstance(v, tuple):
             out[f"{k}_arg@zh"], out[f"{k}_arg@en"] = option_text(k, v[0]), option_text(k, v[1])
         else:
             out[f"{k}_arg"] = option_text(k, v)

@@ -30,6 +30,14 @@ PIECES: dict[str, tuple[str, str]] = {
     "io.kind.no_column": ("缺少", "no column for"),
     "io.kind.empty": ("为空的", "empty values of"),
     "io.your_column": ("你的列名", "YOUR_COLUMN"),
+    # what to do in the app (hint style 'app'): the upload panel's choices, or a file beside the upload
+    "io.app_hint.columns": ("“字段对应”（{pairs}）", "Column mapping ({pairs})"),
+    "io.app_hint.pair": ("{label} → {column}", "{label} → {column}"),
+    "io.app_hint.layer": ("“图层”选择“{value}”", "Layer {value!r}"),
+    "io.app_hint.coord_system": ("“经纬度坐标系”选择 {value}", "Coordinate system of lon/lat {value}"),
+    "io.app_hint.crs": ("坐标系 {value}（在压缩包中附上 .prj 文件）", "coordinate system {value} (a .prj file in the zip)"),
+    "io.app_hint.encoding": ("编码 {value}（在压缩包中附上内容为 {value} 的 .cpg 文件）",
+                             "encoding {value} (a .cpg file reading {value} in the zip)"),
 }
 
 # opening files (planner.io.files)

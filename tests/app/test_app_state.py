@@ -215,6 +215,32 @@ def test_own_boundaries_alone_are_not_completed_with_the_demo(app, tmp_path):
     assert "dataset" not in app.session_state or app.session_state["dataset"] is None
 
 
+def test_an_upload_error_names_the_apps_choice_and_following_it_loads_the_data(app, tmp_path):
+    """A boundaries file whose 60+ column has its own name: the fix names the app's 字段对应 choice,
+    not a Python argument or a command-line option; choosing the column there loads the data."""
+    import geopandas as gpd
+
+    from planner import demo_paths
+
+    demo = demo_paths()
+    units = gpd.read_file(demo.boundaries, layer="units").rename(columns={"pop60": "A3"})
+    units.to_file(tmp_path / "村界.gpkg", layer="units")
+    before = _metrics(app)
+    app.file_uploader(key="up_b").upload("村界.gpkg", (tmp_path / "村界.gpkg").read_bytes(), "application/octet-stream")
+    app.file_uploader(key="up_f").upload("设施.gpkg", demo.facilities.read_bytes(), "application/octet-stream")
+    app.file_uploader(key="up_n").upload("路网.osm", demo.network.read_bytes(), "application/octet-stream")
+    _run(app)
+    _run(app.button(key="apply_data").click())
+    said = " ".join(e.value for e in app.error)
+    assert "“字段对应”（60岁以上人口 → 你的列名）" in said, said
+    assert "columns=" not in said and "--columns" not in said
+    assert _metrics(app) == before
+    _run(app.selectbox(key="map_b_pop60@zh").set_value("A3"))
+    _run(app.button(key="apply_data").click())
+    assert not app.error and app.session_state["dataset"] is not None
+    assert _metrics(app) == before  # the demo's own figures, read from the planner's files
+
+
 @pytest.mark.slow
 def test_scenario_file_loads_and_bad_one_is_refused(app, analysis):
     a = analysis

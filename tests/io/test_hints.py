@@ -74,3 +74,23 @@ def test_the_command_line_takes_crs_and_layer_and_says_so(no_prj):
     assert "--layer boundaries=NAME" in r.stdout and "layer='" not in r.stdout
     r = _validate("--boundaries", gpkg, "--layer", "boundaries=units")
     assert r.returncode == 0 and "layers" not in r.stdout
+
+
+def test_app_fixes_name_the_apps_choices(no_prj, tmp_path):
+    """In the app (hint style 'app') a fix names its upload panel's choices, or the .prj to add."""
+    import zipfile
+
+    units = gpd.read_file(demo_paths().boundaries, layer="units").drop(columns=["pop60"])
+    units.to_file(tmp_path / "u.gpkg")
+    with hint_style("app"), pytest.raises(InputError) as err:
+        read_boundaries(tmp_path / "u.gpkg")
+    zh, en = err.value.fix_text("zh"), err.value.fix_text("en")
+    assert "“字段对应”（60岁以上人口 → 你的列名）" in zh and "Column mapping (" in en
+    assert "columns=" not in zh + en and "--columns" not in zh + en
+    with zipfile.ZipFile(tmp_path / "u.zip", "w") as z:
+        for f in no_prj.parent.glob("units.*"):
+            z.write(f, f.name)
+    with hint_style("app"), pytest.raises(CRSError) as err:
+        read_boundaries(tmp_path / "u.zip")
+    assert "在压缩包中附上 .prj 文件" in err.value.fix_text("zh") and "crs=" not in err.value.fix_text("zh")
+    assert "a .prj file in the zip" in err.value.fix_text("en")

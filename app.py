@@ -31,7 +31,7 @@ from planner.analysis.scenario import (
     score_changes,
 )
 from planner.app.mapframe import instant_clicks, map_component, render_base, static_base_url
-from planner.engine import WalkNetwork, load_network
+from planner.engine import WalkNetwork
 from planner.io import guess_columns, list_profiles, load_profile, set_hint_style
 from planner.outputs.html import offline_assets
 from planner.outputs.maptools import search_index, unit_labels
@@ -83,9 +83,9 @@ def demo_data() -> aps.DataSet:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4, ttl=3600)  # uploads: freed within an hour
-def network(path: str, sha: str) -> WalkNetwork:
-    """The walking network (keyed by the file's hash; an edit never reloads it)."""
-    return load_network(path)
+def network(path: str, sha: str, crs: str | None = None) -> WalkNetwork:
+    """The walking network (keyed by the file's hash and a road layer's given CRS; an edit never reloads it)."""
+    return aps.load_network_file(path, crs)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8, ttl=3600)
@@ -106,7 +106,7 @@ def base_analysis(data_key: str, profile: str, speed: float, minutes: float | No
     _data : DataSet
         The inputs.
     """
-    net = network(str(_data.network_path), _data.network_sha)
+    net = network(str(_data.network_path), _data.network_sha, _data.network_crs)
     prof = aps.settings_profile(profile, speed, minutes)
     return analyse(_data.units, _data.facilities, net, profile=prof)
 
@@ -170,6 +170,12 @@ def lkey(name: str, default: object = None, lg: str | None = None) -> str:
         elif default is not None:
             ss[key] = default
     return key
+
+
+def file_crs_input(key: str) -> str | None:
+    """The coordinate system of an uploaded file that has none (e.g. a zipped shapefile without .prj)."""
+    text = st.text_input(tr("app.file_crs", lang), key=key, placeholder="EPSG:4548", help=tr("app.file_crs_help", lang))
+    return text.strip() or None
 
 
 def coord_inputs(prefix: str, lonlat_in: Callable[[str], tuple[float, float]], seed: tuple,
@@ -691,7 +697,7 @@ with tab_sc:
 with tab_data:
     st.caption(tr("app.data_intro", lang))
     up_b = st.file_uploader(tr("app.up_boundaries", lang), type=["gpkg", "geojson", "json", "zip"], key="up_b")
-    b_path = b_layer = None
+    b_path = b_layer = b_crs = None
     b_cols: dict = {}
     upload_ok = True
     if up_b is not None:
@@ -701,6 +707,7 @@ with tab_data:
             if len(layers) > 1:
                 b_layer = st.selectbox(tr("app.layer", lang), layers, key="up_b_layer",
                                        index=layers.index("units") if "units" in layers else 0)
+            b_crs = file_crs_input("up_b_crs")
             cols_b = ss["_uploads"].remember(("columns", str(b_path), b_layer),
                                                lambda: aps.raw_columns(b_path, b_layer))
             guess = guess_columns(cols_b, BOUNDARY_ALIASES)
@@ -715,7 +722,7 @@ with tab_data:
             st.error(tr("app.upload_error", lang, msg=aps.error_text(exc, ss["lang"])))
     up_f = st.file_uploader(tr("app.up_facilities", lang),
                             type=["gpkg", "geojson", "json", "zip", "csv", "xlsx", "xls"], key="up_f")
-    f_path = f_layer = None
+    f_path = f_layer = f_crs = None
     f_cols: dict = {}
     coord = "wgs84"
     dtype = None
@@ -730,6 +737,7 @@ with tab_data:
             guess = guess_columns(cols_f, FACILITY_ALIASES)
             coord = st.selectbox(tr("app.coord_system", lang), COORD_SYSTEMS, key=lkey("up_f_coord"),
                                  format_func=lambda c: COORD_SYSTEM_LABELS[c][lang])
+            f_crs = file_crs_input("up_f_crs")
             if not guess.get("type"):
                 dtype = st.selectbox(tr("app.default_type", lang), list(FACILITY_TYPES), key=lkey("up_f_type"),
                                      format_func=lambda t: type_label(t, lang))
@@ -746,10 +754,12 @@ with tab_data:
             st.error(tr("app.upload_error", lang, msg=aps.error_text(exc, ss["lang"])))
     up_n = st.file_uploader(tr("app.up_network", lang), type=["pbf", "osm", "graphml", "gpkg", "geojson", "zip"],
                             key="up_n")
-    n_path = None
+    n_path = n_crs = None
     if up_n is not None:
         try:
             n_path = ss["_uploads"].save(up_n.getvalue(), up_n.name, kind="network")
+            if n_path.suffix.lower() in (".gpkg", ".geojson", ".json", ".zip", ".shp"):  # road centre lines
+                n_crs = file_crs_input("up_n_crs")
         except Exception as exc:
             upload_ok = False
             st.error(tr("app.upload_error", lang, msg=aps.error_text(exc, ss["lang"])))
@@ -768,9 +778,10 @@ with tab_data:
                         ds, boundaries=b_path, facilities=f_path, network=n_path,
                         boundary_columns=b_cols, facility_columns=f_cols, boundary_layer=b_layer,
                         facility_layer=f_layer, coord_system=coord, default_type=dtype,
-                        load_network=lambda p: network(str(p), sha256_file(p)),
+                        crs={"boundaries": b_crs, "facilities": f_crs, "network": n_crs},
+                        load_network=lambda p, crs: network(str(p), sha256_file(p), crs),
                         waiting=lambda: status.update(label=tr("app.upload_waiting", lang)))
-                    net = network(str(new.network_path), new.network_sha)
+                    net = network(str(new.network_path), new.network_sha, new.network_crs)
                     elsewhere = aps.check_overlap(new.units, net)
                     if elsewhere is not None:
                         raise elsewhere

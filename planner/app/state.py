@@ -48,7 +48,8 @@ if TYPE_CHECKING:
     from planner.io import Profile
 
 __all__ = ["DataSet", "ModelChain", "ServiceAreaCache", "UploadFolder", "check_overlap", "collect_after_uploads",
-           "demo_dataset", "empty_facilities", "error_text", "hide_paths", "layer_names", "next_facility_id", "raw_columns",
+           "demo_dataset", "empty_facilities", "error_text", "hide_paths", "layer_names", "load_network_file",
+           "next_facility_id", "raw_columns",
            "read_user_data", "save_upload", "settings_profile", "suggest_available", "suggest_site_edits",
            "suggestion_edits", "upload_dir"]
 
@@ -247,6 +248,11 @@ class DataSet:
         """SHA-256 of the network file."""
         return self.inputs.get("network", {}).get("sha256", "")
 
+    @property
+    def network_crs(self) -> str | None:
+        """The coordinate system given for a road layer without one (None: the file's own)."""
+        return self.inputs.get("network", {}).get("crs")
+
 
 def demo_dataset() -> DataSet:
     """The built-in demo county (示例县) as a :class:`DataSet`."""
@@ -365,8 +371,8 @@ def read_user_data(current: DataSet, *, boundaries: Path | None = None, faciliti
                    network: Path | None = None, boundary_columns: Mapping[str, str] | None = None,
                    facility_columns: Mapping[str, str] | None = None, boundary_layer: str | None = None,
                    facility_layer: str | None = None, coord_system: str = "wgs84",
-                   default_type: str | None = None,
-                   load_network: Callable[[Path], object] | None = None,
+                   default_type: str | None = None, crs: Mapping[str, str | None] | None = None,
+                   load_network: Callable[[Path, str | None], object] | None = None,
                    waiting: Callable[[], object] | None = None) -> DataSet:
     """A new :class:`DataSet`: the uploaded parts read, the rest kept from ``current``.
 
@@ -385,8 +391,12 @@ def read_user_data(current: DataSet, *, boundaries: Path | None = None, faciliti
         Coordinates of longitude/latitude facility tables.
     default_type : str, optional
         Facility type of every row when the table has no type column.
+    crs : mapping, optional
+        Role (``boundaries``, ``facilities``, ``network``) -> the coordinate
+        system of a file without one (e.g. ``'EPSG:4548'``; empty: the file's own).
+        A network's is kept in ``inputs['network']['crs']``.
     load_network : callable, optional
-        ``load_network(path)`` used to check the network (the app passes its
+        ``load_network(path, crs)`` used to check the network (the app passes its
         cached loader); default :func:`planner.engine.load_network`.
     waiting : callable, optional
         Called when another session's upload is being read first (see :func:`upload_reads`).
@@ -396,8 +406,9 @@ def read_user_data(current: DataSet, *, boundaries: Path | None = None, faciliti
     PlannerError
         Any part cannot be read (nothing is changed then).
     """
-    from planner.engine import load_network as _load
     from planner.io import read_boundaries, read_facilities
+
+    given_crs = {k: str(v).strip() for k, v in (crs or {}).items() if v and str(v).strip()}
 
     given = {"boundaries": boundaries, "facilities": facilities, "network": network}
     missing = [k for k, v in given.items() if v is None]
@@ -414,21 +425,43 @@ def read_user_data(current: DataSet, *, boundaries: Path | None = None, faciliti
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             if boundaries is not None:
-                units = read_boundaries(boundaries, layer=boundary_layer,
+                units = read_boundaries(boundaries, layer=boundary_layer, crs=given_crs.get("boundaries"),
                                         columns={k: v for k, v in (boundary_columns or {}).items() if v})
                 inputs["boundaries"] = {"name": boundaries.name, "sha256": sha256_file(boundaries)}
                 context = _context_of(boundaries)  # read_boundaries has checked the file
             if facilities is not None:
                 fac = read_facilities(facilities, layer=facility_layer, coord_system=coord_system,
+                                      crs=given_crs.get("facilities"),
                                       columns={k: v for k, v in (facility_columns or {}).items() if v},
                                       default_type=default_type)
                 inputs["facilities"] = {"name": facilities.name, "sha256": sha256_file(facilities)}
         if network is not None:
-            (load_network or _load)(network)
+            net_crs = given_crs.get("network")
+            if load_network is not None:
+                load_network(network, net_crs)
+            else:
+                load_network_file(network, net_crs)
             net_path = network
-            inputs["network"] = {"name": network.name, "sha256": sha256_file(network)}
+            inputs["network"] = {"name": network.name, "sha256": sha256_file(network),
+                                 **({"crs": net_crs} if net_crs else {})}
     return DataSet(units=units, facilities=fac, network_path=Path(net_path), inputs=inputs, is_demo=False,
                    context=context)
+
+
+def load_network_file(path: str | Path, crs: str | None = None) -> WalkNetwork:
+    """The walking network of an upload; ``crs`` is a road layer's coordinate system when it has none.
+
+    Parameters
+    ----------
+    path : str or Path
+        A network file (see :func:`planner.engine.load_network`).
+    crs : str, optional
+        For a road centre-line layer without one (e.g. ``'EPSG:4548'``);
+        OSM and GraphML files carry theirs.
+    """
+    from planner.engine import load_network
+
+    return load_network(path, road_options={"layer_crs": crs} if crs else None)
 
 
 def check_overlap(units: gpd.GeoDataFrame, network: WalkNetwork) -> NetworkError | None:

@@ -97,6 +97,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "app.up_network": ("步行路网(.osm.pbf、.osm、.graphml，或道路中心线 .gpkg、.geojson、压缩的Shapefile)",
                        "Walking network (.osm.pbf, .osm, .graphml, or road centre lines: .gpkg, .geojson, zipped shapefile)"),
     "app.layer": ("图层", "Layer"),
+    "app.file_crs": ("坐标系（EPSG）", "Coordinate system (EPSG)"),
+    "app.file_crs_help": ("文件未带坐标系（如压缩包中缺 .prj）或坐标系有误时填写，如 CGCS2000 高斯-克吕格 3 度带"
+                          "中央经线 117°E 为 EPSG:4548；留空则用文件自带的坐标系",
+                          "fill in when the file has no coordinate system (e.g. no .prj in the zip) or a wrong "
+                          "one, e.g. EPSG:4548 for CGCS2000 Gauss-Krüger 3° CM 117°E; empty: the file's own"),
     "app.column_map": ("字段对应", "Column mapping"),
     "app.column_for": ("{label}对应的字段", "Column for {label}"),
     "app.not_present": ("（无）", "(none)"),

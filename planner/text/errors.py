@@ -35,7 +35,7 @@ PIECES: dict[str, tuple[str, str]] = {
     "io.app_hint.pair": ("{label} → {column}", "{label} → {column}"),
     "io.app_hint.layer": ("“图层”选择“{value}”", "Layer {value!r}"),
     "io.app_hint.coord_system": ("“经纬度坐标系”选择 {value}", "Coordinate system of lon/lat {value}"),
-    "io.app_hint.crs": ("坐标系 {value}（在压缩包中附上 .prj 文件）", "coordinate system {value} (a .prj file in the zip)"),
+    "io.app_hint.crs": ("“坐标系（EPSG）”为 {value}", "Coordinate system (EPSG) {value}"),
     "io.app_hint.encoding": ("编码 {value}（在压缩包中附上内容为 {value} 的 .cpg 文件）",
                              "encoding {value} (a .cpg file reading {value} in the zip)"),
 }

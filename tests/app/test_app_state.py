@@ -241,6 +241,45 @@ def test_an_upload_error_names_the_apps_choice_and_following_it_loads_the_data(a
     assert _metrics(app) == before  # the demo's own figures, read from the planner's files
 
 
+def test_a_shapefile_without_prj_is_read_with_the_coordinate_system_the_planner_gives(app, tmp_path):
+    """The zipped shapefile of a survey office, no .prj: refused naming the 坐标系（EPSG） field; filled in,
+    the data load; a wrong one is refused by name."""
+    import warnings
+    import zipfile
+
+    import geopandas as gpd
+
+    from planner import demo_paths
+
+    demo = demo_paths()
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    with warnings.catch_warnings():  # field names cut to 10 characters, as in any shapefile
+        warnings.simplefilter("ignore")
+        gpd.read_file(demo.boundaries, layer="units").to_crs("EPSG:4548").to_file(folder / "村界.shp",
+                                                                                   encoding="utf-8")
+    (folder / "村界.prj").unlink()
+    with zipfile.ZipFile(tmp_path / "村界.zip", "w") as z:
+        for f in folder.iterdir():
+            z.write(f, f.name)
+    before = _metrics(app)
+    app.file_uploader(key="up_b").upload("村界.zip", (tmp_path / "村界.zip").read_bytes(), "application/zip")
+    app.file_uploader(key="up_f").upload("设施.gpkg", demo.facilities.read_bytes(), "application/octet-stream")
+    app.file_uploader(key="up_n").upload("路网.osm", demo.network.read_bytes(), "application/octet-stream")
+    _run(app)
+    assert "up_n_crs" not in {w.key for w in app.text_input}  # an OSM file carries its own
+    _run(app.button(key="apply_data").click())
+    said = " ".join(e.value for e in app.error)
+    assert "“坐标系（EPSG）”为 EPSG:4490" in said and "crs=" not in said, said
+    _run(app.text_input(key="up_b_crs").set_value("EPSG:坏"))
+    _run(app.button(key="apply_data").click())
+    assert any("EPSG:坏" in e.value for e in app.error)
+    _run(app.text_input(key="up_b_crs").set_value("EPSG:4548"))
+    _run(app.button(key="apply_data").click())
+    assert not app.error and app.session_state["dataset"] is not None
+    assert _metrics(app) == before  # the demo's figures, from the planner's projected shapefile
+
+
 @pytest.mark.slow
 def test_scenario_file_loads_and_bad_one_is_refused(app, analysis):
     a = analysis

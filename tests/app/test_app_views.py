@@ -50,3 +50,32 @@ def test_edit_errors_are_worded_in_chinese(demo_analysis):
     with pytest.raises(InputError) as err:
         facility_lonlat(model, "NOPE")
     assert err.value.text("zh") == "没有编号为“NOPE”的设施" and str(err.value) == "there is no facility 'NOPE'"
+
+
+def test_a_road_layer_without_crs_is_loaded_with_the_one_given(monaco, tmp_path):
+    """The app's network loader takes the CRS of a road layer that has none (a survey's shapefile)."""
+    import warnings
+    import zipfile
+
+    import geopandas as gpd
+    import pytest
+
+    from planner import CRSError
+    from planner.app import load_network_file
+    from tests.engine.test_noding import flawed_layer
+
+    lines = flawed_layer(monaco)["lines"]
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    gpd.GeoDataFrame({"fclass": ["residential"] * len(lines)}, geometry=lines, crs=monaco.crs).to_file(
+        folder / "道路.shp", encoding="utf-8")
+    (folder / "道路.prj").unlink()
+    with zipfile.ZipFile(tmp_path / "道路.zip", "w") as z:
+        for f in folder.iterdir():
+            z.write(f, f.name)
+    with pytest.raises(CRSError):
+        load_network_file(tmp_path / "道路.zip")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net = load_network_file(tmp_path / "道路.zip", str(monaco.crs))
+    assert net.n_nodes > 1000 and net.crs is not None

@@ -92,5 +92,5 @@ def test_app_fixes_name_the_apps_choices(no_prj, tmp_path):
             z.write(f, f.name)
     with hint_style("app"), pytest.raises(CRSError) as err:
         read_boundaries(tmp_path / "u.zip")
-    assert "在压缩包中附上 .prj 文件" in err.value.fix_text("zh") and "crs=" not in err.value.fix_text("zh")
-    assert "a .prj file in the zip" in err.value.fix_text("en")
+    assert "“坐标系（EPSG）”为 EPSG:4490" in err.value.fix_text("zh") and "crs=" not in err.value.fix_text("zh")
+    assert "Coordinate system (EPSG) EPSG:4490" in err.value.fix_text("en")

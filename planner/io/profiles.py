@@ -430,7 +430,7 @@ def _parse_profile(raw: dict, where: str) -> Profile:
                            params={"unknown@en": str(unknown), "unknown@zh": _zh(unknown),
                                    "types": ", ".join(FACILITY_TYPES)})
     status = str(head.get("status", "default"))
-    _check_choice(status, PROFILE_STATUSES, "profile status", where, code="profile_status")
+    _check_choice(status, PROFILE_STATUSES, "status", where, code="profile_status")
     targets = tuple(_parse_target(t, where, catch) for t in raw.get("targets", []))
     ids = [t.id for t in targets]
     if len(set(ids)) != len(ids):
@@ -469,10 +469,20 @@ def _zh(value: Any) -> str:
     return tr("io.quoted", "zh", v=value)
 
 
-def _check_choice(value: Any, allowed: tuple[str, ...], what: str, where: str, *, code: str) -> None:
+def _check_choice(value: Any, allowed: tuple[str, ...], what: str, where: str, *, code: str,
+                  item: str | None = None) -> None:
+    """Refuse ``value`` unless it is one of ``allowed``.
+
+    ``what`` names the field by its catalogue key ``profiles.what.<what>``
+    (worded per language, with the target or context id ``item``).
+    """
     if value not in allowed:
-        raise ProfileError(f"{what} must be one of {allowed}, got {value!r}", path=where, code=code,
-                           params={"what": what, "allowed": ", ".join(allowed), "value": value})
+        what_zh, what_en = (tr(f"profiles.what.{what}", lang, item=item) for lang in ("zh", "en"))
+        raise ProfileError(f"{what_en} must be one of {allowed}, got {value!r}", path=where, code=code,
+                           hint=tr(f"fix.{code}", "en"),  # the catalogue's fix, in English too
+                           params={"what@zh": what_zh, "what@en": what_en, "allowed@en": str(allowed),
+                                   "allowed@zh": tr("profiles.type_sep", "zh").join(allowed),
+                                   "value@en": repr(value), "value@zh": str(value)})
 
 
 def _parse_source(raw: Any, tid: str, where: str) -> Source:
@@ -483,8 +493,7 @@ def _parse_source(raw: Any, tid: str, where: str) -> Source:
                            hint="name the plan's file (or the national standard's title and number), "
                                 "quote its words and give the status")
     status = str(raw.get("status", ""))
-    _check_choice(status, SOURCE_STATUSES, f"target {tid!r}: source status", where,
-                  code="profile_source_status")
+    _check_choice(status, SOURCE_STATUSES, "source_status", where, code="profile_source_status", item=tid)
     quote = str(raw.get("quote", "")).strip()
     if not quote and status != "standard":
         raise ProfileError(f"target {tid!r}: the source needs the plan's words (quote)", path=where,
@@ -541,11 +550,10 @@ def _parse_target(t: dict, where: str, catch: dict[str, float]) -> Target:
     count = float(t.get("min_count", t["figure"] if "figure" in t and measure not in SHARE_MEASURES else 1))
     inst = t.get("institution_level")
     if inst is not None:
-        _check_choice(inst, INSTITUTION_LEVELS, f"target {tid!r}: institution_level", where,
-                      code="profile_choice")
+        _check_choice(inst, INSTITUTION_LEVELS, "institution_level", where, code="profile_choice", item=tid)
     kinds = t.get("street_kinds")
     for k in kinds or ():
-        _check_choice(k, STREET_KINDS, f"target {tid!r}: street_kinds", where, code="profile_choice")
+        _check_choice(k, STREET_KINDS, "street_kinds", where, code="profile_choice", item=tid)
     if measure == "home_count" and not t.get("home_column"):
         raise ProfileError(f"target {tid!r}: a home_count target needs home_column", path=where,
                            code="profile_home_column", params={"target": tid})
@@ -581,7 +589,7 @@ def _parse_context(c: dict, where: str) -> ContextItem:
         raise ProfileError("every [[context]] entry needs an id", path=where, code="profile_context_id",
                            params={})
     kind = str(c.get("kind", "not_scored"))
-    _check_choice(kind, CONTEXT_KINDS, f"context {cid!r}: kind", where, code="profile_choice")
+    _check_choice(kind, CONTEXT_KINDS, "context_kind", where, code="profile_choice", item=cid)
     fig = c.get("figure")
     return ContextItem(
         id=cid, kind=kind, label_zh=str(c.get("label_zh", cid)), label_en=str(c.get("label_en", cid)),

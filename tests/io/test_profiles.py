@@ -176,6 +176,11 @@ SOURCED = MINIMAL + 'source = { file = "a.txt", quote = "q", status = "draft" }\
     ('[[context]]\nkind="status"\n', "profile_context_id", "每个 [[context]] 条目都须有 id"),
     (MINIMAL.replace('measure="units"', 'measure="home_count"'), "profile_home_column",
      "指标“x”：home_count 类指标须填写 home_column"),
+    ('[profile]\nstatus = "final"\n', "profile_status", "标准状态（status）应为 published、draft、default 之一，实为“final”"),
+    (MINIMAL + 'source = { file = "a.txt", quote = "q", status = "approved" }\n', "profile_source_status",
+     "指标“x”的出处状态（source.status）应为 published、draft、standard、reading 之一，实为“approved”"),
+    (SOURCED + 'street_kinds = ["town"]\n', "profile_choice", "指标“x”的街道类型（street_kinds）应为 "),
+    ('[[context]]\nid="c"\nkind="odd"\n', "profile_choice", "背景项“c”的类型（kind）应为 "),
 ])
 def test_bad_profiles_are_explained_in_chinese(tmp_path, bad, code, zh):
     p = tmp_path / "bad.toml"

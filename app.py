@@ -577,7 +577,7 @@ with col_map:
         st.caption(aps.places_summary(model, places_type, lang, minutes=places_col.attrs.get("minutes")))
         st.dataframe(aps.places_table(analysis, places_col, lang, facility_type=places_type), hide_index=True, width="stretch",
                      height=240)
-        for note in places_col.attrs.get("notes", ()):
+        for note in aps.places_notes(places_col, lang):
             st.caption("• " + note)
 
 with col_edit:
@@ -648,8 +648,8 @@ with tab_units:
         st.dataframe(aps.targets_table(base, analysis, lang), hide_index=True, width="stretch")
     if model.warnings:
         with st.expander(tr("app.warnings", lang)):
-            for w in model.warnings:
-                st.write("• " + w)
+            for w in model.warning_texts(lang):
+                st.markdown("• " + aps.md_text(w))  # they name units and facilities: text, never markup
 
 with tab_sc:
     # the uploader is always drawn (a file picked there must outlive a look at another tab), and

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from planner.io import Profile
     from planner.outputs.webmap import MapView
 
-__all__ = ["TargetCard", "delta_text", "md_text", "implied_metres", "kept_view", "places_column", "places_summary",
+__all__ = ["TargetCard", "delta_text", "md_text", "implied_metres", "kept_view", "places_column", "places_notes", "places_summary",
            "places_table", "profile_heading", "summary_text", "target_cards", "targets_table", "unit_view", "view_state"]
 
 
@@ -137,7 +137,20 @@ def places_column(model: Model, facility_type: str) -> pd.Series:
                     name="places_per_1000")
     col.attrs["notes"] = tuple(acc.notes)
     col.attrs["minutes"] = float(acc.minutes)
+    unpriced = pd.to_numeric(acc.facilities["capacity"], errors="coerce").isna().to_numpy()
+    col.attrs["unpriced"] = (int(unpriced.sum()), tuple(acc.facilities.loc[unpriced, "name"].astype(str).head(10)))
     return col
+
+
+def places_notes(col: pd.Series, lang: str = "zh") -> list[str]:
+    """What the planner should know about a :func:`places_column`, in ``lang``, escaped for markdown.
+
+    Today: the facilities without a number of places (counted as 0), named.
+    """
+    n, names = col.attrs.get("unpriced", (0, ()))
+    if not n:
+        return []
+    return [md_text(tr("app.places_unpriced", lang, n=n, names=tr("io.sep.list", lang).join(names)))]
 
 
 def places_table(analysis: Analysis, column: pd.Series, lang: str = "zh", *,

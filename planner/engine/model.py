@@ -8,8 +8,10 @@ facility costs one bounded search from the new site (see
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -82,6 +84,9 @@ class Model:
     limit: float
     active_statuses: tuple[str, ...] = ACTIVE_STATUSES
     warnings: tuple[str, ...] = field(default=())
+    # the same warnings as catalogue keys and params, for :meth:`warning_texts` in either language
+    # (input warnings come already worded, in the language the caller chose)
+    warning_notes: tuple[tuple[str | None, Mapping[str, Any]], ...] = field(default=(), repr=False, compare=False)
     # per-type demand-point distances, computed on first use; edits carry the
     # unchanged types' entries over to the new model
     _demand_cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -151,6 +156,12 @@ class Model:
         unit = self.facilities["unit"].to_numpy()[mask]
         unit = unit[unit >= 0]
         return np.bincount(unit, minlength=len(self.units))
+
+    def warning_texts(self, lang: str = "zh") -> list[str]:
+        """:attr:`warnings` in ``lang``: the input warnings as given, the model's own worded in ``lang``."""
+        if not self.warning_notes:
+            return list(self.warnings)
+        return [p["text"] if k is None else _note_text(k, p, lang) for k, p in self.warning_notes]
 
     # -- edits ----------------------------------------------------------------
     def in_study_area(self, lon: float, lat: float, *, margin_m: float = 2000.0) -> bool:
@@ -409,10 +420,12 @@ def build_model(
     active = f["status"].isin(active_statuses).to_numpy() if len(f) else np.empty(0, bool)
     fields = {t: _type_field(network, fsnap, active & (f["type"].to_numpy() == t), limit)
               for t in FACILITY_TYPES if len(f) and np.any(f["type"].to_numpy() == t)}
-    warnings = [*input_warnings, *_snap_warnings(u, f, demand, fsnap, dsnap, max_snap)]
+    notes: list[tuple[str | None, Mapping[str, Any]]] = [
+        *((None, {"text": str(w)}) for w in input_warnings), *_snap_warnings(u, f, demand, fsnap, dsnap, max_snap)]
+    warnings = tuple(p["text"] if k is None else _note_text(k, p, "en") for k, p in notes)
     return Model(network=network, units=u, demand=demand, demand_snap=dsnap, facilities=f,
                  facility_snap=fsnap, fields=fields, profile=prof, speed=speed, limit=limit,
-                 active_statuses=tuple(active_statuses), warnings=tuple(warnings))
+                 active_statuses=tuple(active_statuses), warnings=warnings, warning_notes=tuple(notes))
 
 
 def _snap_demand(net: WalkNetwork, demand: gpd.GeoDataFrame, edge: np.ndarray, along: np.ndarray,
@@ -433,18 +446,24 @@ def _snap_demand(net: WalkNetwork, demand: gpd.GeoDataFrame, edge: np.ndarray, a
     return snap
 
 
-def _snap_warnings(units, facilities, demand, fsnap: Snapped, dsnap: Snapped, max_snap: float) -> list[str]:
-    out = []
+def _snap_warnings(units, facilities, demand, fsnap: Snapped, dsnap: Snapped,
+                   max_snap: float) -> list[tuple[str, dict[str, Any]]]:
+    """The model's own warnings as catalogue keys and params (names listed up to ten)."""
+    out: list[tuple[str, dict[str, Any]]] = []
     if len(facilities) and fsnap.far.any():
         names = facilities.loc[fsnap.far, "name"].astype(str).tolist()
-        out.append(tr("engine.far_facilities", "en", n=len(names), max_snap=max_snap,
-                      names=", ".join(names[:10])))
+        out.append(("engine.far_facilities", {"n": len(names), "max_snap": max_snap, "names": tuple(names[:10])}))
     centroid = demand["source"].to_numpy() == "centroid"
     if centroid.any():
         names = units["name"].iloc[np.unique(demand["unit"].to_numpy()[centroid])].astype(str).tolist()
-        out.append(tr("engine.units_without_streets", "en", n=len(names), names=", ".join(names[:10])))
+        out.append(("engine.units_without_streets", {"n": len(names), "names": tuple(names[:10])}))
     far_units = np.unique(demand["unit"].to_numpy()[dsnap.far])
     if far_units.size:
         names = units["name"].iloc[far_units].astype(str).tolist()
-        out.append(tr("engine.far_homes", "en", n=len(names), max_snap=max_snap, names=", ".join(names[:10])))
+        out.append(("engine.far_homes", {"n": len(names), "max_snap": max_snap, "names": tuple(names[:10])}))
     return out
+
+
+def _note_text(key: str, params: Mapping[str, Any], lang: str) -> str:
+    """A model warning in ``lang``: its names listed with the language's separator."""
+    return tr(key, lang, **{**params, "names": tr("io.sep.list", lang).join(params.get("names", ()))})

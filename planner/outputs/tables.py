@@ -336,7 +336,7 @@ def assumptions_table(analysis: Analysis, lang: str = "zh", *, sources: dict[str
         rows.append((tx("context", kind=tr(f"profiles.context.{c.kind}", lang), item=c.label(lang)),
                      "" if c.figure is None else f"{c.figure:,.4g}",
                      _source_line(c.citation.file, c.citation.quote, c.citation.status, lang)))
-    for w in m.warnings:
+    for w in m.warning_texts(lang):
         rows.append((tx("warning"), w, ""))
     return pd.DataFrame(rows, columns=["item", "setting", "source"])
 

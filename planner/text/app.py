@@ -97,6 +97,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "app.up_network": ("步行路网(.osm.pbf、.osm、.graphml，或道路中心线 .gpkg、.geojson、压缩的Shapefile)",
                        "Walking network (.osm.pbf, .osm, .graphml, or road centre lines: .gpkg, .geojson, zipped shapefile)"),
     "app.layer": ("图层", "Layer"),
+    "app.places_unpriced": ("{n} 个设施未填床位（位）数，按 0 计：{names}",
+                            "{n} facilities without places counted as 0: {names}"),
     "app.file_crs": ("坐标系（EPSG）", "Coordinate system (EPSG)"),
     "app.file_crs_help": ("文件未带坐标系（如压缩包中缺 .prj）或坐标系有误时填写，如 CGCS2000 高斯-克吕格 3 度带"
                           "中央经线 117°E 为 EPSG:4548；留空则用文件自带的坐标系",

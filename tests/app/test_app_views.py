@@ -79,3 +79,31 @@ def test_a_road_layer_without_crs_is_loaded_with_the_one_given(monaco, tmp_path)
         warnings.simplefilter("ignore")
         net = load_network_file(tmp_path / "道路.zip", str(monaco.crs))
     assert net.n_nodes > 1000 and net.crs is not None
+
+
+def test_the_models_warnings_and_place_notes_are_shown_in_the_planners_language(demo_inputs, demo_analysis):
+    """Model warnings (a facility far from any street) and 2SFCA notes (no places given) name the
+    facilities in the app's language, as text."""
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    from planner import build_model
+    from planner.app import default_site, md_text, places_column, places_notes
+
+    units, fac, net = demo_inputs
+    far = fac.iloc[[0]].copy()
+    far["facility_id"], far["name"] = "FAR-1", "远处*站"
+    far["geometry"] = [shapely.affinity.translate(far.geometry.iloc[0], 0.0, 0.03)]  # ~3 km north
+    model = build_model(units, gpd.GeoDataFrame(pd.concat([fac, far], ignore_index=True), crs=fac.crs), net)
+    zh, en = model.warning_texts("zh"), model.warning_texts("en")
+    assert en == list(model.warnings)  # the English is the model's own
+    assert any("设施距最近的步行道路超过" in w and "远处*站" in w for w in zh), zh
+    assert model.with_status("FAR-1", "planned").warning_texts("zh") == zh  # edits keep them
+    m = demo_analysis.model
+    site = default_site(demo_analysis, "day_care")  # lon/lat
+    assert places_notes(places_column(m, "day_care"), "zh") == []  # the demo gives every site's places
+    added = m.add_facility("day_care", site.x, site.y, name="[点](javascript:x)")  # no places given
+    notes = places_notes(places_column(added, "day_care"), "zh")
+    assert len(notes) == 1 and "1 个设施未填床位" in notes[0] and md_text("[点](javascript:x)") in notes[0]
+    assert "1 facilities without places" in places_notes(places_column(added, "day_care"), "en")[0]

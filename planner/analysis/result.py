@@ -160,6 +160,7 @@ class Analysis:
             "document_en": prof.document("en"),
             "speed_mps": m.speed,
             "speed_source": prof.speed_source,
+            "speed_source_zh": prof.speed_source_text("zh"),
             "weight": self.scoring.get("weight", "pop60"),
             "network": {"nodes": m.network.n_nodes, "segments": m.network.n_edges,
                         "source": m.network.report.source,

@@ -29,7 +29,7 @@ import pandas as pd
 from planner._errors import InputError, PlannerError
 from planner._util import atomic_path, sha256_bytes, sha256_file
 from planner.schema import FACILITY_STATUSES, FACILITY_TYPES
-from planner.text import lookup, status_label, tr, type_label
+from planner.text import role_label, status_label, tr, type_label
 
 if TYPE_CHECKING:
     from planner.analysis.result import Analysis
@@ -464,9 +464,8 @@ class Scenario:
             if cur is None:
                 continue
             if info.get("sha256") and cur.get("sha256") and info["sha256"] != cur["sha256"]:
-                named = tr(f"app.input_role.{role}", lang) if lookup(f"app.input_role.{role}") else role
-                out.append(tr("app.scenario_other_input", lang, role=named, made_on=info.get("name", "?"),
-                              current=cur.get("name", "?")))
+                out.append(tr("app.scenario_other_input", lang, role=role_label(role, lang),
+                              made_on=info.get("name", "?"), current=cur.get("name", "?")))
         return out
 
 

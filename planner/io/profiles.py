@@ -237,6 +237,7 @@ class Profile:
     files: tuple[str, ...] = ()
     catchment_status: str = "reading"
     context: tuple[ContextItem, ...] = ()
+    speed_source_zh: str = ""
 
     def title(self, lang: str = "zh") -> str:
         """The profile's title in ``lang``."""
@@ -276,6 +277,10 @@ class Profile:
         )
         catch = {k: float(minutes) for k in self.catchments}
         return replace(self, targets=targets, catchments=catch)
+
+    def speed_source_text(self, lang: str = "zh") -> str:
+        """Where the walking speed comes from, in ``lang`` (the English when no Chinese is given)."""
+        return self.speed_source_zh if lang == "zh" and self.speed_source_zh else self.speed_source
 
     def with_speed(self, speed_mps: float) -> Profile:
         """A copy with another walking speed (metres per second).
@@ -444,6 +449,7 @@ def _parse_profile(raw: dict, where: str) -> Profile:
         catchments=catch,
         targets=targets,
         speed_source=str(head.get("speed_source", "")),
+        speed_source_zh=str(head.get("speed_source_zh", "")),
         path=where,
         document_zh=str(head.get("document_zh", "")),
         document_en=str(head.get("document_en", "")),

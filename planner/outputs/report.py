@@ -30,7 +30,7 @@ from planner.outputs.export import write_report_xlsx
 from planner.outputs.tables import share_text, unit_targets
 from planner.outputs.writers import safe_stem, write_csv
 from planner.settings import DEFAULT_DPI, DEFAULT_LANG
-from planner.text import column_label, tr, type_label
+from planner.text import column_label, role_label, tr, type_label
 
 if TYPE_CHECKING:
     from planner.analysis.result import Analysis
@@ -176,8 +176,8 @@ def render_district(analysis: Analysis, district: District, out_dir: str | Path,
 def _source_text(s: ReportSettings) -> str | None:
     if not s.sources:
         return None
-    # joined the Chinese way whatever the language, as the footers always were
-    return tr("table.sources_sep", "zh").join(f"{k} {Path(v).name}" for k, v in s.sources.items())
+    # joined the Chinese way whatever the language, as the footers always were; roles in the map's language
+    return tr("table.sources_sep", "zh").join(f"{role_label(k, s.lang)} {Path(v).name}" for k, v in s.sources.items())
 
 
 def _run_one(analysis: Analysis, district: District, out_dir: Path, settings: ReportSettings,

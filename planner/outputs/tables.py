@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from planner.schema import FACILITY_TYPES
-from planner.text import column_label, kind_label, tr, type_label
+from planner.text import column_label, kind_label, role_label, tr, type_label
 
 if TYPE_CHECKING:
     from planner.analysis.result import Analysis
@@ -314,7 +314,7 @@ def assumptions_table(analysis: Analysis, lang: str = "zh", *, sources: dict[str
         (tx("document"), prof.document(lang), list_text(prof.files, lang)),
         (tx("status"), prof.status_text(lang), tr(f"profiles.{prof.status}_note", lang)
          if prof.status in ("draft", "default") else ""),
-        (tx("speed"), tx("speed_value", speed=m.speed), prof.speed_source),
+        (tx("speed"), tx("speed_value", speed=m.speed), prof.speed_source_text(lang)),
         # file names only: a server's folders are nobody's business in a deliverable
         (tx("network"), m.network.report.summary(lang), _file_name(m.network.report.source)),
         (tx("demand"), tx("demand_value", n=len(m.demand)), "planner.engine.demand"),
@@ -322,7 +322,7 @@ def assumptions_table(analysis: Analysis, lang: str = "zh", *, sources: dict[str
         (tx("population"), tx("population_value"), ""),
     ]
     for key, val in (sources or {}).items():
-        rows.append((tx("input", what=key), _file_name(val), ""))
+        rows.append((tx("input", what=role_label(key, lang)), _file_name(val), ""))
     for ft, minutes in prof.catchments.items():
         rows.append((tx("catchment", type=type_label(ft, lang)),
                      tr("minutes_metres", lang, minutes=minutes, metres=minutes * 60 * m.speed),

@@ -6,7 +6,7 @@
 """
 
 from planner.text.catalogue import CATALOGUE, LANGS, lookup, t, tr
-from planner.text.labels import column_label, kind_label, pick, status_label, type_label
+from planner.text.labels import column_label, kind_label, pick, role_label, status_label, type_label
 
 __all__ = [
     "CATALOGUE",
@@ -15,6 +15,7 @@ __all__ = [
     "kind_label",
     "lookup",
     "pick",
+    "role_label",
     "status_label",
     "t",
     "tr",

@@ -137,9 +137,6 @@ ERRORS: dict[str, tuple[str, str]] = {
     "err.app_network_elsewhere": ("路网与边界不重叠（请检查二者是否为同一个县）",
                                   "the network does not overlap the boundaries (check that both cover the same county)"),
     "fix.app_network_elsewhere": ("请上传同一地区的路网", "upload the network of the same area"),
-    "app.input_role.boundaries": ("边界", "boundaries"),
-    "app.input_role.facilities": ("设施", "facilities"),
-    "app.input_role.network": ("路网", "network"),
     "app.scenario_other_input": ("{role}：方案基于“{made_on}”制作，当前文件为“{current}”（内容不同）",
                                  "{role}: the scenario was made on {made_on}, the current file is {current} "
                                  "(different content)"),

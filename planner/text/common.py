@@ -15,6 +15,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "minutes_metres": ("{minutes:g}分钟 ≈ {metres:,.0f}米", "{minutes:g} min ≈ {metres:,.0f} m"),
     "col_met_of": ("达标:{target}", "met: {target}"),
     "col_walk_to": ("至{type}步行分钟", "walk to {type} (min)"),
+    # the input files by role (scenario files, printed maps' sources, the settings sheet)
+    "input.role.boundaries": ("边界", "boundaries"),
+    "input.role.facilities": ("设施", "facilities"),
+    "input.role.network": ("路网", "network"),
+    "input.role.population": ("人口表", "population"),
+    "input.role.home": ("居家养老统计表", "home"),
     "status.existing": ("现有", "existing"),
     "status.planned": ("规划", "planned"),
     "status.candidate": ("候选", "candidate"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planner.text.catalogue import tr
+from planner.text.catalogue import lookup, tr
 from planner.text.columns import COLUMNS, TYPE_SUFFIX
 from planner.text.vocabulary import FACILITY_TYPE_NAMES
 
@@ -26,6 +26,12 @@ def kind_label(kind: str, lang: str = "zh") -> str:
 def status_label(status: str, lang: str = "zh") -> str:
     """Label of a facility status (``existing``, ``planned``, ``candidate``)."""
     return tr(f"status.{status}", lang)
+
+
+def role_label(role: str, lang: str = "zh") -> str:
+    """An input file's role (``boundaries``, ``facilities``, ``network``...) in ``lang``; unknown roles as given."""
+    pair = lookup(f"input.role.{role}")
+    return role if pair is None else pick(pair, lang)
 
 
 def column_label(col: str, lang: str = "zh") -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import shutil
+import subprocess
 from html.parser import HTMLParser
 
 import numpy as np
@@ -139,6 +141,17 @@ def test_cli_report(tmp_path, monkeypatch):
         for suffix in ("_map.png", "_map.pdf", "_table.xlsx"):
             assert (out / f"{i:02d}_{t}{suffix}").exists()
     assert (out / "index.html").exists()
+    # Chinese throughout the deliverables: the inputs by their Chinese role, the speed's source in Chinese
+    from openpyxl import load_workbook
+
+    rows = {r[0]: r for r in load_workbook(out / f"01_{towns[0]}_table.xlsx", read_only=True)["假设与来源"]
+            .iter_rows(min_row=2, values_only=True)}
+    assert rows["输入：边界"][1] == "demo_county.gpkg" and "输入：路网" in rows
+    assert rows["步行速度"][2].startswith("老年人步行速度 1.0 米/秒")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(out / f"01_{towns[0]}_map.pdf"), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        assert "数据来源：边界 demo_county.gpkg" in text and "boundaries" not in text
 
     real = printmap.print_gap_map
 

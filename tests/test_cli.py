@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 import sys
 
@@ -44,6 +45,25 @@ def test_analyse_demo_writes_every_output(analysed):
     # printed summary names each target
     assert "农村互助养老服务设施" in r.stdout
     assert "Traceback" not in r.stderr
+
+
+ENGLISH_PHRASE = re.compile(r"\b[A-Za-z]{3,}(?:[ -][A-Za-z]{2,})+")
+"""Two or more English words: a sentence or label left untranslated (codes, ids and file names are one word)."""
+NOT_PROSE = {"eldercare-planner"}  # the program's name, written where the file says what made it
+
+
+def test_chinese_deliverables_have_no_english_words(analysed):
+    """gaps.xlsx (every sheet), gaps.csv and targets.csv of a Chinese run: Chinese throughout."""
+    import csv
+
+    out, _ = analysed
+    cells = [v for ws in load_workbook(out / "gaps.xlsx", read_only=True).worksheets
+             for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+    for name in ("gaps.csv", "targets.csv"):
+        with open(out / name, encoding="utf-8-sig", newline="") as f:
+            cells += [v for row in csv.reader(f) for v in row]
+    english = sorted({m for v in cells for m in ENGLISH_PHRASE.findall(v)} - NOT_PROSE)
+    assert not english, english
 
 
 def test_analyse_outputs_agree_with_each_other(analysed):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -92,11 +92,16 @@ app = typer.Typer(
 
 
 class _Stages:
-    """Prints each stage with its time (progress for long work)."""
+    """Prints each stage with its time (progress for long work), in the command's language."""
 
-    def __init__(self, quiet: bool = False):
+    def __init__(self, quiet: bool = False, lang: str = DEFAULT_LANG):
         self.quiet = quiet
+        self.lang = lang
         self.t0 = time.perf_counter()
+
+    def say(self, key: str, **fmt: object) -> None:
+        """Print the catalogue entry ``cli.stage.<key>`` in the command's language."""
+        self(tr(f"cli.stage.{key}", self.lang, **fmt))
 
     def __call__(self, text: str) -> None:
         if not self.quiet:
@@ -159,7 +164,7 @@ def _demo_or_given(given: dict[str, object | None], needed: tuple[str, ...]) -> 
 
 
 def _load_inputs(boundaries: Path | None, facilities: Path | None, network: Path | None, coord_system: str,
-                 stage: Callable[[str], None], place: str | None = None, *,
+                 stage: _Stages, place: str | None = None, *,
                  columns: list[str] | None = None, population: Path | None = None,
                  road_options: dict | None = None, other_inputs: dict | None = None,
                  read_options: dict | None = None) -> tuple:
@@ -181,17 +186,17 @@ def _load_inputs(boundaries: Path | None, facilities: Path | None, network: Path
         n = network if demo is None else got["network"]
         net: object = n
         if n is None:
-            stage(f"downloading the walking network of {place!r} with osmnx (cached)")
+            stage.say("download", place=place)
             net = download_network(place)
         # every problem of the inputs at once (planner.io.validate); fatal ones stop here
-        report = validate_inputs(b, f, net, coord_system=coord_system, progress=stage,
+        report = validate_inputs(b, f, net, coord_system=coord_system, progress=stage, lang=stage.lang,
                                  boundaries_layer="units" if demo is not None else None,
                                  columns=mapping, population=population, road_options=road_options,
                                  **(read_options or {}))
         if report.fatal:
             _rows_note(report)
         report.raise_if_fatal()
-    stage(report.network.report.summary())
+    stage(report.network.report.summary(stage.lang))
     return report.units, report.facilities, report.network, (b, f, n), report
 
 
@@ -255,7 +260,7 @@ def analyse(
     from planner.outputs.printmap import context_layers
     from planner.outputs.rundir import output_run
 
-    stage = _Stages(quiet)
+    stage = _Stages(quiet, lang)
     try:
         walks = _minutes_list(minutes)
         with output_run(out, "analyse", [boundaries, facilities, network, home, population, buildings,
@@ -273,31 +278,31 @@ def analyse(
                 # the duplicates warning is replaced by what was merged
                 warnings = report.warning_texts(lang, exclude=(*MODEL_REPORTED, "duplicate"))
                 warnings += [i.text(lang) for i in merged]
-                stage(f"merged {len(merged)} groups of duplicate facilities")
-            stage("snapping and walking times")
+                stage.say("merged", n=len(merged))
+            stage.say("snapping")
             result = run(units, fac, net, profile=profile, speed=speed, home=home_table, weight=weight,
                          input_warnings=warnings, buildings=homes_layer)
-            stage("writing results")
+            stage.say("writing")
             write_analysis(result, tmp, lang=lang, minutes=walks, context=context_layers(paths[0]))
     except PlannerError as exc:
         _fail(exc)
-    stage(f"done: {out}")
+    stage.say("done", out=out)
     _print_summary(result, lang)
 
 
-def _demand_layer(buildings: Path | None, raster: Path | None, units, stage: Callable[[str], None]):
+def _demand_layer(buildings: Path | None, raster: Path | None, units, stage: _Stages):
     """Where people live, when given: a buildings layer or a population raster's cells (else None)."""
     if buildings is not None and raster is not None:
         raise problem_of(PlannerError, "cli_demand_layers_both")
     if buildings is not None:
         from planner.io import read_layer
 
-        stage(f"buildings: {buildings}")
+        stage.say("buildings", path=buildings)
         return read_layer(buildings)
     if raster is not None:
         from planner.io.raster import read_population_raster
 
-        stage(f"population raster: {raster}")
+        stage.say("raster", path=raster)
         return read_population_raster(raster, units)
     return None
 
@@ -340,8 +345,8 @@ def _print_summary(result, lang: str) -> None:
             val += f"  [{tr('profiles.overdue', lang)}]"
         typer.echo(f"  {mark}  {t.label(lang)}: {val}")
     n_gap = int(result.units["gap"].sum())
-    typer.echo(f"  {_both('cli.gap_units')}: {n_gap} of {len(result.units)}")
-    for w in m.warnings:
+    typer.echo("  " + tr("cli.gap_units_line", lang, n=n_gap, total=len(result.units)))
+    for w in m.warning_texts(lang):
         typer.secho(f"  ! {w}", fg=typer.colors.YELLOW)
 
 
@@ -392,7 +397,7 @@ def travel_times(
         net, fac, pts = report.network, report.facilities, report.points
         # --points was given, so it was read (or the report was fatal above)
         assert net is not None and fac is not None and pts is not None
-        stage(net.report.summary())
+        stage(net.report.summary(stage.lang))
         for line in report.warning_texts(DEFAULT_LANG):
             typer.secho(f"  ! {line}", fg=typer.colors.YELLOW, err=True)
         fac = fac[fac["status"].isin(["existing", "planned"])].reset_index(drop=True)
@@ -412,7 +417,7 @@ def travel_times(
         write_csv(table, out, lang=None)
     except PlannerError as exc:
         _fail(exc)
-    stage(f"wrote {out} ({len(table)} points)")
+    stage.say("wrote_points", out=out, n=len(table))
 
 
 @app.command()
@@ -516,7 +521,7 @@ def suggest(
     from planner.schema import POINT_ALIASES
     from planner.siting import suggest_sites
 
-    stage = _Stages(quiet)
+    stage = _Stages(quiet, lang)
     try:
         read_opts = _read_options(crs, layer, encoding, network_buffer)
         with output_run(out, "suggest", [boundaries, facilities, network, candidates, demand]) as tmp:
@@ -543,14 +548,14 @@ def suggest(
                                       road_options=_road_options(snap_tolerance, road_classes),
                                       read_options=read_opts)
                 units, fac, net, paths = loaded[:4]
-                stage("snapping and walking times")
+                stage.say("snapping")
                 model = build_model(units, fac, net, profile=profile, speed=speed)
-                stage("candidate coverage and optimisation")
+                stage.say("optimising")
                 result = suggest_sites(model, facility_type, demand=dem, **options)
             write_suggestion(result, tmp, lang=lang)
     except PlannerError as exc:
         _fail(exc)
-    stage(f"done: {out}")
+    stage.say("done", out=out)
     for line in result.report_lines(lang):
         typer.echo(line)
 
@@ -584,15 +589,16 @@ def _suggest_for_demand(dem, facilities: Path | None, network: Path | None, faci
                          "is given at all", code="inputs_missing", hint="pass --network too",
                          params={"missing": "--network", "given": given})
     area = demand_area(dem, lang=lang)
-    stage(tr("cli.demand_only", "en", buffer=DEMAND_AREA_BUFFER))
+    stage(tr("cli.demand_only", stage.lang, buffer=DEMAND_AREA_BUFFER))
     with hint_style("cli"):
         report = validate_inputs(area, facilities, network, coord_system=coord_system, progress=stage,
+                                 lang=stage.lang,
                                  columns=mapping, road_options=road_options, **read_opts)
     if report.fatal:
         _rows_note(report)
     report.raise_if_fatal()
-    stage(report.network.report.summary())
-    stage("snapping, walking times and optimisation")
+    stage(report.network.report.summary(stage.lang))
+    stage.say("snapping_optimising")
     return suggest_for_demand(dem, report.facilities, report.network, facility_type, area=area,
                               profile=profile, speed=speed, **options)
 
@@ -637,7 +643,7 @@ def report(
     """
     from planner.outputs.rundir import output_run
 
-    stage = _Stages(quiet)
+    stage = _Stages(quiet, lang)
     try:
         fmts = tuple(f.strip().lower() for f in map_format.split(",") if f.strip())
         if not fmts or any(f not in ("png", "pdf") for f in fmts):
@@ -659,7 +665,7 @@ def report(
         _fail(exc)
     failed = index[index["status"] == "failed"]
     _print_failed(index)
-    stage(f"done: {out / 'index.html'} ({len(index) - len(failed)} ok, {len(failed)} failed)")
+    stage.say("report_done", index=out / "index.html", ok=len(index) - len(failed), failed=len(failed))
     if len(failed):
         raise typer.Exit(code=1)
 
@@ -701,15 +707,16 @@ def _report_into(out: Path, by: str, boundaries: Path | None, facilities: Path |
             if scheduler is not None:
                 raise
     if by == "county" and (scheduler is not None or n_counties > 1):
-        stage(f"{n_counties} counties, {buffer_m:g} m border buffer"
-              + (f", Dask scheduler {scheduler}" if scheduler else f", {workers} worker(s)"))
+        stage(tr("cli.stage.counties", stage.lang, n=n_counties, buffer=buffer_m)
+              + (tr("cli.stage.scheduler", stage.lang, scheduler=scheduler) if scheduler
+                 else tr("cli.stage.workers", stage.lang, workers=workers)))
         index = run_province(units, fac, net, out, settings=settings, profile=profile, speed=speed,
                              buffer_m=buffer_m, context=ctx, workers=workers, scheduler=scheduler,
                              progress=not quiet)
     else:
-        stage("snapping and walking times")
+        stage.say("snapping")
         result = run(units, fac, net, profile=profile, speed=speed)
-        stage(f"writing one map and table per {by}")
+        stage.say("per_district", by=tr(f"cli.by.{by}", stage.lang))
         index = run_report(result, out, by, settings=settings, context=ctx, workers=workers,
                            progress=not quiet)
     return index
@@ -768,10 +775,11 @@ def matrix(
             n = run_matrix(network, origins, destinations, out, speed=speed, max_minutes=max_minutes,
                            coord_system=coord_system, columns=parse_column_options(columns),
                            road_options=_road_options(snap_tolerance, road_classes),
-                           **_read_options(crs, layer, encoding, network_buffer), progress=stage)
+                           **_read_options(crs, layer, encoding, network_buffer), progress=stage,
+                           lang=stage.lang)
     except PlannerError as exc:
         _fail(exc)
-    stage(f"wrote {out} ({n} pairs)")
+    stage.say("wrote_pairs", out=out, n=n)
 
 
 @app.command()
@@ -812,10 +820,11 @@ def sweep(
         units, fac, net, paths = loaded[:4]
         n = run_sweep(units, fac, net, out, speeds=speeds, minutes=_minutes_list(minutes),
                       profiles=[p.strip() for p in profiles.split(",") if p.strip()], workers=workers,
-                      scheduler=scheduler, inputs=paths, progress=stage, scenarios=scenarios or ())
+                      scheduler=scheduler, inputs=paths, progress=stage, scenarios=scenarios or (),
+                      lang=stage.lang)
     except PlannerError as exc:
         _fail(exc)
-    stage(f"wrote {out} ({n} rows)")
+    stage.say("wrote_rows", out=out, n=n)
 
 
 def main() -> None:  # pragma: no cover - console entry

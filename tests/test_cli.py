@@ -66,6 +66,16 @@ def test_chinese_deliverables_have_no_english_words(analysed):
     assert not english, english
 
 
+def test_progress_is_in_the_commands_language(analysed, tmp_path):
+    """Chinese progress lines by default (file paths aside), English with --lang en."""
+    _, r = analysed
+    lines = [re.sub(r"\S*/\S*", "", ln.split("]", 1)[1]) for ln in r.stderr.splitlines() if ln.startswith("[")]
+    assert len(lines) >= 5 and not [ln for ln in lines if ENGLISH_PHRASE.search(ln)], lines
+    assert any("吸附到路网" in ln for ln in lines) and "缺口单元：" in r.stdout
+    en = run("analyse", "--out", str(tmp_path / "en"), "--lang", "en")
+    assert en.returncode == 0 and "snapping and walking times" in en.stderr and "gap units:" in en.stdout
+
+
 def test_analyse_outputs_agree_with_each_other(analysed):
     out, _ = analysed
     layers = {name for name, _ in pyogrio.list_layers(out / "coverage.gpkg")}

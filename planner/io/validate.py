@@ -39,7 +39,7 @@ from planner._errors import InputError, NetworkError, PlannerError, PlannerWarni
 from planner._util import UnionFind
 from planner.io.problems import arg_params, problem_of, reading_input
 from planner.settings import DEFAULT_MAX_SNAP
-from planner.text import lookup, tr
+from planner.text import lookup, role_label, tr
 
 __all__ = [
     "DUPLICATE_DISTANCE",
@@ -624,6 +624,12 @@ def _study_area(units: Any, facilities: Any, points: Any) -> tuple[float, float,
 # the report
 
 
+def _reading(lang: str, role: str, source: Any) -> str:
+    """'边界：村界.gpkg' / 'boundaries: 村界.gpkg': the progress line of an input being read."""
+    what = str(source) if isinstance(source, str | Path) else tr("validate.progress.data", lang)
+    return tr("validate.progress.reading", lang, role=role_label(role, lang), what=what)
+
+
 def validate_inputs(
     boundaries: Any = None,
     facilities: Any = None,
@@ -642,6 +648,7 @@ def validate_inputs(
     network_buffer: float | None = None,
     layers: Mapping[str, str] | None = None,
     encodings: Mapping[str, str] | None = None,
+    lang: str = "zh",
 ) -> ValidationReport:
     """Check every input and list every problem with its rows and fix.
 
@@ -686,6 +693,8 @@ def validate_inputs(
     layers, encodings : mapping, optional
         Layer (of a GeoPackage or zip) and attribute encoding per input, keyed
         as ``crs`` (``--layer boundaries=units``, ``--encoding gbk``).
+    lang : {'zh', 'en'}
+        Language of the ``progress`` lines (the report holds both languages).
 
     Returns
     -------
@@ -713,14 +722,14 @@ def validate_inputs(
     issues: list[Issue] = []
     units = fac = pts = net = None
     if boundaries is not None:
-        say(f"boundaries: {boundaries if not isinstance(boundaries, gpd.GeoDataFrame) else 'data'}")
+        say(_reading(lang, "boundaries", boundaries))
         units = boundaries if isinstance(boundaries, gpd.GeoDataFrame) else _read(
             "boundaries", read_boundaries, boundaries, issues, layer=opt("layer", "boundaries", boundaries_layer),
             crs=opt("crs", "boundaries"), encoding=opt("encoding", "boundaries"),
             columns=columns_for(mapping, "boundaries", BOUNDARY_ALIASES) or None, population=population,
             population_columns=columns_for(mapping, "population", POPULATION_ALIASES) or None)
     if facilities is not None:
-        say(f"facilities: {facilities if not isinstance(facilities, gpd.GeoDataFrame) else 'data'}")
+        say(_reading(lang, "facilities", facilities))
         fac = facilities if isinstance(facilities, gpd.GeoDataFrame) else _read(
             "facilities", read_facilities, facilities, issues, layer=opt("layer", "facilities", facilities_layer),
             coord_system=coord_system, crs=opt("crs", "facilities"), encoding=opt("encoding", "facilities"),
@@ -731,7 +740,7 @@ def validate_inputs(
             layer=opt("layer", "points"), encoding=opt("encoding", "points"),
             columns=columns_for(mapping, "points", POINT_ALIASES) or None)
     if network is not None:
-        say(f"network: {network if not isinstance(network, WalkNetwork) else 'data'}")
+        say(_reading(lang, "network", network))
         net = network if isinstance(network, WalkNetwork) else _read(
             "network", load_network, network, issues, road_options=network_opts or None,
             area=_study_area(units, fac, pts),
@@ -744,7 +753,7 @@ def validate_inputs(
     checks: list[Issue | None] = []
     net_ok = True
     if net is not None:  # a datum shift first: it explains the far and outside points
-        say("checking positions against the streets")
+        say(tr("validate.progress.positions", lang))
         small = _check_network_size(net)
         checks.append(small)
         if small is not None:  # nothing below means anything on such a network

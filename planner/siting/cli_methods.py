@@ -16,6 +16,7 @@ import pandas as pd
 
 from planner._errors import InputError, PlannerError
 from planner.io.problems import problem_of
+from planner.text import tr
 
 
 def _noop(_: str) -> None:
@@ -86,7 +87,7 @@ def run_matrix(network: str | Path, origins: str | Path, destinations: str | Pat
                columns: Mapping[str, str] | None = None, crs: Mapping[str, str] | None = None,
                layers: Mapping[str, str] | None = None, encodings: Mapping[str, str] | None = None,
                road_options: Mapping[str, Any] | None = None, network_buffer: float | None = None,
-               progress: Callable[[str], None] = _noop) -> int:
+               progress: Callable[[str], None] = _noop, lang: str = "zh") -> int:
     """Read the network and points, compute the walks within ``max_minutes`` and write the long table.
 
     Parameters
@@ -108,6 +109,8 @@ def run_matrix(network: str | Path, origins: str | Path, destinations: str | Pat
     network_buffer : float, optional
         A ``.osm.pbf`` is clipped to the points' extent plus this many metres
         before parsing (default 2 km; 0 reads the whole file).
+    progress : callable, optional
+        Called with a line of text at each step, in ``lang``.
 
     Returns
     -------
@@ -139,7 +142,7 @@ def run_matrix(network: str | Path, origins: str | Path, destinations: str | Pat
                            area=gpd.GeoSeries(pd.concat([g.geometry.to_crs("EPSG:4326") for g in frames],
                                                         ignore_index=True), crs="EPSG:4326"),
                            buffer_m=DEFAULT_CLIP_BUFFER if network_buffer is None else network_buffer)
-    progress(net.report.summary())
+    progress(net.report.summary(lang))
     pts = []
     for g in frames:
         x, y = net.project(g.geometry.x.to_numpy(), g.geometry.y.to_numpy())
@@ -147,11 +150,11 @@ def run_matrix(network: str | Path, origins: str | Path, destinations: str | Pat
     (oid, osnap), (did, dsnap) = pts
     for ids, snap, path in ((oid, osnap, origins), (did, dsnap, destinations)):
         if snap.far.any():
-            progress(f"{Path(path).name}: {int(snap.far.sum())} points more than {snap.max_snap:.0f} m "
-                     "from a street (walk includes that leg)")
+            progress(tr("siting.progress.far_points", lang, name=Path(path).name, n=int(snap.far.sum()),
+                        max_snap=snap.max_snap))
         if len(set(ids)) != len(ids):
             raise problem_of(InputError, "siting_point_ids_duplicate", path, (), name=Path(path).name)
-    progress(f"walks between {len(oid)} origins and {len(did)} destinations")
+    progress(tr("siting.progress.walks", lang, origins=len(oid), destinations=len(did)))
     metres = od_matrix(net, osnap, dsnap, max_metres=max_minutes * speed * 60.0)
     table = od_frame(metres, oid, did, speed)
     table["minutes"] = table["minutes"].round(4)
@@ -163,7 +166,7 @@ def run_matrix(network: str | Path, origins: str | Path, destinations: str | Pat
 def run_sweep(units, facilities, network, out: str | Path, *, speeds: str | Sequence[float],
               minutes: Sequence[float], profiles: Sequence[str], workers: int = 1, scheduler=None,
               inputs: Sequence[str | Path | None] = (), progress: Callable[[str], None] = _noop,
-              scenarios: Sequence[str | Path] = ()) -> int:
+              scenarios: Sequence[str | Path] = (), lang: str = "zh") -> int:
     """Run :func:`planner.siting.sweep.sweep` and write its long table.
 
     Returns
@@ -179,8 +182,9 @@ def run_sweep(units, facilities, network, out: str | Path, *, speeds: str | Sequ
         raise problem_of(InputError, "siting_out_type", out, (), name=Path(out).name)
     if not profiles:
         raise problem_of(InputError, "siting_profiles_none")
-    progress(f"{len(profiles)} profile(s) × {len(sp_)} speed(s) × {len(minutes)} catchment(s)"
-             + (f" on Dask {scheduler}" if scheduler else f", {workers} worker(s)"))
+    progress(tr("siting.progress.sweep", lang, profiles=len(profiles), speeds=len(sp_), minutes=len(minutes))
+             + (tr("siting.progress.dask", lang, scheduler=scheduler) if scheduler
+                else tr("siting.progress.workers", lang, workers=workers)))
     from planner.analysis.scenario import read_scenario
 
     scen = {}

@@ -283,6 +283,9 @@ TEXT: dict[str, tuple[str, str]] = {**PIECES, **FILES, **COLUMNS, **BOUNDARIES, 
 # the validation report (planner.io.validate)
 VALIDATE: dict[str, tuple[str, str]] = {
     "validate.none": ("输入检查通过，未发现问题。", "No problems found in the inputs."),
+    "validate.progress.reading": ("{role}：{what}", "{role}: {what}"),
+    "validate.progress.data": ("（已读入的数据）", "data"),
+    "validate.progress.positions": ("核对各点与道路的位置", "checking positions against the streets"),
     "validate.head": ("输入检查：{errors} 个错误，{others} 个警告/修复",
                       "Input check: {errors} errors, {others} warnings/repairs"),
     "validate.severity.error": ("错误", "ERROR"),

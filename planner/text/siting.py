@@ -140,3 +140,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "err.siting_sweep_no_rows": ("参数组合计算没有得到任何结果（所选标准是否没有指标？）",
                                  "the sweep produced no rows (profiles without targets?)"),
 }
+
+# progress lines of planner matrix and planner sweep (in the command's language)
+PROGRESS: dict[str, tuple[str, str]] = {
+    "siting.progress.far_points": ("{name}：{n} 个点距道路超过 {max_snap:.0f} 米（步行含这一段）",
+                                   "{name}: {n} points more than {max_snap:.0f} m from a street (walk includes that leg)"),
+    "siting.progress.walks": ("计算 {origins} 个起点到 {destinations} 个终点的步行距离",
+                              "walks between {origins} origins and {destinations} destinations"),
+    "siting.progress.sweep": ("{profiles} 个评价标准 × {speeds} 个步行速度 × {minutes} 个服务半径",
+                              "{profiles} profile(s) × {speeds} speed(s) × {minutes} catchment(s)"),
+    "siting.progress.dask": ("，在 Dask {scheduler} 上运行", " on Dask {scheduler}"),
+    "siting.progress.workers": ("，{workers} 个并行进程", ", {workers} worker(s)"),
+}
+TEXT.update(PROGRESS)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from planner._errors import InputError, PlannerError
-from planner.io.problems import problem_of
+from planner.io.problems import at_rows, problem_of, values_listed
 from planner.text import tr
 
 
@@ -152,8 +152,11 @@ def run_matrix(network: str | Path, origins: str | Path, destinations: str | Pat
         if snap.far.any():
             progress(tr("siting.progress.far_points", lang, name=Path(path).name, n=int(snap.far.sum()),
                         max_snap=snap.max_snap))
-        if len(set(ids)) != len(ids):
-            raise problem_of(InputError, "siting_point_ids_duplicate", path, (), name=Path(path).name)
+        repeated = pd.Series(ids).duplicated(keep=False).to_numpy()
+        if repeated.any():  # the rows and the ids, as the other readers name them
+            rows, at = at_rows(np.flatnonzero(repeated), "row")
+            raise problem_of(InputError, "siting_point_ids_duplicate", Path(path).name, rows, **at,
+                             **values_listed(ids[repeated]))
     progress(tr("siting.progress.walks", lang, origins=len(oid), destinations=len(did)))
     metres = od_matrix(net, osnap, dsnap, max_metres=max_minutes * speed * 60.0)
     table = od_frame(metres, oid, did, speed)

@@ -142,6 +142,20 @@ def test_cli_matrix_errors_in_chinese_first(tmp_path):
     assert lines == ["错误：--speed 和 --max-minutes 须为正数", "error: --speed and --max-minutes must be positive"]
 
 
+def test_cli_matrix_names_repeated_point_ids_and_their_rows(tmp_path, monaco):
+    lon, lat = monaco.lonlat()
+    pd.DataFrame({"id": ["O1", "O2"], "longitude": lon[:2], "latitude": lat[:2]}).to_csv(tmp_path / "o.csv",
+                                                                                      index=False)
+    pd.DataFrame({"id": ["D1", "D2", "D1"], "longitude": lon[2:5], "latitude": lat[2:5]}).to_csv(
+        tmp_path / "d.csv", index=False)
+    r = run("matrix", "--network", DATA / "monaco.osm.pbf", "--origins", tmp_path / "o.csv",
+            "--destinations", tmp_path / "d.csv", "--out", tmp_path / "od.csv", "-q")
+    assert r.exit_code == 2 and not (tmp_path / "od.csv").exists()
+    lines = [ln for ln in r.output.splitlines() if ln.startswith(("错误", "error"))]
+    assert len(lines) == 2 and lines[0].startswith("错误：d.csv: 编号重复") and "“D1”，第 1、3 行" in lines[0]
+    assert lines[1].startswith("error: ") and "D1" in lines[1]
+
+
 def test_sweep_arguments_are_worded_in_chinese(tmp_path):
     from planner._errors import PlannerError
     from planner.siting.cli_methods import parse_numbers, run_sweep

@@ -394,7 +394,7 @@ def cb_suggest() -> None:
         new, notes = aps.suggest_site_edits(model, ss[lkey("suggest_type", "mutual_aid")],
                                             int(ss["suggest_k"]), ss["edits"], ss["lang"])
     except Exception as exc:
-        ss["flash"] = [("error", tr("app.edit_failed", ss["lang"], msg=aps.error_text(exc, ss["lang"])))]
+        ss["flash"] = [("error", tr("app.edit_failed", ss["lang"], msg=aps.suggest_error_text(exc, ss["lang"])))]
         return
     ss["edit_t0"] = time.perf_counter()
     ss["edits"] = [*ss["edits"], *new]

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from planner.outputs.webmap import MapView
 
 __all__ = ["TargetCard", "delta_text", "md_text", "implied_metres", "kept_view", "places_column", "places_notes", "places_summary",
-           "places_table", "profile_heading", "summary_text", "target_cards", "targets_table", "unit_view", "view_state"]
+           "places_table", "profile_heading", "suggest_error_text", "summary_text", "target_cards", "targets_table", "unit_view", "view_state"]
 
 
 def implied_metres(minutes: Sequence[float], speed: float, lang: str = "zh") -> str:
@@ -225,6 +225,21 @@ def md_text(text: object) -> str:
     """
     return str(text).translate(_MD_SPECIAL)
 
+
+
+def suggest_error_text(exc: BaseException, lang: str = "zh") -> str:
+    """Why the suggestions failed, worded for the app's suggest panel.
+
+    No candidate sites means the type's gaps are already covered (candidates
+    are generated in the gaps) or the facility table lists none: said so,
+    without the command line's ``--candidates``.
+    """
+    from planner._errors import PlannerError
+    from planner.app.state import error_text
+
+    if isinstance(exc, PlannerError) and exc.code == "siting_no_candidates":
+        return tr("app.suggest_none", lang, type=type_label(str(exc.params.get("facility_type")), lang))
+    return error_text(exc, lang)
 
 
 def delta_text(change: ScoreChange, lang: str = "zh") -> str:

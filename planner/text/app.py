@@ -141,6 +141,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "app.suggest_k": ("建议数量", "Number of sites"),
     "app.suggest_run": ("计算并添加建议点位", "Suggest and add sites"),
     "app.suggest_done": ("已添加{n}个建议点位。", "Added {n} suggested sites."),
+    "app.suggest_none": ("没有可建议的{type}点位：缺口内的{type}覆盖可能已经补齐；也可在设施表中列出状态为“候选”的设施后重新上传",
+                         "No {type} site to suggest: the gaps may be covered already; you can also list facilities "
+                         "with status 'candidate' in the facility table and upload it again"),
     "app.suggest_missing": ("选址建议模块尚未安装。", "Site suggestions are not available in this version."),
     "app.network_summary": ("路网：{nodes:,}个节点，{edges:,}段", "Network: {nodes:,} nodes, {edges:,} segments"),
     "app.summary_line": ("{units}个单元（{communities}个社区、{villages}个行政村），60岁以上人口{pop60:,.0f}人，{gaps}个单元存在缺口",

@@ -107,3 +107,25 @@ def test_the_models_warnings_and_place_notes_are_shown_in_the_planners_language(
     notes = places_notes(places_column(added, "day_care"), "zh")
     assert len(notes) == 1 and "1 个设施未填床位" in notes[0] and md_text("[点](javascript:x)") in notes[0]
     assert "1 facilities without places" in places_notes(places_column(added, "day_care"), "en")[0]
+
+
+def test_no_site_to_suggest_is_said_for_the_apps_panel(demo_analysis, monkeypatch):
+    """When no candidate is left (the gaps covered), the suggest panel says so, not '--candidates'."""
+    import geopandas as gpd
+    import pytest
+
+    import planner.siting.suggest as suggest
+    from planner import InputError
+    from planner.app import suggest_error_text, suggest_site_edits
+
+    model = demo_analysis.model
+    monkeypatch.setattr(suggest, "candidate_points",
+                        lambda *a, **k: (gpd.GeoDataFrame(geometry=[], crs="EPSG:4326"), "generated"))
+    with pytest.raises(InputError) as err:
+        suggest_site_edits(model, "day_care", 1, [], "zh")
+    assert err.value.code == "siting_no_candidates"
+    zh, en = suggest_error_text(err.value, "zh"), suggest_error_text(err.value, "en")
+    assert zh.startswith("没有可建议的社区日间照料中心点位") and "--candidates" not in zh
+    assert en.startswith("No ") and "--candidates" not in en
+    other = InputError("x", code="app_no_units", params={})
+    assert suggest_error_text(other, "zh") == "没有任何单元（社区/行政村）"

@@ -129,3 +129,26 @@ def test_no_site_to_suggest_is_said_for_the_apps_panel(demo_analysis, monkeypatc
     assert en.startswith("No ") and "--candidates" not in en
     other = InputError("x", code="app_no_units", params={})
     assert suggest_error_text(other, "zh") == "没有任何单元（社区/行政村）"
+
+
+def test_a_facility_table_in_projected_metres_is_read_with_the_crs_given(tmp_path):
+    """The app's 坐标系（EPSG） field reaches a facility table whose X/Y are CGCS2000 metres."""
+    import pandas as pd
+    import pyproj
+    import pytest
+
+    from planner import InputError, demo_paths
+    from planner.app import demo_dataset, read_user_data
+
+    demo = demo_paths()
+    to_metres = pyproj.Transformer.from_crs(4326, 4548, always_xy=True)
+    x, y = to_metres.transform(117.2, 29.3)
+    pd.DataFrame({"名称": ["甲站"], "类型": ["日间照料中心"], "X": [x], "Y": [y]}).to_csv(tmp_path / "设施.csv",
+                                                                                  index=False)
+    given = dict(boundaries=demo.boundaries, facilities=tmp_path / "设施.csv", network=demo.network,
+                 boundary_layer="units", facility_columns={"longitude": "X", "latitude": "Y"})
+    with pytest.raises(InputError):  # metres read as degrees: out of range, and the fix names the field
+        read_user_data(demo_dataset(), **given)
+    ds = read_user_data(demo_dataset(), **given, crs={"facilities": "EPSG:4548"})
+    pt = ds.facilities.geometry.iloc[0]
+    assert (pt.x, pt.y) == pytest.approx((117.2, 29.3), abs=1e-9) and ds.facilities.crs.to_epsg() == 4326

@@ -28,6 +28,7 @@ import pandas as pd
 
 from planner._errors import InputError, PlannerError
 from planner._util import atomic_path, sha256_bytes, sha256_file
+from planner.io.problems import problem_of
 from planner.schema import FACILITY_STATUSES, FACILITY_TYPES
 from planner.text import role_label, status_label, tr, type_label
 
@@ -234,10 +235,8 @@ def apply_edit(model: Model, edit: Edit, index: int | None = None) -> Model:
     what = tr(key, "en", n=n, op=edit.op, id=edit.facility_id)
     if (edit.op in ("add", "move") and edit.lon is not None and edit.lat is not None
             and not model.in_study_area(float(edit.lon), float(edit.lat))):
-        raise InputError(f"{what}: ({edit.lon}, {edit.lat}) is outside the study area",
-                         code="edit_outside_area",
-                         params={"n": "" if index is None else index + 1, "id": edit.facility_id,
-                                 "lon": float(edit.lon), "lat": float(edit.lat)})
+        raise problem_of(InputError, "edit_outside_area", None, (), n="" if index is None else index + 1,
+                         id=edit.facility_id, lon=float(edit.lon), lat=float(edit.lat))
     try:
         if edit.op in ("add", "move") and (edit.lon is None or edit.lat is None):
             # Edit.from_dict checks this; hand-made edits may not

@@ -503,7 +503,8 @@ def _parse_source(raw: Any, tid: str, where: str) -> Source:
     quote = str(raw.get("quote", "")).strip()
     if not quote and status != "standard":
         raise ProfileError(f"target {tid!r}: the source needs the plan's words (quote)", path=where,
-                           code="profile_source_missing", params={"target": tid})
+                           code="profile_source_quote", hint=tr("fix.profile_source_quote", "en"),
+                           params={"target": tid})
     return Source(str(raw["file"]).strip(), quote, status)
 
 
@@ -516,7 +517,8 @@ def _year(value: Any, tid: str, where: str) -> int | None:
         year = 0
     if not 1990 <= year <= 2100:
         raise ProfileError(f"target {tid!r}: deadline must be a year, got {value!r}", path=where,
-                           code="profile_deadline", params={"target": tid, "value": value})
+                           code="profile_deadline", hint=tr("fix.profile_deadline", "en"),
+                           params={"target": tid, "value@en": repr(value), "value@zh": str(value)})
     return year
 
 

@@ -64,10 +64,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "profiles.type_sep": ("、", ", "),
     # errors
     "err.profile_source_missing": ("指标“{target}”缺少出处（文件、原文、状态）",
-                                   "target {target!r} has no source (file, quote, status)"),
+                                   "target {target!r}: every target needs a source = {{file, quote, status}}"),
     "fix.profile_source_missing": ("为每个指标写 source = {{file, quote, status}}：规划文件名或国家标准名称和编号、原文、状态",
-                                   "give every target source = {{file, quote, status}}: the plan's file or the "
-                                   "national standard's title and number, its words, the status"),
+                                   "name the plan's file (or the national standard's title and number), quote its "
+                                   "words and give the status"),
+    "err.profile_source_quote": ("指标“{target}”的出处缺少规划原文（quote）",
+                                 "target {target!r}: the source needs the plan's words (quote)"),
+    "fix.profile_source_quote": ("在 source 中写 quote = \"规划原文\"（状态为 standard 的国家标准可不写）",
+                                 "give quote = \"the plan's words\" in the source (a national standard, status "
+                                 "standard, needs none)"),
     "profiles.what.status": ("标准状态（status）", "profile status"),
     "profiles.what.source_status": ("指标“{item}”的出处状态（source.status）", "target {item!r}: source status"),
     "profiles.what.institution_level": ("指标“{item}”的机构层级（institution_level）",

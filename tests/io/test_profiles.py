@@ -181,6 +181,11 @@ SOURCED = MINIMAL + 'source = { file = "a.txt", quote = "q", status = "draft" }\
      "指标“x”的出处状态（source.status）应为 published、draft、standard、reading 之一，实为“approved”"),
     (SOURCED + 'street_kinds = ["town"]\n', "profile_choice", "指标“x”的街道类型（street_kinds）应为 "),
     ('[[context]]\nid="c"\nkind="odd"\n', "profile_choice", "背景项“c”的类型（kind）应为 "),
+    (MINIMAL + 'source = { file = "a.txt", quote = "", status = "draft" }\n', "profile_source_quote",
+     "指标“x”的出处缺少规划原文（quote）"),
+    (MINIMAL + 'deadline = "soon"\nsource = { file = "a.txt", quote = "q", status = "draft" }\n', "profile_deadline",
+     "指标“x”的期限应为年份，实为 soon"),
+    (MINIMAL, "profile_source_missing", "指标“x”缺少出处（文件、原文、状态）"),
 ])
 def test_bad_profiles_are_explained_in_chinese(tmp_path, bad, code, zh):
     p = tmp_path / "bad.toml"

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from planner._errors import InputError, PlannerError
-from planner.io.problems import at_rows, problem_of, values_listed
+from planner.io.problems import problem_of
 from planner.text import tr
 
 
@@ -148,15 +148,10 @@ def run_matrix(network: str | Path, origins: str | Path, destinations: str | Pat
         x, y = net.project(g.geometry.x.to_numpy(), g.geometry.y.to_numpy())
         pts.append((g["point_id"].astype(str).to_numpy(), snap_points(net, x, y)))
     (oid, osnap), (did, dsnap) = pts
-    for ids, snap, path in ((oid, osnap, origins), (did, dsnap, destinations)):
+    for snap, path in ((osnap, origins), (dsnap, destinations)):  # ids are unique: read_points checks
         if snap.far.any():
             progress(tr("siting.progress.far_points", lang, name=Path(path).name, n=int(snap.far.sum()),
                         max_snap=snap.max_snap))
-        repeated = pd.Series(ids).duplicated(keep=False).to_numpy()
-        if repeated.any():  # the rows and the ids, as the other readers name them
-            rows, at = at_rows(np.flatnonzero(repeated), "row")
-            raise problem_of(InputError, "siting_point_ids_duplicate", Path(path).name, rows, **at,
-                             **values_listed(ids[repeated]))
     progress(tr("siting.progress.walks", lang, origins=len(oid), destinations=len(did)))
     metres = od_matrix(net, osnap, dsnap, max_metres=max_minutes * speed * 60.0)
     table = od_frame(metres, oid, did, speed)

@@ -34,7 +34,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "cli.by.township": ("乡镇", "township"),
     "cli.by.county": ("县", "county"),
     "cli.out_folder": ("输出文件夹", "output folder"),
-    "cli.gap_units": ("缺口单元", "gap units"),
     "cli.gap_units_line": ("缺口单元：{n} 个（共 {total} 个）", "gap units: {n} of {total}"),
     "cli.report_by": ("按街道、乡镇或全县", "street, township or county"),
     "cli.rows_note": ("行号按数据行计，不含表头：第 2 行即电子表格中的第 3 行",

@@ -132,8 +132,6 @@ TEXT: dict[str, tuple[str, str]] = {
                                         "{option} must be positive numbers, got {text!r}"),
     "err.siting_speed_minutes_positive": ("--speed 和 --max-minutes 须为正数",
                                           "--speed and --max-minutes must be positive"),
-    "err.siting_point_ids_duplicate": ("点编号有重复（{values}），{at}；每个点的编号须唯一",
-                                       "point ids must be unique: {values} repeated at {at}"),
     "err.siting_profiles_none": ("--profiles 至少需要一个标准", "--profiles needs at least one profile"),
     "fix.siting_profiles_none": ("如 national", "e.g. national"),
     "err.siting_sweep_not_positive": ("步行速度和步行分钟数须为正数", "speeds and minutes must be positive numbers"),

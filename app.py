@@ -259,7 +259,7 @@ base_key = f"{ds.key}|{profile}|{speed}|{minutes}"
 try:
     analysis = chain.analysis(base_key, base, ss["edits"])
 except PlannerError as exc:  # an edit that no longer applies: keep the valid prefix
-    ss["flash"] = [*ss["flash"], ("error", tr("app.edit_failed", lang, msg=aps.error_text(exc, ss["lang"])))]
+    ss["flash"] = [*ss["flash"], ("error", tr("app.edit_failed", lang, msg=aps.error_md(exc, ss["lang"])))]
     good: list[dict] = []
     for e in ss["edits"]:
         try:
@@ -298,7 +298,7 @@ def cb_add_coords() -> None:
                            coord_system=ss.get(lkey("add_coord")) or "wgs84"))
         ss["selected"] = ss["edits"][-1]["facility_id"]
     except PlannerError as exc:
-        ss["flash"] = [("error", tr("app.edit_failed", ss["lang"], msg=aps.error_text(exc, ss["lang"])))]
+        ss["flash"] = [("error", tr("app.edit_failed", ss["lang"], msg=aps.error_md(exc, ss["lang"])))]
 
 
 def cb_move_coords() -> None:
@@ -310,7 +310,7 @@ def cb_move_coords() -> None:
         edit = aps.move_edit(model, fid, float(ss["move_lon"]), float(ss["move_lat"]),
                              ss.get(lkey("move_coord")) or "wgs84")  # refused outside the study area
     except PlannerError as exc:
-        ss["flash"] = [("error", tr("app.edit_failed", lg, msg=aps.error_text(exc, ss["lang"])))]
+        ss["flash"] = [("error", tr("app.edit_failed", lg, msg=aps.error_md(exc, ss["lang"])))]
         return
     _push(edit)
     fac = model.facilities
@@ -373,7 +373,7 @@ def cb_load_scenario() -> None:
         edits = [e.to_dict() for e in sc.edits]
         chain.model(f"{ds.key}|{prof}|{sc.speed or speed}|{sc.minutes}", b.model, edits)  # must apply
     except Exception as exc:  # any bad file: say why, keep the current scenario
-        ss["flash"] = [("error", tr("app.scenario_error", lg, msg=aps.error_text(exc, ss["lang"])))]
+        ss["flash"] = [("error", tr("app.scenario_error", lg, msg=aps.error_md(exc, ss["lang"])))]
         return
     ss["edits"] = edits
     ss["scenario_name"] = sc.name
@@ -385,7 +385,7 @@ def cb_load_scenario() -> None:
         ss["minutes"] = float(sc.minutes)
     ss["edit_t0"] = time.perf_counter()
     msgs = [("success", tr("app.loaded_scenario", lg, name=aps.md_text(sc.name), n=len(edits)))]
-    msgs += [("warning", w) for w in sc.check_inputs(ds.inputs, lg)]
+    msgs += [("warning", aps.md_text(w)) for w in sc.check_inputs(ds.inputs, lg)]  # file names: text
     ss["flash"] = msgs
 
 
@@ -394,7 +394,7 @@ def cb_suggest() -> None:
         new, notes = aps.suggest_site_edits(model, ss[lkey("suggest_type", "mutual_aid")],
                                             int(ss["suggest_k"]), ss["edits"], ss["lang"])
     except Exception as exc:
-        ss["flash"] = [("error", tr("app.edit_failed", ss["lang"], msg=aps.suggest_error_text(exc, ss["lang"])))]
+        ss["flash"] = [("error", tr("app.edit_failed", ss["lang"], msg=aps.md_text(aps.suggest_error_text(exc, ss["lang"]))))]
         return
     ss["edit_t0"] = time.perf_counter()
     ss["edits"] = [*ss["edits"], *new]
@@ -480,7 +480,7 @@ if places_type is not None:
     try:
         places_col = chain.places(base_key, base.model, ss["edits"], places_type)
     except PlannerError as exc:
-        st.warning(tr("app.places_failed", lang, msg=aps.error_text(exc, ss["lang"])))
+        st.warning(tr("app.places_failed", lang, msg=aps.error_md(exc, ss["lang"])))
 sa_layer = ss["_sa"].layer(model, sa_types, sa_minutes) if sa_types and sa_minutes else None
 map_kwargs = dict(lang=lang, facility_types=sa_types, minutes=sa_minutes or DEFAULT_MINUTES,
                   service_areas=sa_layer, basemap=basemap,
@@ -563,7 +563,7 @@ def on_click(out: dict) -> None:
                                   capacity=ss.get("capacity"))
         except PlannerError as exc:
             edit = None
-            st.error(tr("app.edit_failed", lang, msg=aps.error_text(exc, ss["lang"])))
+            st.error(tr("app.edit_failed", lang, msg=aps.error_md(exc, ss["lang"])))
         if edit is not None:
             _push(edit)
             ss["selected"] = edit["facility_id"]
@@ -690,7 +690,7 @@ with tab_sc:
                     b = base_analysis(ds.key, prof, sp, d.get("minutes"), ds)
                     analyses[o] = chain.analysis(f"{ds.key}|{prof}|{sp}|{d.get('minutes')}", b, d["edits"])
             except PlannerError as exc:
-                st.warning(f"{o}: {aps.error_text(exc, lang)}")
+                st.warning(f"{aps.md_text(o)}: {aps.error_md(exc, lang)}")
         if analyses:
             st.dataframe(compare_scenarios(analyses, lang), hide_index=True, width="stretch")
 
@@ -719,7 +719,7 @@ with tab_data:
                         opts, key=lkey(f"map_b_{canon}", guess.get(canon)), format_func=lambda c: c or tr("app.not_present", lang))
         except Exception as exc:
             upload_ok = False
-            st.error(tr("app.upload_error", lang, msg=aps.error_text(exc, ss["lang"])))
+            st.error(tr("app.upload_error", lang, msg=aps.error_md(exc, ss["lang"])))
     up_f = st.file_uploader(tr("app.up_facilities", lang),
                             type=["gpkg", "geojson", "json", "zip", "csv", "xlsx", "xls"], key="up_f")
     f_path = f_layer = f_crs = None
@@ -751,7 +751,7 @@ with tab_data:
                                                  format_func=lambda c: c or tr("app.not_present", lang))
         except Exception as exc:
             upload_ok = False
-            st.error(tr("app.upload_error", lang, msg=aps.error_text(exc, ss["lang"])))
+            st.error(tr("app.upload_error", lang, msg=aps.error_md(exc, ss["lang"])))
     up_n = st.file_uploader(tr("app.up_network", lang), type=["pbf", "osm", "graphml", "gpkg", "geojson", "zip"],
                             key="up_n")
     n_path = n_crs = None
@@ -762,7 +762,7 @@ with tab_data:
                 n_crs = file_crs_input("up_n_crs")
         except Exception as exc:
             upload_ok = False
-            st.error(tr("app.upload_error", lang, msg=aps.error_text(exc, ss["lang"])))
+            st.error(tr("app.upload_error", lang, msg=aps.error_md(exc, ss["lang"])))
     d1, d2 = st.columns(2)
     load_clicked = d1.button(tr("app.apply_data", lang), key="apply_data", type="primary")
     demo_clicked = d2.button(tr("app.use_demo", lang), key="use_demo", disabled=ds.is_demo)
@@ -789,7 +789,7 @@ with tab_data:
                     status.update(label=tr("app.loaded", lang, what=", ".join(
                         p.name for p in (b_path, f_path, n_path) if p)), state="complete")
             except Exception as exc:  # a bad upload never replaces the data in use
-                st.error(tr("app.upload_error", lang, msg=aps.error_text(exc, ss["lang"])))
+                st.error(tr("app.upload_error", lang, msg=aps.error_md(exc, ss["lang"])))
             else:
                 if ss["edits"]:
                     name = f"{ss.get('scenario_name') or 'scenario'} ({time.strftime('%H:%M:%S')})"

@@ -63,6 +63,7 @@ from planner.app.state import (
 from planner.app.views import (
     TargetCard,
     delta_text,
+    error_md,
     implied_metres,
     kept_view,
     md_text,
@@ -100,6 +101,7 @@ __all__ = [
     "edit_label",
     "edits_from_dicts",
     "empty_facilities",
+    "error_md",
     "error_text",
     "facility_lonlat",
     "facility_names",

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from planner.io import Profile
     from planner.outputs.webmap import MapView
 
-__all__ = ["TargetCard", "delta_text", "md_text", "implied_metres", "kept_view", "places_column", "places_notes", "places_summary",
+__all__ = ["TargetCard", "delta_text", "error_md", "md_text", "implied_metres", "kept_view", "places_column", "places_notes", "places_summary",
            "places_table", "profile_heading", "suggest_error_text", "summary_text", "target_cards", "targets_table", "unit_view", "view_state"]
 
 
@@ -225,6 +225,17 @@ def md_text(text: object) -> str:
     """
     return str(text).translate(_MD_SPECIAL)
 
+
+
+def error_md(exc: BaseException, lang: str = "zh") -> str:
+    """:func:`planner.app.state.error_text` escaped for ``st.error``/``st.warning`` (markdown).
+
+    Messages quote names and values from uploaded and scenario files; shown
+    as written, never as a link, an image or emphasis.
+    """
+    from planner.app.state import error_text
+
+    return md_text(error_text(exc, lang))
 
 
 def suggest_error_text(exc: BaseException, lang: str = "zh") -> str:

@@ -117,6 +117,11 @@ def _run(at):
     return res
 
 
+def _shown(element) -> str:
+    """An alert's text as the browser shows it: the app escapes names and values for markdown."""
+    return re.sub(r"\\(.)", r"\1", element.value)
+
+
 def _open(at, *keys: str, is_open: bool = True):
     """Open the expanders ``keys`` (their content is drawn only when open) and run.
 
@@ -181,7 +186,7 @@ def test_bad_upload_shows_an_error_and_keeps_the_data(app, analysis):
     before = _metrics(app)
     app.file_uploader(key="up_b").upload("村界.gpkg", b"this is not a geopackage", "application/octet-stream")
     _run(app)
-    assert app.error and "无法读取上传的数据" in app.error[0].value
+    assert app.error and "无法读取上传的数据" in _shown(app.error[0])
     _run(app.button(key="apply_data").click())
     assert app.error
     assert _metrics(app) == before
@@ -192,7 +197,7 @@ def test_bad_upload_shows_an_error_and_keeps_the_data(app, analysis):
     app.file_uploader(key="up_f").upload("设施.csv", "名称,经度,纬度\n甲,abc,29.3\n".encode(), "text/csv")
     _run(app)
     _run(app.button(key="apply_data").click())
-    assert app.error and all("Traceback" not in e.value for e in app.error)
+    assert app.error and all("Traceback" not in _shown(e) for e in app.error)
     assert _metrics(app) == before
 
 
@@ -210,7 +215,7 @@ def test_own_boundaries_alone_are_not_completed_with_the_demo(app, tmp_path):
     app.file_uploader(key="up_b").upload("mine.gpkg", path.read_bytes(), "application/octet-stream")
     _run(app)
     _run(app.button(key="apply_data").click())
-    assert app.error and any("设施" in e.value and "路网" in e.value for e in app.error)
+    assert app.error and any("设施" in _shown(e) and "路网" in _shown(e) for e in app.error)
     assert _metrics(app) == before
     assert "dataset" not in app.session_state or app.session_state["dataset"] is None
 
@@ -231,7 +236,7 @@ def test_an_upload_error_names_the_apps_choice_and_following_it_loads_the_data(a
     app.file_uploader(key="up_n").upload("路网.osm", demo.network.read_bytes(), "application/octet-stream")
     _run(app)
     _run(app.button(key="apply_data").click())
-    said = " ".join(e.value for e in app.error)
+    said = " ".join(_shown(e) for e in app.error)
     assert "“字段对应”（60岁以上人口 → 你的列名）" in said, said
     assert "columns=" not in said and "--columns" not in said
     assert _metrics(app) == before
@@ -269,15 +274,28 @@ def test_a_shapefile_without_prj_is_read_with_the_coordinate_system_the_planner_
     _run(app)
     assert "up_n_crs" not in {w.key for w in app.text_input}  # an OSM file carries its own
     _run(app.button(key="apply_data").click())
-    said = " ".join(e.value for e in app.error)
+    said = " ".join(_shown(e) for e in app.error)
     assert "“坐标系（EPSG）”为 EPSG:4490" in said and "crs=" not in said, said
     _run(app.text_input(key="up_b_crs").set_value("EPSG:坏"))
     _run(app.button(key="apply_data").click())
-    assert any("EPSG:坏" in e.value for e in app.error)
+    assert any("EPSG:坏" in _shown(e) for e in app.error)
     _run(app.text_input(key="up_b_crs").set_value("EPSG:4548"))
     _run(app.button(key="apply_data").click())
     assert not app.error and app.session_state["dataset"] is not None
     assert _metrics(app) == before  # the demo's figures, from the planner's projected shapefile
+
+
+def test_names_in_error_messages_are_text_not_markdown(app):
+    """A scenario file naming a facility as an image or a link: the error quotes it, escaped (the app's
+    alerts render markdown), so the browser shows the characters and fetches nothing."""
+    evil = "![x](http://example.invalid/p.png)[y](http://example.invalid)"
+    sc = Scenario("坏", edits=(Edit("remove", evil),))
+    app.file_uploader(key="scenario_upload").upload("坏.geojson", sc.to_json().encode(), "application/json")
+    _tab(app, "app.tab_scenarios")
+    _run(app.button(key="load_scenario_btn").click())
+    raw = " ".join(e.value for e in app.error)
+    assert evil in " ".join(_shown(e) for e in app.error), raw  # shown as written
+    assert "](" not in raw and "![" not in raw  # never as markup
 
 
 @pytest.mark.slow
@@ -296,7 +314,7 @@ def test_scenario_file_loads_and_bad_one_is_refused(app, analysis):
     app.file_uploader(key="scenario_upload").upload("坏.geojson", json.dumps(bad).encode(), "application/json")
     _run(app)
     _run(app.button(key="load_scenario_btn").click())
-    assert any("无法载入方案" in e.value and "NO-SUCH" in e.value for e in app.error)
+    assert any("无法载入方案" in _shown(e) and "NO-SUCH" in _shown(e) for e in app.error)
     assert len(app.session_state["edits"]) == 1  # the loaded scenario is kept
 
 
@@ -474,7 +492,7 @@ def test_move_the_selected_facility_by_coordinates(app, analysis):
     app.number_input(key="move_lon").set_value(100.0)
     _run(app)
     _run(app.button(key="move_coords_btn").click())
-    assert any("不在研究区域内" in e.value for e in app.error)
+    assert any("不在研究区域内" in _shown(e) for e in app.error)
     assert len(app.session_state["edits"]) == 1
 
 
@@ -938,7 +956,7 @@ def test_app_keeps_uploads_in_its_own_folder_and_hides_paths(app):
     _run(app)  # a rerun does not write it again
     files = [p for p in folder.path.rglob("*") if p.is_file()]
     assert len(files) <= 1
-    assert app.error and all(str(folder.path) not in e.value and "/tmp" not in e.value for e in app.error)
+    assert app.error and all(str(folder.path) not in _shown(e) and "/tmp" not in _shown(e) for e in app.error)
     folder.cleanup()
 
 

@@ -247,14 +247,27 @@ def test_names_with_markup_are_shown_as_text(page, app_url, tmp_path):
     path = tmp_path / "evil.geojson"
     path.write_text(sc.to_json(), encoding="utf-8")
 
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page.goto(app_url)
     page.wait_for_selector('[data-testid="stMetric"]')
     page.get_by_role("tab", name="方案").click()
-    page.locator('[data-testid="stFileUploader"]').filter(has_text="载入方案文件").locator(
-        'input[type="file"]').set_input_files(str(path))
-    page.get_by_role("button", name="载入", exact=True).click()
+    chip = page.locator(".st-key-scenario_upload [data-testid='stFileChipName']")
     try:
-        page.wait_for_selector("text=已载入方案")
+        # an upload begun while the app reruns (the tab's own run) can be dropped by the browser, and a
+        # click before the file has arrived finds none: the file is there before 载入, else given again
+        for _ in range(3):
+            if chip.count() == 0:
+                page.locator(".st-key-scenario_upload input[type=file]").set_input_files(str(path))
+                chip.wait_for(timeout=20_000)
+            page.get_by_role("button", name="载入", exact=True).click()
+            try:
+                page.wait_for_selector("text=已载入方案", timeout=20_000)
+                break
+            except PlaywrightTimeout:
+                continue
+        else:
+            raise AssertionError("the scenario file was not loaded after three tries")
     finally:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "app_markup_names.png"), full_page=True)
